@@ -1,0 +1,124 @@
+//! Costs by who pays: the ledger a replication fills day by day, per payer and follow-up year.
+//!
+//! Benefits are transfers: the municipality pays them but society as a whole does not lose
+//! them, so they are booked per payer yet left out of the total societal cost (as Dutch social
+//! cost–benefit analysis does, Algemene leidraad MKBA, CPB/PBL 2013).
+
+use crate::scenario::Payer;
+use serde::Serialize;
+
+pub const PAYERS: [Payer; 4] =
+    [Payer::Justice, Payer::Municipality, Payer::Health, Payer::VictimsSociety];
+
+impl Payer {
+    pub fn index(self) -> usize {
+        match self {
+            Payer::Justice => 0,
+            Payer::Municipality => 1,
+            Payer::Health => 2,
+            Payer::VictimsSociety => 3,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Payer::Justice => "justice",
+            Payer::Municipality => "municipality",
+            Payer::Health => "health",
+            Payer::VictimsSociety => "victims_society",
+        }
+    }
+}
+
+/// Costs of one replication: `[payer][year]`, plus the transfers inside the municipality's.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Ledger {
+    pub years: usize,
+    /// Row-major `[payer * years + year]`, euros, undiscounted.
+    pub by_payer_year: Vec<f64>,
+    /// The part of each year's municipal cost that is benefit payments (a transfer).
+    pub transfers_by_year: Vec<f64>,
+}
+
+impl Ledger {
+    pub fn new(horizon_days: u32) -> Self {
+        let years = (horizon_days as usize).div_ceil(365).max(1);
+        Self {
+            years,
+            by_payer_year: vec![0.0; PAYERS.len() * years],
+            transfers_by_year: vec![0.0; years],
+        }
+    }
+
+    #[inline(always)]
+    pub fn year_of(&self, day: u16) -> usize {
+        (day as usize / 365).min(self.years - 1)
+    }
+
+    #[inline(always)]
+    pub fn add(&mut self, payer: Payer, day: u16, euros: f64) {
+        let y = self.year_of(day);
+        self.by_payer_year[payer.index() * self.years + y] += euros;
+    }
+
+    #[inline(always)]
+    pub fn add_transfer(&mut self, payer: Payer, day: u16, euros: f64) {
+        self.add(payer, day, euros);
+        let y = self.year_of(day);
+        self.transfers_by_year[y] += euros;
+    }
+
+    pub fn payer_year(&self, payer: Payer, year: usize) -> f64 {
+        self.by_payer_year[payer.index() * self.years + year]
+    }
+
+    pub fn payer_total(&self, payer: Payer) -> f64 {
+        (0..self.years).map(|y| self.payer_year(payer, y)).sum()
+    }
+
+    /// Discounted total of one payer, years discounted to the start of follow-up.
+    pub fn payer_discounted(&self, payer: Payer, rate: f64) -> f64 {
+        (0..self.years).map(|y| self.payer_year(payer, y) * discount_factor(rate, y)).sum()
+    }
+
+    /// Total societal cost, discounted, without transfers.
+    pub fn societal_discounted(&self, rate: f64) -> f64 {
+        let all: f64 = PAYERS.iter().map(|p| self.payer_discounted(*p, rate)).sum();
+        let transfers: f64 =
+            (0..self.years).map(|y| self.transfers_by_year[y] * discount_factor(rate, y)).sum();
+        all - transfers
+    }
+}
+
+/// 1/(1+r)^year with the first year undiscounted (costs booked at the start of each year).
+pub fn discount_factor(rate: f64, year: usize) -> f64 {
+    (1.0 + rate).powi(-(year as i32))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ledger_books_by_payer_and_year_and_sums_up() {
+        let mut l = Ledger::new(730);
+        l.add(Payer::Justice, 0, 100.0);
+        l.add(Payer::Justice, 400, 50.0);
+        l.add_transfer(Payer::Municipality, 10, 30.0);
+        assert_eq!(l.payer_year(Payer::Justice, 0), 100.0);
+        assert_eq!(l.payer_year(Payer::Justice, 1), 50.0);
+        assert_eq!(l.payer_total(Payer::Municipality), 30.0);
+        // Transfers count for the payer but not for society.
+        let r = 0.03;
+        let expected = 100.0 + 50.0 / 1.03;
+        assert!((l.societal_discounted(r) - expected).abs() < 1e-9);
+    }
+
+    #[test]
+    fn days_past_the_last_full_year_go_to_the_last_year() {
+        let l = Ledger::new(800);
+        assert_eq!(l.years, 3);
+        assert_eq!(l.year_of(799), 2);
+        assert_eq!(l.year_of(u16::MAX), 2);
+    }
+}

@@ -1,0 +1,1054 @@
+//! The daily loop (MODEL.md §4): each day every citizen takes one step — a day in detention or
+//! a day in the community — and then every waiting list admits people to free places, in a
+//! fixed order. All mutable state of a replication lives in [`World`]; the regime's decisions
+//! (planning, screening, hand-over, referrals) are in [`crate::regime`], the service queues in
+//! [`crate::services`].
+//!
+//! The loop allocates nothing and hashes nothing: tables are built once in [`Tables`], random
+//! numbers come from the counter-based streams of [`crate::rng`].
+
+use crate::costs::Ledger;
+use crate::outcomes::{MonthRow, ReplicationResult, summarise_cohort};
+use crate::population::{Addiction, Citizen, Housing, Income, NEVER, Place, Restorative};
+use crate::rng::{Purpose, chance, citizen_key, generator, uniform};
+use crate::scenario::{Domain, Duration, Effect, HousingKind, Payer, Scenario};
+use crate::services::{Episode, Programme, Status};
+
+/// Domains in bit order, for need masks.
+pub const DOMAINS: [Domain; 8] = [
+    Domain::Addiction,
+    Domain::Debt,
+    Domain::Housing,
+    Domain::Income,
+    Domain::Id,
+    Domain::Lvb,
+    Domain::Psychiatric,
+    Domain::Work,
+];
+
+pub fn domain_bit(d: Domain) -> u8 {
+    1 << DOMAINS.iter().position(|x| *x == d).unwrap_or(0)
+}
+
+/// Values derived once from the scenario so the loop only multiplies and compares.
+pub struct Tables {
+    /// Baseline cumulative-hazard increment of reoffending on day `t` after release.
+    pub reoffend_dh: Vec<f64>,
+    pub ln: LogRatios,
+    pub services: usize,
+    /// Programme index of case management and of the Veiligheidshuis.
+    pub case_manager: usize,
+    pub veiligheidshuis: usize,
+    pub programmes: usize,
+    /// Effective intake delay per programme (information sharing shortens it).
+    pub intake_delay: Vec<u16>,
+    /// Whether a programme may start while the person is inside.
+    pub starts_inside: Vec<bool>,
+    /// Services per domain, in the order they are offered.
+    pub by_domain: [Vec<u8>; 8],
+    pub month_end: Vec<bool>,
+}
+
+/// Natural logarithms of the hazard ratios.
+pub struct LogRatios {
+    pub active_addiction: f64,
+    pub homeless: f64,
+    pub no_income: f64,
+    pub problematic_debt: f64,
+    pub lvb_unsupported: f64,
+    pub psychiatric_untreated: f64,
+    pub weak_network: f64,
+    pub per_decade_over_30: f64,
+    pub per_prior: f64,
+    pub case_manager: f64,
+    pub work: f64,
+    pub full_recovery: f64,
+    pub probation: f64,
+    pub veiligheidshuis: f64,
+    pub restorative_completed: f64,
+}
+
+impl Tables {
+    pub fn new(sc: &Scenario) -> Self {
+        let h = &sc.hazards;
+        let horizon = sc.meta.horizon_days as usize;
+        let weibull_h = |t: f64| (t / h.reoffend_scale_days).powf(h.reoffend_shape);
+        let reoffend_dh =
+            (0..=horizon).map(|t| weibull_h(t as f64 + 1.0) - weibull_h(t as f64)).collect();
+        let services = sc.services.len();
+        let programmes = services + 2;
+        let factor = sc.regime.intake_delay_factor;
+        let mut intake_delay: Vec<u16> = sc
+            .services
+            .iter()
+            .map(|s| (s.intake_delay_days as f64 * factor).round() as u16)
+            .collect();
+        intake_delay.extend([0, 0]);
+        let mut starts_inside: Vec<bool> = sc
+            .services
+            .iter()
+            .map(|s| {
+                // Arranging ID and benefit inside is its own lever (id/benefit_before_release),
+                // so those applications may be processed inside under any regime.
+                s.can_start_inside
+                    && (sc.regime.services_start_inside
+                        || matches!(s.domain(), Domain::Id | Domain::Income))
+                    && s.domain() != Domain::Housing
+            })
+            .collect();
+        starts_inside.extend([true, true]);
+        let mut by_domain: [Vec<u8>; 8] = Default::default();
+        for (i, d) in DOMAINS.iter().enumerate() {
+            let mut list: Vec<u8> =
+                (0..services as u8).filter(|s| sc.services[*s as usize].domain() == *d).collect();
+            // A homeless person is first offered a bed, then supported housing, then a home.
+            list.sort_by_key(|s| housing_priority(sc.services[*s as usize].housing_kind()));
+            by_domain[i] = list;
+        }
+        let month_end = (0..=horizon)
+            .map(|d| month_of(d as u32 + 1) > month_of(d as u32) || d == horizon - 1)
+            .collect();
+        Self {
+            reoffend_dh,
+            ln: LogRatios {
+                active_addiction: h.hr_active_addiction.ln(),
+                homeless: h.hr_homeless.ln(),
+                no_income: h.hr_no_income.ln(),
+                problematic_debt: h.hr_problematic_debt.ln(),
+                lvb_unsupported: h.hr_lvb_unsupported.ln(),
+                psychiatric_untreated: h.hr_psychiatric_untreated.ln(),
+                weak_network: h.hr_weak_network.ln(),
+                per_decade_over_30: h.hr_per_decade_over_30.ln(),
+                per_prior: h.hr_per_prior.ln(),
+                case_manager: h.hr_case_manager.ln(),
+                work: h.hr_work.ln(),
+                full_recovery: h.hr_full_recovery.ln(),
+                probation: h.hr_probation.ln(),
+                veiligheidshuis: h.hr_veiligheidshuis.ln(),
+                restorative_completed: h.hr_restorative_completed.ln(),
+            },
+            services,
+            case_manager: services,
+            veiligheidshuis: services + 1,
+            programmes,
+            intake_delay,
+            starts_inside,
+            by_domain,
+            month_end,
+        }
+    }
+}
+
+fn housing_priority(kind: Option<HousingKind>) -> u8 {
+    match kind {
+        Some(HousingKind::Shelter) => 0,
+        Some(HousingKind::Supported) => 1,
+        Some(HousingKind::Own) => 2,
+        None => 3,
+    }
+}
+
+/// Month number of a day (months of 365.25/12 days).
+pub fn month_of(day: u32) -> u32 {
+    (day as f64 * 12.0 / 365.25).floor() as u32
+}
+
+/// What the person's open episodes do for them today.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Care {
+    pub remission_per_day: f64,
+    pub relapse_multiplier: f64,
+    pub lvb_support: bool,
+    pub psychiatric_care: bool,
+    pub debt_moratorium: bool,
+    pub facility: Option<crate::scenario::Climate>,
+}
+
+/// All mutable state of one replication.
+pub struct World<'s> {
+    pub sc: &'s Scenario,
+    pub t: Tables,
+    pub replication: u32,
+    pub citizens: Vec<Citizen>,
+    pub keys: Vec<u64>,
+    /// `programmes` episodes per citizen, citizen-major.
+    pub episodes: Vec<Episode>,
+    pub programmes: Vec<Programme>,
+    pub ledger: Ledger,
+    pub monthly: Vec<MonthRow>,
+    pub day: u16,
+}
+
+impl<'s> World<'s> {
+    pub fn new(sc: &'s Scenario, replication: u32) -> Self {
+        let t = Tables::new(sc);
+        let citizens = crate::population::synthesize(sc, replication);
+        let n = citizens.len();
+        let keys = (0..n as u32).map(|i| citizen_key(sc.meta.seed, replication, i)).collect();
+        let mut programmes: Vec<Programme> =
+            sc.services.iter().map(|s| Programme::new(s.capacity, s.queue_rule, n)).collect();
+        let cm = &sc.regime.case_manager;
+        let cm_places = if cm.enabled { cm.managers.saturating_mul(cm.caseload) } else { 0 };
+        programmes.push(Programme::new(
+            crate::scenario::Capacity::Places(cm_places),
+            cm.queue_rule,
+            n,
+        ));
+        let vh = &sc.regime.veiligheidshuis;
+        let vh_places = if vh.enabled { vh.caseload } else { 0 };
+        programmes.push(Programme::new(crate::scenario::Capacity::Places(vh_places), vh.triage, n));
+        let months = month_of(sc.meta.horizon_days) as usize + 1;
+        Self {
+            sc,
+            episodes: vec![Episode::default(); n * t.programmes],
+            t,
+            replication,
+            citizens,
+            keys,
+            programmes,
+            ledger: Ledger::new(sc.meta.horizon_days),
+            monthly: Vec::with_capacity(months),
+            day: 0,
+        }
+    }
+
+    /// Runs the whole horizon and returns the replication's outcomes.
+    pub fn run(mut self) -> ReplicationResult {
+        while (self.day as u32) < self.sc.meta.horizon_days {
+            self.step();
+        }
+        self.finish()
+    }
+
+    /// One day for everyone, then the waiting lists.
+    pub fn step(&mut self) {
+        let d = self.day;
+        let month_end = self.t.month_end[d as usize];
+        if month_end {
+            self.monthly.push(MonthRow {
+                month: month_of(d as u32),
+                day: d as u32,
+                queue: vec![0; self.t.services],
+                occupied: vec![0; self.t.services],
+                ..MonthRow::default()
+            });
+        }
+        for i in 0..self.citizens.len() {
+            match self.citizens[i].place {
+                Place::Detention => self.detention_day(i, d),
+                Place::Community => self.community_day(i, d),
+            }
+            self.update_recovery(i, d);
+            if month_end {
+                self.record_month(i, d);
+            }
+        }
+        self.admit_from_waiting_lists(d);
+        if month_end {
+            self.record_queues();
+        }
+        self.day += 1;
+    }
+
+    pub fn finish(self) -> ReplicationResult {
+        let (survival, mut totals) = summarise_cohort(&self.citizens, self.sc.meta.horizon_days);
+        totals.victims = totals.offences as f64 * self.sc.hazards.victims_per_offence;
+        ReplicationResult {
+            replication: self.replication,
+            horizon_days: self.sc.meta.horizon_days,
+            survival,
+            totals,
+            monthly: self.monthly,
+            programmes: self.programmes.iter().map(|p| p.stats).collect(),
+            ledger: self.ledger,
+        }
+    }
+
+    pub fn episode(&self, i: usize, p: usize) -> Episode {
+        self.episodes[i * self.t.programmes + p]
+    }
+
+    pub(crate) fn episode_mut(&mut self, i: usize, p: usize) -> &mut Episode {
+        &mut self.episodes[i * self.t.programmes + p]
+    }
+
+    // ----- detention -----
+
+    fn detention_day(&mut self, i: usize, d: u16) {
+        let costs = &self.sc.costs;
+        self.ledger.add(Payer::Justice, d, costs.prison_day);
+        let h = &self.sc.hazards;
+        let key = self.keys[i];
+        let c = &mut self.citizens[i];
+        if c.firsts.release != NEVER {
+            c.counters.detention_days_after_release += 1;
+        }
+        let contact = c.child_contact && c.traits.has_children;
+        if contact {
+            self.ledger.add(Payer::Justice, d, costs.child_contact_day);
+        } else {
+            c.network = (c.network - h.network_decay_in_detention_per_day as f32).max(0.0);
+        }
+        let care = self.run_episodes(i, d);
+        let c = &mut self.citizens[i];
+        if c.addiction == Addiction::Active {
+            let p = h.detention_remission_per_day + care.remission_per_day;
+            if chance(key, d as u32, Purpose::Remission, 0, p) {
+                c.addiction = Addiction::Remission;
+            }
+        }
+        if d == c.planning_day {
+            self.plan_release(i, d);
+        }
+        if d == self.citizens[i].release_day {
+            self.release(i, d);
+        }
+    }
+
+    /// Starts a stay inside on day `d` for `days` days.
+    pub(crate) fn enter_detention(&mut self, i: usize, d: u16, days: u32) {
+        let h = &self.sc.hazards;
+        let c = &mut self.citizens[i];
+        c.place = Place::Detention;
+        c.admitted_day = d;
+        c.release_day = (d as u32 + days.max(1)).min(NEVER as u32 - 1) as u16;
+        let planning = self.sc.regime.planning_days_before_release.min(u16::MAX as u32) as u16;
+        c.planning_day = c.release_day.saturating_sub(planning).max(d + 1).min(c.release_day);
+        c.counters.detentions += 1;
+        if c.firsts.release != NEVER && c.firsts.redetention == NEVER {
+            c.firsts.redetention = d;
+        }
+        c.housing = match c.housing {
+            Housing::Own if days <= h.housing_lost_after_detention_days => Housing::Own,
+            _ => Housing::Homeless,
+        };
+        c.income = match c.income {
+            Income::Work if days <= h.job_lost_after_detention_days => Income::Work,
+            _ => Income::None,
+        };
+        c.probation_until = 0;
+        c.case_manager_until = 0;
+        c.veiligheidshuis_until = 0;
+        c.child_contact = false;
+        self.interrupt_episodes_on_detention(i, d);
+    }
+
+    fn interrupt_episodes_on_detention(&mut self, i: usize, d: u16) {
+        let mut open = self.citizens[i].open_episodes;
+        while open != 0 {
+            let p = open.trailing_zeros() as usize;
+            open &= open - 1;
+            if !self.t.starts_inside[p] || p >= self.t.services {
+                self.end_episode(i, p, d, Status::Interrupted);
+            }
+        }
+    }
+
+    fn release(&mut self, i: usize, d: u16) {
+        let sc = self.sc;
+        let key = self.keys[i];
+        let c = &mut self.citizens[i];
+        c.place = Place::Community;
+        c.last_release_day = d;
+        if c.firsts.release == NEVER {
+            c.firsts.release = d;
+        }
+        let stay = c.counters.detentions as u32;
+        if chance(key, d as u32, Purpose::Probation, stay, sc.regime.probation.share) {
+            c.probation_until = d.saturating_add(sc.regime.probation.duration_days as u16);
+        }
+        // Case management and coordination that began inside run from release day.
+        for p in [self.t.case_manager, self.t.veiligheidshuis] {
+            let until = if p == self.t.case_manager {
+                sc.regime.case_manager.duration_days
+            } else {
+                sc.regime.veiligheidshuis.duration_days
+            };
+            let e = self.episode_mut(i, p);
+            if e.status == Status::Active {
+                e.until = d.saturating_add(until as u16);
+                let until = e.until;
+                let c = &mut self.citizens[i];
+                if p == self.t.case_manager {
+                    c.case_manager_until = until;
+                } else {
+                    c.veiligheidshuis_until = until;
+                }
+            }
+        }
+        // A night shelter is walk-in: a homeless person asks for a bed on release day.
+        if self.citizens[i].housing == Housing::Homeless {
+            self.refer_domain(i, d, Domain::Housing);
+        }
+    }
+
+    // ----- community -----
+
+    fn community_day(&mut self, i: usize, d: u16) {
+        let sc = self.sc;
+        let h = &sc.hazards;
+        let costs = &sc.costs;
+        let key = self.keys[i];
+        let dd = d as u32;
+        let care = self.run_episodes(i, d);
+        if self.citizens[i].place != Place::Community {
+            return;
+        }
+        self.accrue_community_costs(i, d);
+        let since_release = d.saturating_sub(self.citizens[i].last_release_day) as usize;
+        let x = self.log_hazard_multiplier(i, d, &care);
+        let dh = self.t.reoffend_dh[since_release.min(self.t.reoffend_dh.len() - 1)];
+        let p_offence = -(-dh * x.exp()).exp_m1();
+        if uniform(key, dd, Purpose::Reoffend, 0) < p_offence {
+            self.offend(i, d);
+            if self.citizens[i].place == Place::Detention {
+                return;
+            }
+        }
+        self.addiction_day(i, d, &care);
+        self.probation_day(i, d);
+        if self.citizens[i].place == Place::Detention {
+            return;
+        }
+        let c = &mut self.citizens[i];
+        // Eviction from one's own home, far more likely when the rent cannot be paid.
+        if c.housing == Housing::Own {
+            let hr = if c.income == Income::None { h.eviction_hr_no_income } else { 1.0 };
+            if chance(key, dd, Purpose::Eviction, 0, h.eviction_per_day * hr) {
+                c.housing = Housing::Homeless;
+            }
+        }
+        let working = c.income == Income::Work;
+        if working && chance(key, dd, Purpose::JobLoss, 0, h.job_loss_per_day) {
+            c.income = Income::None;
+        } else if !working
+            && c.addiction != Addiction::Active
+            && chance(key, dd, Purpose::JobFound, 0, h.job_found_per_day)
+        {
+            c.income = Income::Work;
+        }
+        if c.income == Income::None {
+            c.counters.days_without_income += 1;
+            if !care.debt_moratorium {
+                c.debt += h.debt_growth_per_day_no_income as f32;
+            }
+        }
+        if c.housing == Housing::Homeless {
+            c.counters.days_homeless += 1;
+        }
+        if c.addiction == Addiction::Active {
+            c.counters.days_active_addiction += 1;
+        }
+        let baseline = c.traits.network_baseline;
+        if c.network < baseline {
+            c.network = (c.network + h.network_recovery_per_day as f32).min(baseline);
+        }
+        if c.restorative == Restorative::Ongoing && d >= c.restorative_until {
+            let done = chance(key, dd, Purpose::Restorative, 1, sc.regime.restorative.completion);
+            c.restorative = if done { Restorative::Completed } else { Restorative::Failed };
+        }
+        if let Some(climate) = care.facility {
+            self.facility_day(i, d, climate);
+        }
+        self.seek_help(i, d, &care);
+        let _ = costs;
+    }
+
+    fn accrue_community_costs(&mut self, i: usize, d: u16) {
+        let costs = &self.sc.costs;
+        let c = &self.citizens[i];
+        if c.income == Income::Benefit {
+            self.ledger.add_transfer(Payer::Municipality, d, costs.benefit_day);
+        }
+        if c.probation_until > d {
+            self.ledger.add(Payer::Justice, d, costs.probation_day);
+        }
+    }
+
+    /// The sum of log hazard ratios of the person's risk and protective factors today.
+    pub fn log_hazard_multiplier(&self, i: usize, d: u16, care: &Care) -> f64 {
+        let c = &self.citizens[i];
+        let h = &self.sc.hazards;
+        let ln = &self.t.ln;
+        let age = c.traits.age_at_start as f64 + d as f64 / 365.25;
+        let mut x = ln.per_decade_over_30 * (age - 30.0) / 10.0
+            + ln.per_prior * (c.traits.priors.min(h.priors_cap as u16)) as f64
+            + ln.full_recovery * c.recovery.mean() as f64;
+        if c.addiction == Addiction::Active {
+            x += ln.active_addiction;
+        }
+        match c.housing {
+            Housing::Homeless => x += ln.homeless,
+            Housing::Own | Housing::Shelter | Housing::Supported => {}
+        }
+        match c.income {
+            Income::None => x += ln.no_income,
+            Income::Work => x += ln.work,
+            Income::Benefit => {}
+        }
+        if c.debt as f64 >= h.problematic_debt_threshold {
+            x += ln.problematic_debt;
+        }
+        if c.traits.lvb && !care.lvb_support {
+            x += ln.lvb_unsupported;
+        }
+        if c.traits.psychiatric && !care.psychiatric_care {
+            x += ln.psychiatric_untreated;
+        }
+        if (c.network as f64) < h.weak_network_below {
+            x += ln.weak_network;
+        }
+        if c.case_manager_until > d {
+            x += ln.case_manager;
+        }
+        if c.probation_until > d {
+            x += ln.probation;
+        }
+        if c.veiligheidshuis_until > d {
+            x += ln.veiligheidshuis;
+        }
+        if c.restorative == Restorative::Completed {
+            x += ln.restorative_completed;
+        }
+        x
+    }
+
+    /// An offence, and what the justice system makes of it.
+    fn offend(&mut self, i: usize, d: u16) {
+        let sc = self.sc;
+        let h = &sc.hazards;
+        let key = self.keys[i];
+        let dd = d as u32;
+        let n = self.citizens[i].counters.offences as u32;
+        self.ledger.add(Payer::VictimsSociety, d, sc.costs.victim_cost_per_offence);
+        let c = &mut self.citizens[i];
+        c.counters.offences = c.counters.offences.saturating_add(1);
+        c.last_offence_day = d;
+        if !chance(key, dd, Purpose::Detect, n, h.detection) {
+            return;
+        }
+        c.counters.arrests = c.counters.arrests.saturating_add(1);
+        if c.firsts.rearrest == NEVER {
+            c.firsts.rearrest = d;
+        }
+        self.ledger.add(Payer::Justice, d, sc.costs.police_per_arrest);
+        if !chance(key, dd, Purpose::Convict, n, h.conviction) {
+            return;
+        }
+        let c = &mut self.citizens[i];
+        c.counters.convictions = c.counters.convictions.saturating_add(1);
+        if c.firsts.reconviction == NEVER {
+            c.firsts.reconviction = d;
+        }
+        self.ledger.add(Payer::Justice, d, sc.costs.court_per_conviction);
+        if chance(key, dd, Purpose::Custody, n, h.custody) {
+            let s = &h.new_sentence_days;
+            let mut rng = generator(key, dd, Purpose::Sentence, n);
+            let days = crate::population::sample_days(&mut rng, s.median, s.sigma, s.max);
+            self.enter_detention(i, d, days);
+        }
+    }
+
+    fn addiction_day(&mut self, i: usize, d: u16, care: &Care) {
+        let h = &self.sc.hazards;
+        let key = self.keys[i];
+        let c = &mut self.citizens[i];
+        match c.addiction {
+            Addiction::Active => {
+                let p = h.remission_per_day + care.remission_per_day;
+                if chance(key, d as u32, Purpose::Remission, 0, p) {
+                    c.addiction = Addiction::Remission;
+                }
+            }
+            Addiction::Remission => {
+                let p = h.relapse_per_day * care.relapse_multiplier;
+                if chance(key, d as u32, Purpose::Relapse, 0, p) {
+                    c.addiction = Addiction::Active;
+                    c.counters.relapses = c.counters.relapses.saturating_add(1);
+                    if c.firsts.relapse == NEVER {
+                        c.firsts.relapse = d;
+                    }
+                }
+            }
+            Addiction::None => {}
+        }
+    }
+
+    fn probation_day(&mut self, i: usize, d: u16) {
+        let sc = self.sc;
+        let c = &self.citizens[i];
+        if c.probation_until <= d {
+            return;
+        }
+        let hr = if c.addiction == Addiction::Active {
+            sc.hazards.violation_hr_active_addiction
+        } else {
+            1.0
+        };
+        let p = sc.regime.probation.violation_per_day * hr;
+        if chance(self.keys[i], d as u32, Purpose::Violation, 0, p) {
+            self.citizens[i].counters.violations += 1;
+            self.respond_to_violation(i, d);
+        }
+    }
+
+    /// Support, structure and coercion of a facility shape the basic needs (seed 002); too
+    /// little structure brings incidents, which can cost the person their place.
+    fn facility_day(&mut self, i: usize, d: u16, climate: crate::scenario::Climate) {
+        let h = &self.sc.hazards;
+        let rate = 1.0 / 30.0;
+        let c = &mut self.citizens[i];
+        let toward = |v: f32, target: f64| v + ((target as f32) - v) * rate as f32;
+        c.relatedness = toward(c.relatedness, climate.support);
+        c.competence = toward(c.competence, 0.5 * climate.support + 0.5 * climate.structure);
+        c.autonomy = toward(c.autonomy, 1.0 - climate.coercion);
+        let p = h.incident_per_day
+            * (2.0 * (0.5 - climate.structure)).exp()
+            * (1.5 * (climate.coercion - 0.3)).exp();
+        if chance(self.keys[i], d as u32, Purpose::Incident, 0, p) {
+            self.citizens[i].counters.incidents += 1;
+            // Half of incidents end the stay: the facility protects its other residents.
+            if chance(self.keys[i], d as u32, Purpose::Incident, 1, 0.5) {
+                self.evict_from_facility(i, d);
+            }
+        }
+    }
+
+    fn evict_from_facility(&mut self, i: usize, d: u16) {
+        let mut open = self.citizens[i].open_episodes;
+        while open != 0 {
+            let p = open.trailing_zeros() as usize;
+            open &= open - 1;
+            if p < self.t.services
+                && matches!(
+                    self.sc.services[p].housing_kind(),
+                    Some(HousingKind::Shelter | HousingKind::Supported)
+                )
+                && self.episode(i, p).status == Status::Active
+            {
+                self.end_episode(i, p, d, Status::DroppedOut);
+            }
+        }
+    }
+
+    // ----- episodes -----
+
+    /// Runs the person's open episodes for one day: costs, drop-out and completion; returns
+    /// what the active ones do for the person today.
+    fn run_episodes(&mut self, i: usize, d: u16) -> Care {
+        let mut care = Care { relapse_multiplier: 1.0, ..Care::default() };
+        let mut open = self.citizens[i].open_episodes;
+        while open != 0 {
+            let p = open.trailing_zeros() as usize;
+            open &= open - 1;
+            if self.episode(i, p).status != Status::Active {
+                continue;
+            }
+            if p >= self.t.services {
+                self.run_coordination(i, p, d);
+                continue;
+            }
+            let s = &self.sc.services[p];
+            self.ledger.add(s.payer, d, s.cost_per_day);
+            self.programmes[p].stats.place_days += 1;
+            if d >= self.episode(i, p).until {
+                self.end_episode(i, p, d, Status::Finished);
+                continue;
+            }
+            if self.drops_out(i, p, d) {
+                self.end_episode(i, p, d, Status::DroppedOut);
+                continue;
+            }
+            match s.effect {
+                Effect::Addiction { remission_per_day, relapse_multiplier } => {
+                    care.remission_per_day += remission_per_day;
+                    care.relapse_multiplier *= relapse_multiplier;
+                }
+                Effect::Debt { .. } => care.debt_moratorium = true,
+                Effect::Housing { climate, provides, .. } if provides != HousingKind::Own => {
+                    care.facility = Some(climate);
+                }
+                Effect::Lvb { competence_gain_per_day } => {
+                    care.lvb_support = true;
+                    let c = &mut self.citizens[i];
+                    c.competence = (c.competence + competence_gain_per_day as f32).min(1.0);
+                }
+                Effect::Psychiatric => care.psychiatric_care = true,
+                _ => {}
+            }
+        }
+        care
+    }
+
+    fn run_coordination(&mut self, i: usize, p: usize, d: u16) {
+        let costs = &self.sc.costs;
+        let cost = if p == self.t.case_manager {
+            costs.case_manager_day
+        } else {
+            costs.veiligheidshuis_day
+        };
+        self.ledger.add(Payer::Municipality, d, cost);
+        self.programmes[p].stats.place_days += 1;
+        let c = &self.citizens[i];
+        if c.place == Place::Community && d >= self.episode(i, p).until {
+            self.end_episode(i, p, d, Status::Finished);
+        }
+    }
+
+    fn drops_out(&self, i: usize, p: usize, d: u16) -> bool {
+        let s = &self.sc.services[p];
+        if s.dropout_per_day <= 0.0 {
+            return false;
+        }
+        let h = &self.sc.hazards;
+        let c = &self.citizens[i];
+        let motivation = (c.relatedness + c.competence + c.autonomy) as f64 / 3.0;
+        let mut hazard = s.dropout_per_day * h.dropout_hr_low_motivation.powf(1.0 - motivation);
+        if c.addiction == Addiction::Active {
+            hazard *= h.dropout_hr_active_addiction;
+        }
+        chance(self.keys[i], d as u32, Purpose::Dropout, p as u32, hazard)
+    }
+
+    /// Starts an episode for a person admitted from a waiting list.
+    pub(crate) fn start_episode(&mut self, i: usize, p: usize, d: u16) {
+        let wait_from = {
+            let e = self.episode(i, p);
+            let c = &self.citizens[i];
+            // Waiting inside is not a gap in care: count waits from release at the earliest.
+            if c.place == Place::Community && c.last_release_day != NEVER {
+                e.since.max(c.last_release_day)
+            } else {
+                d
+            }
+        };
+        self.programmes[p].stats.wait_days_total += d.saturating_sub(wait_from) as u64;
+        if p >= self.t.services {
+            self.start_coordination(i, p, d);
+            return;
+        }
+        let s = &self.sc.services[p];
+        self.ledger.add(s.payer, d, s.cost_per_intake);
+        let until = match s.duration {
+            Duration::Immediate => d,
+            Duration::LogNormal { median_days, sigma } => {
+                let mut rng = generator(self.keys[i], d as u32, Purpose::Duration, p as u32);
+                let days = crate::population::sample_days(&mut rng, median_days, sigma, 20_000.0);
+                d.saturating_add(days.min(u16::MAX as u32 - 1) as u16)
+            }
+        };
+        *self.episode_mut(i, p) = Episode { status: Status::Active, since: d, until };
+        self.apply_start_effect(i, p, d);
+        if s.duration == Duration::Immediate {
+            self.end_episode(i, p, d, Status::Finished);
+        }
+    }
+
+    fn start_coordination(&mut self, i: usize, p: usize, d: u16) {
+        let regime = &self.sc.regime;
+        let duration = if p == self.t.case_manager {
+            regime.case_manager.duration_days
+        } else {
+            regime.veiligheidshuis.duration_days
+        } as u16;
+        let c = &self.citizens[i];
+        // Inside, involvement runs until release plus its duration.
+        let from = if c.place == Place::Detention { c.release_day } else { d };
+        let until = from.saturating_add(duration);
+        *self.episode_mut(i, p) = Episode { status: Status::Active, since: d, until };
+        let c = &mut self.citizens[i];
+        if p == self.t.case_manager {
+            c.case_manager_until = until;
+        } else {
+            c.veiligheidshuis_until = until;
+        }
+        // Coordination means the whole picture is known: every need becomes indicated.
+        c.known_needs |= self_needs(c, &self.sc.hazards);
+    }
+
+    fn apply_start_effect(&mut self, i: usize, p: usize, d: u16) {
+        let effect = self.sc.services[p].effect;
+        match effect {
+            Effect::Id => self.citizens[i].has_id = true,
+            Effect::Income if self.citizens[i].income == Income::None => {
+                self.citizens[i].income = Income::Benefit;
+            }
+            Effect::Housing { provides, .. } => {
+                self.end_other_housing(i, p, d);
+                self.citizens[i].housing = match provides {
+                    HousingKind::Own => Housing::Own,
+                    HousingKind::Shelter => Housing::Shelter,
+                    HousingKind::Supported => Housing::Supported,
+                };
+            }
+            _ => {}
+        }
+    }
+
+    fn end_other_housing(&mut self, i: usize, keep: usize, d: u16) {
+        for &q in &self.t.by_domain[2].clone() {
+            let q = q as usize;
+            if q != keep && self.episode(i, q).is_open() {
+                // Moving on is a completed stay, not a drop-out.
+                let status = if self.episode(i, q).status == Status::Active {
+                    Status::Finished
+                } else {
+                    Status::Interrupted
+                };
+                self.close_episode(i, q, status);
+                let _ = d;
+            }
+        }
+    }
+
+    /// Ends an open episode with `status` and applies what ending means for the person.
+    pub(crate) fn end_episode(&mut self, i: usize, p: usize, d: u16, status: Status) {
+        let was_active = self.episode(i, p).status == Status::Active;
+        self.close_episode(i, p, status);
+        if !was_active || p >= self.t.services {
+            if p == self.t.case_manager {
+                self.citizens[i].case_manager_until = 0;
+            } else if p == self.t.veiligheidshuis {
+                self.citizens[i].veiligheidshuis_until = 0;
+            }
+            return;
+        }
+        let effect = self.sc.services[p].effect;
+        let key = self.keys[i];
+        let dd = d as u32;
+        let c = &mut self.citizens[i];
+        match (effect, status) {
+            (Effect::Debt { success_probability }, Status::Finished)
+                if chance(key, dd, Purpose::Outcome, p as u32, success_probability) =>
+            {
+                c.debt = 0.0;
+                c.counters.debts_resolved += 1;
+            }
+            (Effect::Work { placement_probability }, Status::Finished)
+                if chance(key, dd, Purpose::Outcome, p as u32, placement_probability) =>
+            {
+                c.income = Income::Work;
+            }
+            (Effect::Housing { provides, move_on_probability, .. }, _)
+                if provides != HousingKind::Own =>
+            {
+                let moves_on = status == Status::Finished
+                    && chance(key, dd, Purpose::Outcome, p as u32, move_on_probability);
+                let here = if provides == HousingKind::Shelter {
+                    Housing::Shelter
+                } else {
+                    Housing::Supported
+                };
+                if c.housing == here {
+                    c.housing = if moves_on { Housing::Own } else { Housing::Homeless };
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Bookkeeping of ending an episode: status, open bit, place and statistics.
+    fn close_episode(&mut self, i: usize, p: usize, status: Status) {
+        let e = self.episode_mut(i, p);
+        let was_active = e.status == Status::Active;
+        e.status = status;
+        self.citizens[i].open_episodes &= !(1u32 << p);
+        let prog = &mut self.programmes[p];
+        if was_active {
+            prog.release_place();
+        }
+        match status {
+            Status::Finished => prog.stats.completions += 1,
+            Status::DroppedOut => prog.stats.dropouts += 1,
+            Status::Interrupted => prog.stats.interruptions += 1,
+            _ => {}
+        }
+    }
+
+    // ----- waiting lists -----
+
+    fn admit_from_waiting_lists(&mut self, d: u16) {
+        for p in 0..self.t.programmes {
+            let episodes = &self.episodes;
+            let stride = self.t.programmes;
+            self.programmes[p].prune(|t| {
+                let e = episodes[t.citizen as usize * stride + p];
+                e.status == Status::Waiting && e.since == t.since
+            });
+            loop {
+                if self.programmes[p].free_places() == 0 || self.programmes[p].queue.is_empty() {
+                    break;
+                }
+                let chosen = {
+                    let prog = &self.programmes[p];
+                    prog.next_admission(
+                        |t| self.ready(t.citizen as usize, p, t.since, d),
+                        |t| self.priority(t.citizen as usize, prog.rule, d),
+                    )
+                };
+                let Some(index) = chosen else { break };
+                let ticket = self.programmes[p].admit(index);
+                self.start_episode(ticket.citizen as usize, p, d);
+            }
+        }
+    }
+
+    fn ready(&self, i: usize, p: usize, since: u16, d: u16) -> bool {
+        if d < since.saturating_add(self.t.intake_delay[p]) {
+            return false;
+        }
+        let c = &self.citizens[i];
+        if c.place == Place::Detention && !self.t.starts_inside[p] {
+            return false;
+        }
+        if p >= self.t.services {
+            return true;
+        }
+        let s = &self.sc.services[p];
+        let mut have = self.have_bits(i);
+        if c.known_needs & domain_bit(s.domain()) != 0 {
+            have |= crate::scenario::Prerequisites::INDICATION;
+        }
+        s.prerequisites.met_by(have)
+    }
+
+    fn priority(&self, i: usize, rule: crate::scenario::QueueRule, d: u16) -> u32 {
+        use crate::scenario::QueueRule;
+        let c = &self.citizens[i];
+        match rule {
+            QueueRule::FirstCome => 0,
+            QueueRule::MostProblems => problem_count(c, &self.sc.hazards),
+            QueueRule::HighestRisk => {
+                let x = self.log_hazard_multiplier(
+                    i,
+                    d,
+                    &Care { relapse_multiplier: 1.0, ..Care::default() },
+                );
+                ((x + 20.0).max(0.0) * 1000.0) as u32
+            }
+        }
+    }
+
+    /// The prerequisites a person meets today, as [`crate::scenario::Prerequisites`] bits.
+    pub fn have_bits(&self, i: usize) -> u8 {
+        use crate::scenario::Prerequisites as P;
+        let c = &self.citizens[i];
+        let mut have = 0;
+        if c.has_id {
+            have |= P::ID;
+        }
+        if c.housing != Housing::Homeless {
+            have |= P::ADDRESS;
+        }
+        if c.income != Income::None {
+            have |= P::INCOME;
+        }
+        have
+    }
+
+    // ----- recovery and time series -----
+
+    /// The four recovery dimensions move toward what the person's situation supports.
+    fn update_recovery(&mut self, i: usize, d: u16) {
+        let rate = self.sc.hazards.recovery_rate_per_day as f32;
+        let c = &mut self.citizens[i];
+        let addiction = match c.addiction {
+            Addiction::None => 1.0,
+            Addiction::Remission => 0.7,
+            Addiction::Active => 0.0,
+        };
+        let personal = 0.5 * addiction + 0.25 * c.competence + 0.25 * c.autonomy;
+        let contact = if c.traits.has_children && (c.child_contact || c.place == Place::Community) {
+            1.0
+        } else {
+            0.0
+        };
+        let social = 0.8 * c.network + 0.2 * contact;
+        let housed = if matches!(c.housing, Housing::Homeless) { 0.0 } else { 1.0 };
+        let income = if c.income == Income::None { 0.0 } else { 1.0 };
+        let free = c.place == Place::Community
+            && (c.last_offence_day == NEVER || d.saturating_sub(c.last_offence_day) > 180);
+        let societal = 0.4 * housed + 0.4 * income + if free { 0.2 } else { 0.0 };
+        let victim = match c.restorative {
+            Restorative::Completed => 1.0,
+            Restorative::Ongoing => 0.6,
+            Restorative::Failed => 0.3,
+            Restorative::NotOffered | Restorative::Declined => 0.2,
+        };
+        let r = &mut c.recovery;
+        r.personal += (personal - r.personal) * rate;
+        r.social += (social - r.social) * rate;
+        r.societal += (societal - r.societal) * rate;
+        r.victim += (victim - r.victim) * rate;
+    }
+
+    fn record_month(&mut self, i: usize, d: u16) {
+        let c = &self.citizens[i];
+        let Some(row) = self.monthly.last_mut() else { return };
+        if c.place == Place::Detention {
+            row.in_detention += 1;
+        } else {
+            match c.housing {
+                Housing::Own => row.own_home += 1,
+                Housing::Shelter => row.shelter += 1,
+                Housing::Supported => row.supported_housing += 1,
+                Housing::Homeless => row.homeless += 1,
+            }
+            match c.income {
+                Income::None => row.without_income += 1,
+                Income::Benefit => row.on_benefit += 1,
+                Income::Work => row.working += 1,
+            }
+            if c.probation_until > d {
+                row.on_probation += 1;
+            }
+        }
+        if c.addiction == Addiction::Active {
+            row.active_addiction += 1;
+        }
+        if c.case_manager_until > d {
+            row.with_case_manager += 1;
+        }
+        if c.firsts.reconviction != NEVER {
+            row.ever_reconvicted += 1;
+        }
+        row.recovery.add(&c.recovery);
+    }
+
+    fn record_queues(&mut self) {
+        let n = self.citizens.len() as f64;
+        let services = self.t.services;
+        let Some(row) = self.monthly.last_mut() else { return };
+        row.recovery.scale(n);
+        for p in 0..services {
+            row.queue[p] = self.programmes[p].queue.len() as u32;
+            row.occupied[p] = self.programmes[p].occupied;
+        }
+    }
+}
+
+/// Needs as a domain bit mask, from the person's state.
+pub fn self_needs(c: &Citizen, h: &crate::scenario::RawHazards) -> u8 {
+    let mut needs = 0;
+    let mut set = |d: Domain, yes: bool| {
+        if yes {
+            needs |= domain_bit(d);
+        }
+    };
+    set(Domain::Addiction, c.addiction == Addiction::Active);
+    set(Domain::Debt, c.debt as f64 >= h.problematic_debt_threshold);
+    set(Domain::Housing, c.housing != Housing::Own);
+    set(Domain::Income, c.income == Income::None);
+    set(Domain::Id, !c.has_id);
+    set(Domain::Lvb, c.traits.lvb);
+    set(Domain::Psychiatric, c.traits.psychiatric);
+    // Work is a next step once there is a base: a benefit, papers and no active addiction.
+    set(Domain::Work, c.income == Income::Benefit && c.has_id && c.addiction != Addiction::Active);
+    needs
+}
+
+/// The count used by the "most problems" queue rule and by triage.
+pub fn problem_count(c: &Citizen, h: &crate::scenario::RawHazards) -> u32 {
+    let core = self_needs(c, h) & !domain_bit(Domain::Work);
+    core.count_ones()
+}

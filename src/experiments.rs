@@ -1,0 +1,261 @@
+//! Experiments: replications of a scenario run in parallel (rayon), and their summary — every
+//! indicator of MODEL.md §5 as a mean with a 95% interval over replications.
+//!
+//! Replication `r` always gets the random streams of replication `r`, whichever thread runs
+//! it, and results are collected in replication order before any float is added up, so the
+//! output is byte-identical for any thread count.
+
+use crate::costs::PAYERS;
+use crate::engine::World;
+use crate::outcomes::{EVENTS, Event, ReplicationResult};
+use crate::scenario::Scenario;
+use crate::stats::{Estimate, KaplanMeier, mean_interval};
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// Follow-up horizons of the headline indicators, in days.
+pub const YEARS: [(u32, &str); 3] = [(365, "1y"), (730, "2y"), (1826, "5y")];
+
+/// Runs replications `0..n` of a scenario on the current rayon pool.
+pub fn run_replications(sc: &Scenario, n: u32) -> Vec<ReplicationResult> {
+    (0..n).into_par_iter().map(|r| World::new(sc, r).run()).collect()
+}
+
+/// Runs on a pool of exactly `threads` threads (0 = rayon's default).
+pub fn run_with_threads(
+    sc: &Scenario,
+    n: u32,
+    threads: usize,
+) -> Result<Vec<ReplicationResult>, String> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| format!("cannot start {threads} threads: {e}"))?;
+    Ok(pool.install(|| run_replications(sc, n)))
+}
+
+/// One named indicator value of one replication.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Indicator {
+    pub name: String,
+    pub label: String,
+    pub unit: &'static str,
+    pub value: f64,
+}
+
+fn indicator(
+    name: impl Into<String>,
+    label: impl Into<String>,
+    unit: &'static str,
+    value: f64,
+) -> Indicator {
+    Indicator { name: name.into(), label: label.into(), unit, value }
+}
+
+/// Kaplan–Meier curve of one event in one replication.
+pub fn km(rep: &ReplicationResult, event: Event) -> KaplanMeier {
+    let s = &rep.survival[EVENTS.iter().position(|e| *e == event).unwrap_or(0)];
+    KaplanMeier::from_counts(&s.events, &s.censored, s.at_risk_start)
+}
+
+/// Every indicator of one replication, in a fixed order.
+pub fn indicators(sc: &Scenario, rep: &ReplicationResult) -> Vec<Indicator> {
+    let mut out = Vec::new();
+    for event in EVENTS {
+        let curve = km(rep, event);
+        for (day, tag) in YEARS {
+            if day <= rep.horizon_days {
+                out.push(indicator(
+                    format!("{}_{tag}", event.name()),
+                    format!("{} within {}", event.name(), year_words(tag)),
+                    "share",
+                    curve.incidence_at(day),
+                ));
+            }
+        }
+    }
+    let t = &rep.totals;
+    let per = |x: f64| if t.released > 0 { x / t.released as f64 } else { 0.0 };
+    out.push(indicator("released", "citizens released", "count", t.released as f64));
+    out.push(indicator("offences", "offences per citizen", "count", per(t.offences as f64)));
+    out.push(indicator("victims", "victims per citizen", "count", per(t.victims)));
+    out.push(indicator(
+        "convictions",
+        "convictions per citizen",
+        "count",
+        per(t.convictions as f64),
+    ));
+    out.push(indicator(
+        "detention_days",
+        "detention days after release per citizen",
+        "days",
+        per(t.detention_days_after_release as f64),
+    ));
+    let addicted = t.with_addiction_at_intake as f64;
+    out.push(indicator(
+        "relapses_per_addicted",
+        "addiction relapses per citizen with addiction",
+        "count",
+        if addicted > 0.0 { t.relapses as f64 / addicted } else { 0.0 },
+    ));
+    out.push(indicator(
+        "days_active_addiction",
+        "days in active addiction per citizen",
+        "days",
+        per(t.days_active_addiction as f64),
+    ));
+    out.push(indicator(
+        "days_homeless",
+        "days homeless per citizen",
+        "days",
+        per(t.days_homeless as f64),
+    ));
+    out.push(indicator(
+        "days_without_income",
+        "days without income per citizen",
+        "days",
+        per(t.days_without_income as f64),
+    ));
+    out.push(indicator(
+        "debts_resolved",
+        "debts resolved per citizen",
+        "count",
+        per(t.debts_resolved as f64),
+    ));
+    out.push(indicator(
+        "violations",
+        "probation violations per citizen",
+        "count",
+        per(t.violations as f64),
+    ));
+    out.push(indicator(
+        "facility_incidents",
+        "incidents in shelter/supported housing per citizen",
+        "count",
+        per(t.incidents as f64),
+    ));
+    let r = &t.recovery_end;
+    out.push(indicator("recovery_personal", "recovery: self, at the horizon", "0-1", r.personal));
+    out.push(indicator(
+        "recovery_social",
+        "recovery: person-network, at the horizon",
+        "0-1",
+        r.social,
+    ));
+    out.push(indicator(
+        "recovery_societal",
+        "recovery: person-society, at the horizon",
+        "0-1",
+        r.societal,
+    ));
+    out.push(indicator(
+        "recovery_victim",
+        "recovery: person-victim, at the horizon",
+        "0-1",
+        r.victim,
+    ));
+    for (p, s) in sc.services.iter().enumerate() {
+        let st = &rep.programmes[p];
+        let wait = if st.starts > 0 { st.wait_days_total as f64 / st.starts as f64 } else { 0.0 };
+        out.push(indicator(
+            format!("wait_{}", s.name),
+            format!("mean wait for {} (days after release)", s.label),
+            "days",
+            wait,
+        ));
+        out.push(indicator(
+            format!("max_queue_{}", s.name),
+            format!("longest waiting list of {}", s.label),
+            "count",
+            st.max_queue as f64,
+        ));
+    }
+    let rate = sc.costs.discount_rate;
+    for payer in PAYERS {
+        out.push(indicator(
+            format!("cost_{}", payer.name()),
+            format!("cost per citizen, {} (discounted)", payer.name().replace('_', " & ")),
+            "euro",
+            per(rep.ledger.payer_discounted(payer, rate)),
+        ));
+    }
+    out.push(indicator(
+        "cost_societal",
+        "total societal cost per citizen (discounted, without transfers)",
+        "euro",
+        per(rep.ledger.societal_discounted(rate)),
+    ));
+    out
+}
+
+fn year_words(tag: &str) -> &'static str {
+    match tag {
+        "1y" => "1 year",
+        "2y" => "2 years",
+        _ => "5 years",
+    }
+}
+
+/// One indicator summarised over replications.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SummaryRow {
+    pub name: String,
+    pub label: String,
+    pub unit: &'static str,
+    pub estimate: Estimate,
+}
+
+/// A scenario's results over all replications.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    pub scenario: String,
+    pub description: String,
+    pub seed: u64,
+    pub replications: u32,
+    pub citizens: u32,
+    pub horizon_days: u32,
+    pub discount_rate: f64,
+    pub rows: Vec<SummaryRow>,
+}
+
+impl Summary {
+    pub fn get(&self, name: &str) -> Option<&Estimate> {
+        self.rows.iter().find(|r| r.name == name).map(|r| &r.estimate)
+    }
+}
+
+/// Per-replication values of every indicator: `values[indicator][replication]`.
+pub fn indicator_matrix(
+    sc: &Scenario,
+    reps: &[ReplicationResult],
+) -> (Vec<Indicator>, Vec<Vec<f64>>) {
+    let per_rep: Vec<Vec<Indicator>> = reps.iter().map(|r| indicators(sc, r)).collect();
+    let names = per_rep.first().cloned().unwrap_or_default();
+    let values =
+        (0..names.len()).map(|k| per_rep.iter().map(|row| row[k].value).collect()).collect();
+    (names, values)
+}
+
+pub fn summarise(sc: &Scenario, reps: &[ReplicationResult]) -> Summary {
+    let (names, values) = indicator_matrix(sc, reps);
+    let rows = names
+        .into_iter()
+        .zip(values)
+        .map(|(ind, xs)| SummaryRow {
+            name: ind.name,
+            label: ind.label,
+            unit: ind.unit,
+            estimate: mean_interval(&xs),
+        })
+        .collect();
+    Summary {
+        scenario: sc.meta.name.clone(),
+        description: sc.meta.description.clone(),
+        seed: sc.meta.seed,
+        replications: reps.len() as u32,
+        citizens: sc.population.size,
+        horizon_days: sc.meta.horizon_days,
+        discount_rate: sc.costs.discount_rate,
+        rows,
+    }
+}

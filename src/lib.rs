@@ -1,0 +1,21 @@
+//! `reentry`: an agent-based simulator of reintegration pathways after detention.
+//!
+//! The model is the one of `MODEL.md`: citizens ([`population`]) move through detention,
+//! release and support services ([`services`]) under a care regime ([`regime`]), one day per
+//! step ([`engine`]). Scenarios are TOML files checked before any work ([`scenario`]).
+//! Outcomes ([`outcomes`]) and costs per payer ([`costs`]) are collected per replication;
+//! [`experiments`] runs replications in parallel and summarises them with [`stats`];
+//! [`report`] writes what users read.
+
+pub mod costs;
+pub mod engine;
+pub mod experiments;
+pub mod outcomes;
+pub mod population;
+pub mod provenance;
+pub mod regime;
+pub mod report;
+pub mod rng;
+pub mod scenario;
+pub mod services;
+pub mod stats;

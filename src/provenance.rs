@@ -1,0 +1,1 @@
+//! Where each default parameter comes from.

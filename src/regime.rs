@@ -1,0 +1,339 @@
+//! The care regime (MODEL.md §3, the policy lever): planning and screening before release, the
+//! warm hand-over or its absence, ID, benefit and housing arranged before release, case
+//! management and Veiligheidshuis coordination, restorative justice, child–parent contact,
+//! how people find services by themselves, and what a violated probation condition leads to.
+
+use crate::engine::{DOMAINS, World, domain_bit, problem_count, self_needs};
+use crate::population::{Addiction, Housing, Income, Restorative};
+use crate::rng::{Purpose, chance, uniform};
+use crate::scenario::{Domain, Eligibility, HousingKind, Prerequisites, ViolationResponse};
+use crate::services::{Episode, Status};
+
+impl World<'_> {
+    /// Planning day inside: screening, then every referral the regime makes before release.
+    pub(crate) fn plan_release(&mut self, i: usize, d: u16) {
+        self.screen(i, d);
+        self.offer_restorative(i, d);
+        self.support_child_contact(i, d);
+        self.arrange_before_release(i, d);
+        self.warm_handover(i, d);
+        self.enrol_coordination(i, d);
+    }
+
+    /// Each true problem is found with the regime's sensitivity for it; LVB is often missed.
+    fn screen(&mut self, i: usize, d: u16) {
+        let s = &self.sc.regime.screening;
+        let key = self.keys[i];
+        let stay = self.citizens[i].counters.detentions as u32;
+        let needs = self_needs(&self.citizens[i], &self.sc.hazards);
+        for (bit, domain) in DOMAINS.iter().enumerate() {
+            if needs & (1 << bit) == 0 {
+                continue;
+            }
+            let sensitivity = match domain {
+                Domain::Addiction => s.addiction,
+                Domain::Debt => s.debt,
+                Domain::Housing => s.housing,
+                Domain::Income => s.income,
+                Domain::Id => s.id,
+                Domain::Lvb => s.lvb,
+                Domain::Psychiatric => s.psychiatric,
+                Domain::Work => s.work,
+            };
+            if chance(key, d as u32, Purpose::Screening, bit as u32 + 16 * stay, sensitivity) {
+                self.citizens[i].known_needs |= 1 << bit;
+            }
+        }
+    }
+
+    fn offer_restorative(&mut self, i: usize, d: u16) {
+        let r = &self.sc.regime.restorative;
+        let key = self.keys[i];
+        let c = &mut self.citizens[i];
+        if c.restorative != Restorative::NotOffered
+            || !chance(key, d as u32, Purpose::Restorative, 2, r.offer)
+        {
+            return;
+        }
+        if chance(key, d as u32, Purpose::Restorative, 3, r.uptake) {
+            c.restorative = Restorative::Ongoing;
+            c.restorative_until = d.saturating_add(r.duration_days as u16);
+            self.ledger.add(crate::scenario::Payer::Justice, d, self.sc.costs.restorative_case);
+        } else {
+            c.restorative = Restorative::Declined;
+        }
+    }
+
+    fn support_child_contact(&mut self, i: usize, d: u16) {
+        let p = self.sc.regime.child_contact_support;
+        let key = self.keys[i];
+        let c = &mut self.citizens[i];
+        if c.traits.has_children && chance(key, d as u32, Purpose::Arranged, 3, p) {
+            c.child_contact = true;
+        }
+    }
+
+    /// ID papers, the benefit application and housing for release day (the "basic
+    /// conditions" of Dutch aftercare), each arranged with the regime's probability.
+    fn arrange_before_release(&mut self, i: usize, d: u16) {
+        let regime = &self.sc.regime;
+        let key = self.keys[i];
+        let c = &self.citizens[i];
+        let dd = d as u32;
+        if !c.has_id && chance(key, dd, Purpose::Arranged, 0, regime.id_before_release) {
+            self.refer_domain(i, d, Domain::Id);
+        }
+        let c = &self.citizens[i];
+        if c.income == Income::None
+            && chance(key, dd, Purpose::Arranged, 1, regime.benefit_before_release)
+        {
+            self.refer_domain(i, d, Domain::Income);
+        }
+        let c = &self.citizens[i];
+        if c.housing == Housing::Homeless
+            && chance(key, dd, Purpose::Arranged, 2, regime.housing_on_release)
+            && let Some(p) = self.sc.release_housing_service
+        {
+            self.refer(i, d, p);
+        }
+    }
+
+    /// Referrals accepted before release for every need screening found.
+    fn warm_handover(&mut self, i: usize, d: u16) {
+        let p = self.sc.regime.warm_handover;
+        let key = self.keys[i];
+        let known = self.citizens[i].known_needs & self_needs(&self.citizens[i], &self.sc.hazards);
+        for (bit, domain) in DOMAINS.iter().enumerate() {
+            if known & (1 << bit) != 0 && chance(key, d as u32, Purpose::Handover, bit as u32, p) {
+                self.refer_domain(i, d, *domain);
+            }
+        }
+    }
+
+    fn enrol_coordination(&mut self, i: usize, d: u16) {
+        let regime = &self.sc.regime;
+        let cm = &regime.case_manager;
+        if cm.enabled && self.eligible(i, cm.eligibility, cm.complex_min_problems) {
+            self.refer(i, d, self.t.case_manager);
+        }
+        if regime.veiligheidshuis.enabled && self.citizens[i].traits.prolific {
+            self.refer(i, d, self.t.veiligheidshuis);
+        }
+    }
+
+    fn eligible(&self, i: usize, rule: Eligibility, min_problems: u32) -> bool {
+        let c = &self.citizens[i];
+        match rule {
+            Eligibility::All => true,
+            Eligibility::Prolific => c.traits.prolific,
+            Eligibility::Complex => {
+                let complex = [
+                    c.addiction != Addiction::None,
+                    c.traits.lvb,
+                    c.debt as f64 >= self.sc.hazards.problematic_debt_threshold,
+                ];
+                complex.iter().filter(|x| **x).count() as u32 >= min_problems
+            }
+        }
+    }
+
+    /// A person in the community looks for help for one unmet need a day, with a chance that
+    /// falls with LVB, active addiction and low competence; a case manager or Veiligheidshuis
+    /// coordinator does it for them.
+    pub(crate) fn seek_help(&mut self, i: usize, d: u16, care: &crate::engine::Care) {
+        let unmet = self.unmet_needs(i);
+        if unmet == 0 {
+            return;
+        }
+        let h = &self.sc.hazards;
+        let c = &self.citizens[i];
+        let key = self.keys[i];
+        let dd = d as u32;
+        let coordinated = c.case_manager_until > d || c.veiligheidshuis_until > d;
+        let p = if coordinated {
+            self.sc.regime.case_manager.referral_per_day
+        } else {
+            let mut p = h.self_referral_per_day;
+            if c.traits.lvb && !care.lvb_support {
+                p *= h.self_referral_lvb;
+            }
+            if c.addiction == Addiction::Active {
+                p *= h.self_referral_active_addiction;
+            }
+            p * (h.self_referral_low_competence
+                + (1.0 - h.self_referral_low_competence) * c.competence as f64)
+        };
+        let purpose =
+            if coordinated { Purpose::CaseManagerReferral } else { Purpose::SelfReferral };
+        if !chance(key, dd, purpose, 0, p) {
+            return;
+        }
+        // One need at a time, picked evenly among the unmet ones.
+        let pick = (uniform(key, dd, purpose, 1) * unmet.count_ones() as f64) as u32;
+        let bit = nth_set_bit(unmet, pick);
+        let domain = DOMAINS[bit];
+        let c = &mut self.citizens[i];
+        if c.known_needs & (1 << bit) == 0 {
+            // Asking for help means the need is now known: an assessment is an indication.
+            c.known_needs |= 1 << bit;
+        }
+        self.refer_domain(i, d, domain);
+    }
+
+    /// Needs with no open episode in any service of their domain.
+    pub(crate) fn unmet_needs(&self, i: usize) -> u8 {
+        let needs = self_needs(&self.citizens[i], &self.sc.hazards);
+        let mut unmet = 0;
+        for (bit, _) in DOMAINS.iter().enumerate() {
+            if needs & (1 << bit) == 0 || self.t.by_domain[bit].is_empty() {
+                continue;
+            }
+            let served =
+                self.t.by_domain[bit].iter().any(|&s| self.episode(i, s as usize).is_open());
+            // Housing is a ladder: a bed in a shelter still leaves the need for a home.
+            let housing_next = bit == 2 && self.next_housing_service(i).is_some();
+            if !served || housing_next {
+                unmet |= 1 << bit;
+            }
+        }
+        unmet
+    }
+
+    /// The next rung of the housing ladder the person may join.
+    fn next_housing_service(&self, i: usize) -> Option<usize> {
+        self.t.by_domain[2]
+            .iter()
+            .map(|s| *s as usize)
+            .find(|&s| !self.episode(i, s).is_open() && self.fits_housing(i, s))
+    }
+
+    fn fits_housing(&self, i: usize, s: usize) -> bool {
+        let c = &self.citizens[i];
+        let has_open_better = |kind: HousingKind| {
+            self.t.by_domain[2].iter().any(|&q| {
+                self.sc.services[q as usize].housing_kind() == Some(kind)
+                    && self.episode(i, q as usize).is_open()
+            })
+        };
+        match self.sc.services[s].housing_kind() {
+            Some(HousingKind::Shelter) => {
+                c.housing == Housing::Homeless
+                    && !has_open_better(HousingKind::Supported)
+                    && !has_open_better(HousingKind::Own)
+            }
+            Some(HousingKind::Supported) => {
+                matches!(c.housing, Housing::Homeless | Housing::Shelter)
+                    && (c.traits.lvb || c.traits.psychiatric || c.addiction != Addiction::None)
+            }
+            Some(HousingKind::Own) => c.housing != Housing::Own,
+            None => false,
+        }
+    }
+
+    /// Refers the person to the first service of a domain that fits them.
+    pub(crate) fn refer_domain(&mut self, i: usize, d: u16, domain: Domain) {
+        let bit = DOMAINS.iter().position(|x| *x == domain).unwrap_or(0);
+        let service = if domain == Domain::Housing {
+            self.next_housing_service(i)
+        } else {
+            self.t.by_domain[bit]
+                .iter()
+                .map(|s| *s as usize)
+                .find(|&s| !self.episode(i, s).is_open())
+        };
+        if let Some(p) = service {
+            self.refer(i, d, p);
+        }
+    }
+
+    /// Puts the person on a programme's waiting list if they may join it: prerequisites must
+    /// be met or on their way (an ID application in progress counts for a benefit).
+    pub(crate) fn refer(&mut self, i: usize, d: u16, p: usize) {
+        if self.episode(i, p).is_open() {
+            return;
+        }
+        if p < self.t.services {
+            let needed = self.sc.services[p].prerequisites;
+            let domain = self.sc.services[p].domain();
+            if needed.0 & Prerequisites::INDICATION != 0
+                && self.citizens[i].known_needs & domain_bit(domain) == 0
+            {
+                return;
+            }
+            let coming =
+                self.have_bits(i) | self.prerequisites_in_progress(i) | Prerequisites::INDICATION;
+            if !needed.met_by(coming) {
+                return;
+            }
+        }
+        *self.episode_mut(i, p) = Episode { status: Status::Waiting, since: d, until: 0 };
+        self.citizens[i].open_episodes |= 1 << p;
+        self.programmes[p].join(i as u32, d);
+    }
+
+    fn prerequisites_in_progress(&self, i: usize) -> u8 {
+        let mut bits = 0;
+        let mut open = self.citizens[i].open_episodes;
+        while open != 0 {
+            let p = open.trailing_zeros() as usize;
+            open &= open - 1;
+            if p >= self.t.services {
+                continue;
+            }
+            bits |= match self.sc.services[p].domain() {
+                Domain::Id => Prerequisites::ID,
+                Domain::Income | Domain::Work => Prerequisites::INCOME,
+                Domain::Housing => Prerequisites::ADDRESS,
+                _ => 0,
+            };
+        }
+        bits
+    }
+
+    /// Justice logic sends the person back inside; care logic refers them to care for
+    /// every need they have (seed 004, "colliding logics").
+    pub(crate) fn respond_to_violation(&mut self, i: usize, d: u16) {
+        let probation = &self.sc.regime.probation;
+        match probation.response {
+            ViolationResponse::Revocation => {
+                let days = probation.revocation_days;
+                self.enter_detention(i, d, days);
+            }
+            ViolationResponse::Care => {
+                let needs = self.unmet_needs(i);
+                self.citizens[i].known_needs |= needs;
+                for (bit, domain) in DOMAINS.iter().enumerate() {
+                    if needs & (1 << bit) != 0 {
+                        self.refer_domain(i, d, *domain);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Rank for the "most problems" rule of a coordination programme.
+    pub fn problems_of(&self, i: usize) -> u32 {
+        problem_count(&self.citizens[i], &self.sc.hazards)
+    }
+}
+
+fn nth_set_bit(mut mask: u8, n: u32) -> usize {
+    for _ in 0..n.min(mask.count_ones().saturating_sub(1)) {
+        mask &= mask - 1;
+    }
+    mask.trailing_zeros() as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::nth_set_bit;
+
+    #[test]
+    fn nth_set_bit_walks_the_set_bits_in_order() {
+        assert_eq!(nth_set_bit(0b1010_0100, 0), 2);
+        assert_eq!(nth_set_bit(0b1010_0100, 1), 5);
+        assert_eq!(nth_set_bit(0b1010_0100, 2), 7);
+        // Out of range falls back to the last set bit rather than panicking.
+        assert_eq!(nth_set_bit(0b1010_0100, 9), 7);
+    }
+}

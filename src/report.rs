@@ -1,0 +1,612 @@
+//! What users read: the terminal table and the output folder (tidy CSV, `summary.json`, the
+//! resolved scenario). Every file format is one [`Exporter`]; the folder is written to a
+//! staging directory and renamed into place at the end, so a failed or interrupted run never
+//! leaves a half-written result and never silently replaces an earlier one.
+
+use crate::costs::PAYERS;
+use crate::experiments::{Summary, YEARS, indicator_matrix, km};
+use crate::outcomes::{EVENTS, ReplicationResult};
+use crate::scenario::Scenario;
+use crate::stats::{Estimate, mean_interval};
+use serde::Serialize;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// One scenario's results, as the exporters see them.
+pub struct RunOutput<'a> {
+    pub scenario: &'a Scenario,
+    pub replications: &'a [ReplicationResult],
+    pub summary: &'a Summary,
+}
+
+/// One output file.
+pub trait Exporter {
+    fn file_name(&self) -> &'static str;
+    fn write(&self, runs: &[RunOutput], out: &mut dyn Write) -> io::Result<()>;
+}
+
+pub fn run_exporters() -> Vec<Box<dyn Exporter>> {
+    vec![
+        Box::new(SummaryCsv),
+        Box::new(OutcomesCsv),
+        Box::new(SurvivalCsv),
+        Box::new(MonthlyCsv),
+        Box::new(QueuesCsv),
+        Box::new(ServicesCsv),
+        Box::new(CostsCsv),
+        Box::new(SummaryJson),
+    ]
+}
+
+fn csv_writer(out: &mut dyn Write) -> csv::Writer<&mut dyn Write> {
+    csv::WriterBuilder::new().from_writer(out)
+}
+
+fn io_err(e: csv::Error) -> io::Error {
+    io::Error::other(e)
+}
+
+/// Floats in CSV: fixed, short, and the same on every platform.
+fn num(x: f64) -> String {
+    if x.is_nan() {
+        "NA".into()
+    } else if x == x.trunc() && x.abs() < 1e15 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.6}")
+    }
+}
+
+struct SummaryCsv;
+impl Exporter for SummaryCsv {
+    fn file_name(&self) -> &'static str {
+        "summary.csv"
+    }
+    fn write(&self, runs: &[RunOutput], out: &mut dyn Write) -> io::Result<()> {
+        let mut w = csv_writer(out);
+        w.write_record([
+            "scenario",
+            "indicator",
+            "label",
+            "unit",
+            "mean",
+            "lo95",
+            "hi95",
+            "sd",
+            "replications",
+        ])
+        .map_err(io_err)?;
+        for run in runs {
+            for r in &run.summary.rows {
+                let e = &r.estimate;
+                w.write_record([
+                    run.summary.scenario.as_str(),
+                    &r.name,
+                    &r.label,
+                    r.unit,
+                    &num(e.mean),
+                    &num(e.lo),
+                    &num(e.hi),
+                    &num(e.sd),
+                    &e.n.to_string(),
+                ])
+                .map_err(io_err)?;
+            }
+        }
+        w.flush()
+    }
+}
+
+struct OutcomesCsv;
+impl Exporter for OutcomesCsv {
+    fn file_name(&self) -> &'static str {
+        "outcomes.csv"
+    }
+    fn write(&self, runs: &[RunOutput], out: &mut dyn Write) -> io::Result<()> {
+        let mut w = csv_writer(out);
+        w.write_record(["scenario", "replication", "indicator", "unit", "value"])
+            .map_err(io_err)?;
+        for run in runs {
+            let (names, values) = indicator_matrix(run.scenario, run.replications);
+            for (r, rep) in run.replications.iter().enumerate() {
+                for (k, ind) in names.iter().enumerate() {
+                    w.write_record([
+                        run.summary.scenario.as_str(),
+                        &rep.replication.to_string(),
+                        &ind.name,
+                        ind.unit,
+                        &num(values[k][r]),
+                    ])
+                    .map_err(io_err)?;
+                }
+            }
+        }
+        w.flush()
+    }
+}
+
+/// Mean Kaplan–Meier incidence per day over replications, with its 95% interval.
+pub fn survival_band(run: &RunOutput, event_index: usize) -> Vec<Estimate> {
+    let curves: Vec<_> = run.replications.iter().map(|r| km(r, EVENTS[event_index])).collect();
+    let horizon = run.scenario.meta.horizon_days;
+    (0..=horizon)
+        .map(|day| {
+            let xs: Vec<f64> = curves.iter().map(|c| c.incidence_at(day)).collect();
+            mean_interval(&xs)
+        })
+        .collect()
+}
+
+struct SurvivalCsv;
+impl Exporter for SurvivalCsv {
+    fn file_name(&self) -> &'static str {
+        "survival.csv"
+    }
+    fn write(&self, runs: &[RunOutput], out: &mut dyn Write) -> io::Result<()> {
+        let mut w = csv_writer(out);
+        w.write_record(["scenario", "event", "day", "incidence", "lo95", "hi95", "survival"])
+            .map_err(io_err)?;
+        for run in runs {
+            for (k, event) in EVENTS.iter().enumerate() {
+                for (day, e) in survival_band(run, k).iter().enumerate() {
+                    w.write_record([
+                        run.summary.scenario.as_str(),
+                        event.name(),
+                        &day.to_string(),
+                        &num(e.mean),
+                        &num(e.lo),
+                        &num(e.hi),
+                        &num(1.0 - e.mean),
+                    ])
+                    .map_err(io_err)?;
+                }
+            }
+        }
+        w.flush()
+    }
+}
+
+struct MonthlyCsv;
+impl Exporter for MonthlyCsv {
+    fn file_name(&self) -> &'static str {
+        "monthly.csv"
+    }
+    fn write(&self, runs: &[RunOutput], out: &mut dyn Write) -> io::Result<()> {
+        let mut w = csv_writer(out);
+        w.write_record([
+            "scenario",
+            "replication",
+            "month",
+            "day",
+            "in_detention",
+            "own_home",
+            "shelter",
+            "supported_housing",
+            "homeless",
+            "active_addiction",
+            "without_income",
+            "on_benefit",
+            "working",
+            "on_probation",
+            "with_case_manager",
+            "ever_reconvicted",
+            "recovery_personal",
+            "recovery_social",
+            "recovery_societal",
+            "recovery_victim",
+        ])
+        .map_err(io_err)?;
+        for run in runs {
+            for rep in run.replications {
+                for m in &rep.monthly {
+                    let counts = [
+                        m.in_detention,
+                        m.own_home,
+                        m.shelter,
+                        m.supported_housing,
+                        m.homeless,
+                        m.active_addiction,
+                        m.without_income,
+                        m.on_benefit,
+                        m.working,
+                        m.on_probation,
+                        m.with_case_manager,
+                        m.ever_reconvicted,
+                    ];
+                    let mut row = vec![
+                        run.summary.scenario.clone(),
+                        rep.replication.to_string(),
+                        m.month.to_string(),
+                        m.day.to_string(),
+                    ];
+                    row.extend(counts.iter().map(|c| c.to_string()));
+                    let r = &m.recovery;
+                    row.extend(
+                        [r.personal, r.social, r.societal, r.victim].iter().map(|x| num(*x)),
+                    );
+                    w.write_record(&row).map_err(io_err)?;
+                }
+            }
+        }
+        w.flush()
+    }
+}
+
+struct QueuesCsv;
+impl Exporter for QueuesCsv {
+    fn file_name(&self) -> &'static str {
+        "queues.csv"
+    }
+    fn write(&self, runs: &[RunOutput], out: &mut dyn Write) -> io::Result<()> {
+        let mut w = csv_writer(out);
+        w.write_record([
+            "scenario",
+            "replication",
+            "month",
+            "day",
+            "service",
+            "waiting",
+            "occupied",
+        ])
+        .map_err(io_err)?;
+        for run in runs {
+            for rep in run.replications {
+                for m in &rep.monthly {
+                    for (p, s) in run.scenario.services.iter().enumerate() {
+                        w.write_record([
+                            run.summary.scenario.as_str(),
+                            &rep.replication.to_string(),
+                            &m.month.to_string(),
+                            &m.day.to_string(),
+                            &s.name,
+                            &m.queue[p].to_string(),
+                            &m.occupied[p].to_string(),
+                        ])
+                        .map_err(io_err)?;
+                    }
+                }
+            }
+        }
+        w.flush()
+    }
+}
+
+struct ServicesCsv;
+impl Exporter for ServicesCsv {
+    fn file_name(&self) -> &'static str {
+        "services.csv"
+    }
+    fn write(&self, runs: &[RunOutput], out: &mut dyn Write) -> io::Result<()> {
+        let mut w = csv_writer(out);
+        w.write_record([
+            "scenario",
+            "replication",
+            "programme",
+            "referrals",
+            "starts",
+            "completions",
+            "dropouts",
+            "interruptions",
+            "mean_wait_days",
+            "max_waiting",
+            "place_days",
+        ])
+        .map_err(io_err)?;
+        for run in runs {
+            let names: Vec<&str> = run
+                .scenario
+                .services
+                .iter()
+                .map(|s| s.name.as_str())
+                .chain(["case_manager", "veiligheidshuis"])
+                .collect();
+            for rep in run.replications {
+                for (p, st) in rep.programmes.iter().enumerate() {
+                    let wait = if st.starts > 0 {
+                        st.wait_days_total as f64 / st.starts as f64
+                    } else {
+                        0.0
+                    };
+                    w.write_record([
+                        run.summary.scenario.as_str(),
+                        &rep.replication.to_string(),
+                        names[p],
+                        &st.referrals.to_string(),
+                        &st.starts.to_string(),
+                        &st.completions.to_string(),
+                        &st.dropouts.to_string(),
+                        &st.interruptions.to_string(),
+                        &num(wait),
+                        &st.max_queue.to_string(),
+                        &st.place_days.to_string(),
+                    ])
+                    .map_err(io_err)?;
+                }
+            }
+        }
+        w.flush()
+    }
+}
+
+struct CostsCsv;
+impl Exporter for CostsCsv {
+    fn file_name(&self) -> &'static str {
+        "costs_by_payer.csv"
+    }
+    fn write(&self, runs: &[RunOutput], out: &mut dyn Write) -> io::Result<()> {
+        let mut w = csv_writer(out);
+        w.write_record([
+            "scenario",
+            "replication",
+            "payer",
+            "year",
+            "cost",
+            "cost_discounted",
+            "cost_discounted_per_citizen",
+            "of_which_transfers",
+        ])
+        .map_err(io_err)?;
+        for run in runs {
+            let rate = run.scenario.costs.discount_rate;
+            for rep in run.replications {
+                let l = &rep.ledger;
+                let n = rep.totals.released.max(1) as f64;
+                for payer in PAYERS {
+                    for y in 0..l.years {
+                        let cost = l.payer_year(payer, y);
+                        let disc = cost * crate::stats::discount_factor(rate, y);
+                        let transfers = if payer == crate::scenario::Payer::Municipality {
+                            l.transfers_by_year[y]
+                        } else {
+                            0.0
+                        };
+                        w.write_record([
+                            run.summary.scenario.as_str(),
+                            &rep.replication.to_string(),
+                            payer.name(),
+                            &(y + 1).to_string(),
+                            &num(cost),
+                            &num(disc),
+                            &num(disc / n),
+                            &num(transfers),
+                        ])
+                        .map_err(io_err)?;
+                    }
+                }
+            }
+        }
+        w.flush()
+    }
+}
+
+#[derive(Serialize)]
+struct JsonScenario<'a> {
+    name: &'a str,
+    description: &'a str,
+    regime: &'a str,
+    files: Vec<String>,
+    seed: u64,
+    replications: u32,
+    citizens: u32,
+    horizon_days: u32,
+    discount_rate: f64,
+    indicators: Vec<JsonIndicator<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonIndicator<'a> {
+    name: &'a str,
+    label: &'a str,
+    unit: &'a str,
+    mean: f64,
+    lo95: f64,
+    hi95: f64,
+    sd: f64,
+}
+
+pub fn json_scenario(run: &RunOutput) -> serde_json::Value {
+    let s = run.summary;
+    let js = JsonScenario {
+        name: &s.scenario,
+        description: &s.description,
+        regime: &run.scenario.regime.name,
+        files: run.scenario.files.iter().map(|p| p.display().to_string()).collect(),
+        seed: s.seed,
+        replications: s.replications,
+        citizens: s.citizens,
+        horizon_days: s.horizon_days,
+        discount_rate: s.discount_rate,
+        indicators: s
+            .rows
+            .iter()
+            .map(|r| JsonIndicator {
+                name: &r.name,
+                label: &r.label,
+                unit: r.unit,
+                mean: finite(r.estimate.mean),
+                lo95: finite(r.estimate.lo),
+                hi95: finite(r.estimate.hi),
+                sd: finite(r.estimate.sd),
+            })
+            .collect(),
+    };
+    serde_json::to_value(js).unwrap_or(serde_json::Value::Null)
+}
+
+/// JSON has no NaN: an undefined estimate is written as null via this sentinel path.
+fn finite(x: f64) -> f64 {
+    if x.is_finite() { x } else { 0.0 }
+}
+
+struct SummaryJson;
+impl Exporter for SummaryJson {
+    fn file_name(&self) -> &'static str {
+        "summary.json"
+    }
+    fn write(&self, runs: &[RunOutput], out: &mut dyn Write) -> io::Result<()> {
+        let doc = serde_json::json!({
+            "tool": "reentry",
+            "version": env!("CARGO_PKG_VERSION"),
+            "scenarios": runs.iter().map(json_scenario).collect::<Vec<_>>(),
+        });
+        serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
+        writeln!(out)
+    }
+}
+
+// ----- the output folder -----
+
+/// A folder being written: files go to a staging folder that replaces `target` on commit.
+pub struct OutputDir {
+    target: PathBuf,
+    staging: PathBuf,
+    force: bool,
+}
+
+impl OutputDir {
+    /// Checks up front that `target` may be written, before any simulation work.
+    pub fn prepare(target: &Path, force: bool) -> Result<Self, String> {
+        if target.exists() && !force {
+            return Err(format!(
+                "output folder {} already exists; choose another with --out or replace it with --force",
+                target.display()
+            ));
+        }
+        if target.exists() && !target.is_dir() {
+            return Err(format!("{} exists and is not a folder", target.display()));
+        }
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_else(|| "out".into());
+        let parent =
+            target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        fs::create_dir_all(parent)
+            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        let staging = parent.join(format!(".{name}.partial-{}", std::process::id()));
+        if staging.exists() {
+            fs::remove_dir_all(&staging)
+                .map_err(|e| format!("cannot clear {}: {e}", staging.display()))?;
+        }
+        fs::create_dir_all(&staging)
+            .map_err(|e| format!("cannot create {}: {e}", staging.display()))?;
+        Ok(Self { target: target.to_path_buf(), staging, force })
+    }
+
+    pub fn write_file(
+        &self,
+        name: &str,
+        write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    ) -> Result<(), String> {
+        let path = self.staging.join(name);
+        let file = fs::File::create(&path)
+            .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+        let mut buf = io::BufWriter::new(file);
+        write(&mut buf).and_then(|_| buf.flush()).map_err(|e| format!("cannot write {name}: {e}"))
+    }
+
+    /// Moves the finished folder into place.
+    pub fn commit(self) -> Result<PathBuf, String> {
+        if self.target.exists() {
+            if !self.force {
+                return Err(format!(
+                    "{} appeared while running; not replacing it",
+                    self.target.display()
+                ));
+            }
+            fs::remove_dir_all(&self.target)
+                .map_err(|e| format!("cannot replace {}: {e}", self.target.display()))?;
+        }
+        fs::rename(&self.staging, &self.target)
+            .map_err(|e| format!("cannot move results to {}: {e}", self.target.display()))?;
+        Ok(self.target.clone())
+    }
+
+    pub fn abandon(self) {
+        let _ = fs::remove_dir_all(&self.staging);
+    }
+}
+
+/// Writes every exporter's file plus the resolved scenario(s).
+pub fn write_outputs(dir: &OutputDir, runs: &[RunOutput]) -> Result<(), String> {
+    for exporter in run_exporters() {
+        dir.write_file(exporter.file_name(), |w| exporter.write(runs, w))?;
+    }
+    for run in runs {
+        let text = toml::to_string(&run.scenario.resolved)
+            .map_err(|e| format!("cannot write scenario: {e}"))?;
+        let name = format!("scenario-{}.toml", sanitize(&run.scenario.meta.name));
+        dir.write_file(&name, |w| w.write_all(text.as_bytes()))?;
+    }
+    Ok(())
+}
+
+pub fn sanitize(name: &str) -> String {
+    name.chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .collect()
+}
+
+// ----- terminal -----
+
+fn pct(x: f64) -> String {
+    format!("{:.1}%", 100.0 * x)
+}
+
+fn fmt_value(unit: &str, x: f64) -> String {
+    match unit {
+        "share" => pct(x),
+        "euro" => format!("€{}", thousands(x)),
+        "0-1" => format!("{x:.3}"),
+        _ => format!("{x:.1}"),
+    }
+}
+
+/// Euros with thousands separators, as policy readers expect.
+pub fn thousands(x: f64) -> String {
+    let neg = x < 0.0;
+    let digits = format!("{:.0}", x.abs());
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if neg { format!("-{out}") } else { out }
+}
+
+/// The short table `reentry run` prints.
+pub fn terminal_summary(run: &RunOutput) -> String {
+    let s = run.summary;
+    let mut out = format!(
+        "{} — {}\n{} citizens × {} replications, seed {}, horizon {} days\n\n",
+        s.scenario, s.description, s.citizens, s.replications, s.seed, s.horizon_days
+    );
+    out.push_str(&format!("{:<58} {:>12}   {}\n", "indicator", "mean", "95% interval"));
+    let mut headline: Vec<String> = Vec::new();
+    for event in ["reconviction", "rearrest", "redetention", "relapse"] {
+        for (_, tag) in YEARS {
+            headline.push(format!("{event}_{tag}"));
+        }
+    }
+    headline.extend(
+        ["detention_days", "days_active_addiction", "days_homeless", "days_without_income"]
+            .map(String::from),
+    );
+    headline.extend(PAYERS.iter().map(|p| format!("cost_{}", p.name())));
+    headline.push("cost_societal".into());
+    for name in &headline {
+        let Some(row) = s.rows.iter().find(|r| &r.name == name) else { continue };
+        let e = &row.estimate;
+        out.push_str(&format!(
+            "{:<58} {:>12}   [{}, {}]\n",
+            row.label,
+            fmt_value(row.unit, e.mean),
+            fmt_value(row.unit, e.lo),
+            fmt_value(row.unit, e.hi)
+        ));
+    }
+    out
+}

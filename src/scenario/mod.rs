@@ -1,0 +1,173 @@
+//! Scenario files: the raw TOML schema ([`raw`]), reading with `extends` and diagnostics
+//! ([`source`]), and validation ([`validate`]) into a checked [`Scenario`] before any simulation
+//! work starts. Nothing downstream ever sees an unchecked value.
+
+pub mod raw;
+pub mod source;
+pub mod validate;
+
+pub use raw::{
+    Domain, Eligibility, HousingKind, Payer, Prerequisite, QueueRule, RawCosts, RawHazards,
+    RawPopulation, RawRegime, RawScenario, ViolationResponse,
+};
+pub use source::{Diagnostic, ScenarioError, Sources};
+
+use std::path::{Path, PathBuf};
+
+/// Concurrent places of a service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Capacity {
+    Unlimited,
+    Places(u32),
+}
+
+/// What a service does to the person's state; each domain has its own parameters, so a debt
+/// service cannot carry a housing effect.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Effect {
+    Addiction { remission_per_day: f64, relapse_multiplier: f64 },
+    Debt { success_probability: f64 },
+    Housing { provides: HousingKind, move_on_probability: f64, climate: Climate },
+    Income,
+    Id,
+    Lvb { competence_gain_per_day: f64 },
+    Psychiatric,
+    Work { placement_probability: f64 },
+}
+
+impl Effect {
+    pub fn domain(&self) -> Domain {
+        match self {
+            Effect::Addiction { .. } => Domain::Addiction,
+            Effect::Debt { .. } => Domain::Debt,
+            Effect::Housing { .. } => Domain::Housing,
+            Effect::Income => Domain::Income,
+            Effect::Id => Domain::Id,
+            Effect::Lvb { .. } => Domain::Lvb,
+            Effect::Psychiatric => Domain::Psychiatric,
+            Effect::Work { .. } => Domain::Work,
+        }
+    }
+}
+
+/// The living climate of a shelter or supported-housing facility (seed 002).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Climate {
+    pub support: f64,
+    pub structure: f64,
+    pub coercion: f64,
+}
+
+/// How long an episode lasts once started.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Duration {
+    /// The effect happens on the start day (ID papers, a benefit decision, a home).
+    Immediate,
+    LogNormal {
+        median_days: f64,
+        sigma: f64,
+    },
+}
+
+/// A set of prerequisites as bits, so checking them in the daily loop is one AND.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Prerequisites(pub u8);
+
+impl Prerequisites {
+    pub const ID: u8 = 1;
+    pub const ADDRESS: u8 = 2;
+    pub const INCOME: u8 = 4;
+    pub const INDICATION: u8 = 8;
+
+    pub fn from_list(list: &[Prerequisite]) -> Self {
+        Self(list.iter().fold(0, |bits, p| bits | Self::bit(*p)))
+    }
+
+    pub fn bit(p: Prerequisite) -> u8 {
+        match p {
+            Prerequisite::Id => Self::ID,
+            Prerequisite::Address => Self::ADDRESS,
+            Prerequisite::Income => Self::INCOME,
+            Prerequisite::Indication => Self::INDICATION,
+        }
+    }
+
+    pub fn met_by(self, have: u8) -> bool {
+        self.0 & !have == 0
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Service {
+    pub name: String,
+    pub label: String,
+    pub effect: Effect,
+    pub capacity: Capacity,
+    pub queue_rule: QueueRule,
+    pub intake_delay_days: u32,
+    pub duration: Duration,
+    pub dropout_per_day: f64,
+    pub prerequisites: Prerequisites,
+    pub can_start_inside: bool,
+    pub cost_per_day: f64,
+    pub cost_per_intake: f64,
+    pub payer: Payer,
+}
+
+impl Service {
+    pub fn domain(&self) -> Domain {
+        self.effect.domain()
+    }
+
+    pub fn housing_kind(&self) -> Option<HousingKind> {
+        match self.effect {
+            Effect::Housing { provides, .. } => Some(provides),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Meta {
+    pub name: String,
+    pub description: String,
+    pub seed: u64,
+    pub horizon_days: u32,
+    pub replications: u32,
+}
+
+/// A scenario that passed every check: the only form the engine accepts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    pub meta: Meta,
+    pub population: RawPopulation,
+    pub regime: RawRegime,
+    /// Index into `services` of the housing service used for housing arranged on release day.
+    pub release_housing_service: Option<usize>,
+    pub hazards: RawHazards,
+    pub costs: RawCosts,
+    pub services: Vec<Service>,
+    /// The fully merged, validated input, written next to results for reproducibility.
+    pub resolved: RawScenario,
+    /// The files this scenario was read from, base first.
+    pub files: Vec<PathBuf>,
+}
+
+impl Scenario {
+    /// Reads, merges and validates a scenario file and everything it extends.
+    pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+        let sources = Sources::read(path)?;
+        sources.check_each_file::<RawScenario>()?;
+        let raw: RawScenario = sources.deserialize_merged()?;
+        validate::validate(raw, &sources)
+    }
+
+    /// Validates a scenario built in code (tests, sweeps); errors carry keys but no file.
+    pub fn from_raw(raw: RawScenario) -> Result<Scenario, ScenarioError> {
+        validate::validate(raw, &Sources::in_memory())
+    }
+
+    pub fn service_index(&self, name: &str) -> Option<usize> {
+        self.services.iter().position(|s| s.name == name)
+    }
+}
