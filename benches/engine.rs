@@ -1,1 +1,33 @@
-fn main() {}
+//! Engine throughput on the shipped fragmented scenario, in citizen-days per second
+//! (criterion reports it as "elem/s"). One replication on one thread: the unit the
+//! parallel runner multiplies by the number of cores.
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use reentry::engine::World;
+use reentry::scenario::Scenario;
+use std::hint::black_box;
+use std::path::Path;
+
+fn fragmented(population: u32) -> Scenario {
+    let sc = Scenario::load(Path::new("scenarios/fragmented.toml")).expect("shipped scenario");
+    let mut raw = sc.resolved.clone();
+    raw.population.size = population;
+    Scenario::from_raw(raw).expect("valid")
+}
+
+fn engine(c: &mut Criterion) {
+    let mut group = c.benchmark_group("engine");
+    group.sample_size(10);
+    for population in [2_000u32, 20_000] {
+        let sc = fragmented(population);
+        let citizen_days = population as u64 * sc.meta.horizon_days as u64;
+        group.throughput(Throughput::Elements(citizen_days));
+        group.bench_function(format!("fragmented_{population}_citizens_one_replication"), |b| {
+            b.iter(|| black_box(World::new(&sc, 0).run()))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, engine);
+criterion_main!(benches);

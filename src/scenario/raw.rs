@@ -237,7 +237,7 @@ impl Default for RawCaseManager {
             enabled: false,
             managers: 0,
             caseload: 25,
-            eligibility: Eligibility::All,
+            eligibility: Eligibility::Complex,
             complex_min_problems: 2,
             queue_rule: QueueRule::FirstCome,
             duration_days: 365,
@@ -336,7 +336,8 @@ impl Default for RawRegime {
             id_before_release: 0.30,
             benefit_before_release: 0.10,
             housing_on_release: 0.10,
-            release_housing_service: "shelter".into(),
+            // No housing service exists until a scenario defines one.
+            release_housing_service: String::new(),
             intake_delay_factor: 1.0,
             child_contact_support: 0.0,
             case_manager: RawCaseManager::default(),
@@ -447,7 +448,7 @@ impl Default for RawHazards {
             dropout_hr_low_motivation: 3.0,
             network_decay_in_detention_per_day: 0.002,
             network_recovery_per_day: 0.001,
-            recovery_rate_per_day: 1.0 / 60.0,
+            recovery_rate_per_day: 0.0166667,
             incident_per_day: 0.002,
             violation_hr_active_addiction: 2.0,
         }
