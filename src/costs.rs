@@ -5,6 +5,7 @@
 //! cost–benefit analysis does, Algemene leidraad MKBA, CPB/PBL 2013).
 
 use crate::scenario::Payer;
+use crate::stats::discount_factor;
 use serde::Serialize;
 
 pub const PAYERS: [Payer; 4] =
@@ -88,11 +89,6 @@ impl Ledger {
             (0..self.years).map(|y| self.transfers_by_year[y] * discount_factor(rate, y)).sum();
         all - transfers
     }
-}
-
-/// 1/(1+r)^year with the first year undiscounted (costs booked at the start of each year).
-pub fn discount_factor(rate: f64, year: usize) -> f64 {
-    (1.0 + rate).powi(-(year as i32))
 }
 
 #[cfg(test)]

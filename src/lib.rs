@@ -7,6 +7,7 @@
 //! [`experiments`] runs replications in parallel and summarises them with [`stats`];
 //! [`report`] writes what users read.
 
+pub mod compare;
 pub mod costs;
 pub mod engine;
 pub mod experiments;

@@ -39,6 +39,12 @@ pub fn run_exporters() -> Vec<Box<dyn Exporter>> {
     ]
 }
 
+/// The per-run files `reentry compare` writes next to its own (`differences.csv`,
+/// `summary.json`).
+pub fn compare_exporters() -> Vec<Box<dyn Exporter>> {
+    vec![Box::new(SummaryCsv), Box::new(OutcomesCsv), Box::new(SurvivalCsv), Box::new(CostsCsv)]
+}
+
 fn csv_writer(out: &mut dyn Write) -> csv::Writer<&mut dyn Write> {
     csv::WriterBuilder::new().from_writer(out)
 }
@@ -48,7 +54,7 @@ fn io_err(e: csv::Error) -> io::Error {
 }
 
 /// Floats in CSV: fixed, short, and the same on every platform.
-fn num(x: f64) -> String {
+pub fn num(x: f64) -> String {
     if x.is_nan() {
         "NA".into()
     } else if x == x.trunc() && x.abs() < 1e15 {
@@ -530,7 +536,16 @@ impl OutputDir {
 
 /// Writes every exporter's file plus the resolved scenario(s).
 pub fn write_outputs(dir: &OutputDir, runs: &[RunOutput]) -> Result<(), String> {
-    for exporter in run_exporters() {
+    write_with(dir, runs, &run_exporters())
+}
+
+/// Writes the given exporters' files plus the resolved scenario(s).
+pub fn write_with(
+    dir: &OutputDir,
+    runs: &[RunOutput],
+    exporters: &[Box<dyn Exporter>],
+) -> Result<(), String> {
+    for exporter in exporters {
         dir.write_file(exporter.file_name(), |w| exporter.write(runs, w))?;
     }
     for run in runs {

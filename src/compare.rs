@@ -1,0 +1,441 @@
+//! Comparing care regimes: a baseline scenario against one or more alternatives, run on common
+//! random numbers.
+//!
+//! Every random number is a pure function of (seed, replication, citizen, day, purpose) and
+//! the cohort is synthesised from (seed, replication, citizen), so two scenarios run with the
+//! same seed, replication count and population table meet the same citizens with the same
+//! luck. [`align`] therefore gives every alternative the baseline's seed, replications and
+//! cohort size, and refuses an alternative whose `[population]` table (who the citizens are)
+//! or follow-up horizon differs from the baseline's. Differences are then paired replication
+//! by replication ([`paired_difference`]); the Welch (unpaired) half-width is reported next to
+//! it to show what the pairing buys.
+//!
+//! Costs: every payer's discounted cost per released citizen and its paired difference
+//! ("who pays, who gains": a negative difference means that payer gains), the total societal
+//! cost (without transfers), the cost per reconviction avoided
+//! `Δ societal cost / (−Δ reconviction_2y)` — euros per released citizen divided by the
+//! fall in the 2-year reconviction share, so euros per reconviction avoided; only defined when
+//! reconviction falls — and the net societal benefit per citizen `−Δ societal cost`.
+
+use crate::costs::PAYERS;
+use crate::experiments::{Summary, indicator_matrix, summarise};
+use crate::outcomes::ReplicationResult;
+use crate::report::{
+    OutputDir, RunOutput, compare_exporters, json_scenario, num, thousands, write_with,
+};
+use crate::scenario::Scenario;
+use crate::stats::{
+    Estimate, mean_interval, paired_difference, unpaired_difference, variance_reduction,
+};
+use serde::Serialize;
+use std::io::{self, Write};
+
+/// One scenario run: its replications and their summary.
+pub struct Arm {
+    pub scenario: Scenario,
+    pub replications: Vec<ReplicationResult>,
+    pub summary: Summary,
+}
+
+impl Arm {
+    pub fn new(scenario: Scenario, replications: Vec<ReplicationResult>) -> Self {
+        let summary = summarise(&scenario, &replications);
+        Self { scenario, replications, summary }
+    }
+
+    pub fn run_output(&self) -> RunOutput<'_> {
+        RunOutput {
+            scenario: &self.scenario,
+            replications: &self.replications,
+            summary: &self.summary,
+        }
+    }
+}
+
+/// Gives `alt` the baseline's seed, replications and cohort size so that both arms share their
+/// citizens and random streams. Refuses (naming `what`) an alternative whose population table
+/// or horizon differs from the baseline's, since then the pairing would be meaningless.
+pub fn align(base: &Scenario, alt: Scenario, what: &str) -> Result<Scenario, String> {
+    let mut raw = alt.resolved.clone();
+    raw.scenario.seed = base.meta.seed;
+    raw.scenario.replications = base.meta.replications;
+    raw.population.size = base.population.size;
+    if raw.population != base.resolved.population {
+        return Err(format!(
+            "{what}: its [population] table differs from the baseline's; a comparison needs the \
+             same citizens in both scenarios (only the cohort size is taken from the baseline)"
+        ));
+    }
+    if raw.scenario.horizon_days != base.meta.horizon_days {
+        return Err(format!(
+            "{what}: horizon_days is {} but the baseline's is {}; a comparison needs the same \
+             follow-up",
+            raw.scenario.horizon_days, base.meta.horizon_days
+        ));
+    }
+    let files = alt.files.clone();
+    let mut sc = Scenario::from_raw(raw).map_err(|e| format!("{what}:\n{e}"))?;
+    sc.files = files;
+    Ok(sc)
+}
+
+/// One indicator compared between the baseline and one alternative.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Difference {
+    pub indicator: String,
+    pub label: String,
+    pub unit: &'static str,
+    pub baseline: Estimate,
+    pub alternative: Estimate,
+    /// Paired `alt − base` over replications, with its 95% interval.
+    pub difference: Estimate,
+    /// Half-width of the Welch interval, as if the arms were independent.
+    pub welch_half_width: f64,
+    /// `1 − var(alt − base) / (var(base) + var(alt))`: what pairing removed.
+    pub variance_reduction: f64,
+}
+
+/// Who pays, who gains: one payer's discounted cost per citizen in both arms.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PayerShift {
+    pub payer: &'static str,
+    pub baseline: f64,
+    pub alternative: f64,
+    /// Paired `alt − base`; negative = this payer gains (saves).
+    pub difference: Estimate,
+    /// "gains", "pays more", or "no clear change" when the 95% interval includes 0.
+    pub verdict: &'static str,
+}
+
+/// A baseline against one alternative.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Comparison {
+    pub baseline: String,
+    pub alternative: String,
+    pub replications: usize,
+    pub differences: Vec<Difference>,
+    pub who_pays_who_gains: Vec<PayerShift>,
+    /// Paired difference of the total societal cost per citizen (discounted, no transfers).
+    pub societal_cost_difference: Estimate,
+    /// Paired difference of the 2-year reconviction share.
+    pub reconviction_2y_difference: Estimate,
+    /// `Δ societal cost / (−Δ reconviction_2y)` in euros; `None` (null) unless reconviction
+    /// falls. Negative = the alternative saves money while reducing reconviction.
+    pub cost_per_reconviction_avoided: Option<f64>,
+    /// Whether the 95% interval of the reconviction difference lies wholly below zero.
+    pub reconviction_fall_significant: bool,
+    /// `−Δ societal cost` per citizen: positive = the alternative is cheaper for society.
+    pub net_societal_benefit_per_citizen: Estimate,
+}
+
+impl Comparison {
+    pub fn get(&self, indicator: &str) -> Option<&Difference> {
+        self.differences.iter().find(|d| d.indicator == indicator)
+    }
+}
+
+fn verdict(e: &Estimate) -> &'static str {
+    if e.hi < 0.0 {
+        "gains"
+    } else if e.lo > 0.0 {
+        "pays more"
+    } else {
+        "no clear change"
+    }
+}
+
+fn negate(e: &Estimate) -> Estimate {
+    Estimate { mean: -e.mean, lo: -e.hi, hi: -e.lo, sd: e.sd, n: e.n }
+}
+
+/// Compares `alt` with `base`, indicator by indicator (those both arms report, in the
+/// baseline's order). Both arms must have the same number of replications.
+pub fn compare(base: &Arm, alt: &Arm) -> Result<Comparison, String> {
+    let (bn, bv) = indicator_matrix(&base.scenario, &base.replications);
+    let (an, av) = indicator_matrix(&alt.scenario, &alt.replications);
+    let mut differences = Vec::new();
+    for (k, ind) in bn.iter().enumerate() {
+        let Some(j) = an.iter().position(|a| a.name == ind.name) else { continue };
+        let (b, a) = (&bv[k], &av[j]);
+        let difference = paired_difference(b, a)
+            .map_err(|e| format!("{} vs {}: {e}", base.summary.scenario, alt.summary.scenario))?;
+        differences.push(Difference {
+            indicator: ind.name.clone(),
+            label: ind.label.clone(),
+            unit: ind.unit,
+            baseline: mean_interval(b),
+            alternative: mean_interval(a),
+            difference,
+            welch_half_width: unpaired_difference(b, a).half_width(),
+            variance_reduction: variance_reduction(b, a),
+        });
+    }
+    let find = |name: &str| {
+        differences
+            .iter()
+            .find(|d| d.indicator == name)
+            .ok_or_else(|| format!("indicator {name} missing from the comparison"))
+    };
+    let who_pays_who_gains = PAYERS
+        .iter()
+        .map(|p| {
+            let d = find(&format!("cost_{}", p.name()))?;
+            Ok(PayerShift {
+                payer: p.name(),
+                baseline: d.baseline.mean,
+                alternative: d.alternative.mean,
+                difference: d.difference.clone(),
+                verdict: verdict(&d.difference),
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let societal = find("cost_societal")?.difference.clone();
+    let reconviction = find("reconviction_2y")?.difference.clone();
+    let cost_per_reconviction_avoided = (reconviction.mean < 0.0 && reconviction.mean.is_finite())
+        .then(|| societal.mean / -reconviction.mean);
+    Ok(Comparison {
+        baseline: base.summary.scenario.clone(),
+        alternative: alt.summary.scenario.clone(),
+        replications: base.replications.len(),
+        who_pays_who_gains,
+        net_societal_benefit_per_citizen: negate(&societal),
+        reconviction_fall_significant: reconviction.hi < 0.0,
+        societal_cost_difference: societal,
+        reconviction_2y_difference: reconviction,
+        cost_per_reconviction_avoided,
+        differences,
+    })
+}
+
+/// Mean cost per released citizen per payer and follow-up year (undiscounted and discounted).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct YearCost {
+    pub payer: &'static str,
+    pub year: usize,
+    pub cost_per_citizen: f64,
+    pub cost_per_citizen_discounted: f64,
+}
+
+pub fn costs_by_year(arm: &Arm) -> Vec<YearCost> {
+    let rate = arm.scenario.costs.discount_rate;
+    let reps = &arm.replications;
+    let years = reps.first().map(|r| r.ledger.years).unwrap_or(0);
+    let mut out = Vec::new();
+    for payer in PAYERS {
+        for y in 0..years {
+            let xs: Vec<f64> = reps
+                .iter()
+                .map(|r| r.ledger.payer_year(payer, y) / r.totals.released.max(1) as f64)
+                .collect();
+            let m = crate::stats::mean(&xs);
+            out.push(YearCost {
+                payer: payer.name(),
+                year: y + 1,
+                cost_per_citizen: m,
+                cost_per_citizen_discounted: m * crate::stats::discount_factor(rate, y),
+            });
+        }
+    }
+    out
+}
+
+/// `differences.csv`: one row per alternative and indicator.
+pub fn write_differences(comparisons: &[Comparison], out: &mut dyn Write) -> io::Result<()> {
+    let mut w = csv::WriterBuilder::new().from_writer(out);
+    w.write_record([
+        "baseline",
+        "alternative",
+        "indicator",
+        "unit",
+        "baseline_mean",
+        "alternative_mean",
+        "difference",
+        "diff_lo95",
+        "diff_hi95",
+        "welch_half_width",
+        "variance_reduction",
+    ])
+    .map_err(io::Error::other)?;
+    for c in comparisons {
+        for d in &c.differences {
+            w.write_record([
+                c.baseline.as_str(),
+                &c.alternative,
+                &d.indicator,
+                d.unit,
+                &num(d.baseline.mean),
+                &num(d.alternative.mean),
+                &num(d.difference.mean),
+                &num(d.difference.lo),
+                &num(d.difference.hi),
+                &num(d.welch_half_width),
+                &num(d.variance_reduction),
+            ])
+            .map_err(io::Error::other)?;
+        }
+    }
+    w.flush()
+}
+
+/// `summary.json`: every scenario's indicators and yearly costs, plus the comparisons.
+pub fn summary_json(arms: &[Arm], comparisons: &[Comparison]) -> serde_json::Value {
+    let scenarios: Vec<serde_json::Value> = arms
+        .iter()
+        .map(|arm| {
+            let mut v = json_scenario(&arm.run_output());
+            if let Some(obj) = v.as_object_mut() {
+                obj.insert(
+                    "costs_by_payer_year".into(),
+                    serde_json::to_value(costs_by_year(arm)).unwrap_or_default(),
+                );
+            }
+            v
+        })
+        .collect();
+    serde_json::json!({
+        "tool": "reentry",
+        "version": env!("CARGO_PKG_VERSION"),
+        "command": "compare",
+        "baseline": arms.first().map(|a| a.summary.scenario.clone()),
+        "notes": {
+            "difference": "alternative minus baseline, paired by replication (common random numbers), 95% t interval",
+            "who_pays_who_gains": "discounted cost per released citizen per payer; negative difference = that payer gains",
+            "cost_per_reconviction_avoided": "delta societal cost per citizen / (-delta reconviction_2y share), euros; null unless reconviction falls; negative = saves money",
+            "net_societal_benefit_per_citizen": "-delta societal cost per citizen (discounted, without transfers); positive = alternative cheaper for society",
+        },
+        "scenarios": scenarios,
+        "comparisons": comparisons,
+    })
+}
+
+/// Writes every compare output into `dir` (staged; the caller commits).
+pub fn write_compare(
+    dir: &OutputDir,
+    arms: &[Arm],
+    comparisons: &[Comparison],
+) -> Result<(), String> {
+    let runs: Vec<RunOutput> = arms.iter().map(Arm::run_output).collect();
+    write_with(dir, &runs, &compare_exporters())?;
+    dir.write_file("differences.csv", |w| write_differences(comparisons, w))?;
+    let doc = summary_json(arms, comparisons);
+    dir.write_file("summary.json", |w| {
+        serde_json::to_writer_pretty(&mut *w, &doc).map_err(io::Error::other)?;
+        writeln!(w)
+    })
+}
+
+// ----- terminal -----
+
+fn fmt(unit: &str, x: f64) -> String {
+    if !x.is_finite() {
+        return "n/a".into();
+    }
+    match unit {
+        "share" => format!("{:.1}%", 100.0 * x),
+        "euro" if x < 0.0 => format!("-€{}", thousands(-x)),
+        "euro" => format!("€{}", thousands(x)),
+        "0-1" => format!("{x:.3}"),
+        _ => format!("{x:.1}"),
+    }
+}
+
+/// Differences in percentage points for shares, signed.
+fn fmt_diff(unit: &str, x: f64) -> String {
+    if !x.is_finite() {
+        return "n/a".into();
+    }
+    let s = match unit {
+        "share" => format!("{:.1} pp", 100.0 * x),
+        "euro" => format!("€{}", thousands(x.abs())),
+        "0-1" => format!("{x:.3}"),
+        _ => format!("{x:.1}"),
+    };
+    let s = if unit == "euro" && x < 0.0 && s != "€0" { format!("-{s}") } else { s };
+    if x > 0.0 && !s.starts_with('-') { format!("+{s}") } else { s }
+}
+
+/// Headline indicators of the terminal table.
+pub fn headline() -> Vec<String> {
+    let mut h = Vec::new();
+    for event in ["reconviction", "rearrest", "redetention"] {
+        for tag in ["1y", "2y", "5y"] {
+            h.push(format!("{event}_{tag}"));
+        }
+    }
+    h.push("relapse_2y".into());
+    h.extend(["detention_days", "days_homeless", "days_without_income"].map(String::from));
+    h.extend(PAYERS.iter().map(|p| format!("cost_{}", p.name())));
+    h.push("cost_societal".into());
+    h
+}
+
+fn payer_words(p: &str) -> String {
+    p.replace('_', " & ")
+}
+
+/// The table `reentry compare` prints for one alternative.
+pub fn terminal_comparison(base: &Arm, c: &Comparison) -> String {
+    let s = &base.summary;
+    let mut out = format!(
+        "{} (baseline) vs {}\n{} citizens × {} replications, seed {}, horizon {} days, common random numbers\n\n",
+        c.baseline, c.alternative, s.citizens, s.replications, s.seed, s.horizon_days
+    );
+    out.push_str(&format!(
+        "{:<46} {:>10} {:>12}   {}\n",
+        "indicator", "baseline", "alternative", "difference [95% CI]"
+    ));
+    for name in headline() {
+        let Some(d) = c.get(&name) else { continue };
+        let label = d.label.strip_suffix(" (discounted)").unwrap_or(&d.label);
+        let label = label.strip_suffix(" (discounted, without transfers)").unwrap_or(label);
+        out.push_str(&format!(
+            "{:<46} {:>10} {:>12}   {} [{}, {}]\n",
+            label,
+            fmt(d.unit, d.baseline.mean),
+            fmt(d.unit, d.alternative.mean),
+            fmt_diff(d.unit, d.difference.mean),
+            fmt_diff(d.unit, d.difference.lo),
+            fmt_diff(d.unit, d.difference.hi),
+        ));
+    }
+    out.push_str("\nwho pays, who gains (discounted cost per citizen; negative = gains)\n");
+    for p in &c.who_pays_who_gains {
+        out.push_str(&format!(
+            "  {:<22} {:>10} → {:>10}   {} [{}, {}]  {}\n",
+            payer_words(p.payer),
+            fmt("euro", p.baseline),
+            fmt("euro", p.alternative),
+            fmt_diff("euro", p.difference.mean),
+            fmt_diff("euro", p.difference.lo),
+            fmt_diff("euro", p.difference.hi),
+            p.verdict
+        ));
+    }
+    let sc = &c.societal_cost_difference;
+    out.push_str(&format!(
+        "  {:<22} {:>10}   {} [{}, {}]\n",
+        "society (no transfers)",
+        "",
+        fmt_diff("euro", sc.mean),
+        fmt_diff("euro", sc.lo),
+        fmt_diff("euro", sc.hi)
+    ));
+    match c.cost_per_reconviction_avoided {
+        Some(x) => out.push_str(&format!(
+            "cost per reconviction avoided (2y): {}{}\n",
+            fmt("euro", x),
+            if x < 0.0 { " (saves money while reducing reconviction)" } else { "" }
+        )),
+        None => out.push_str(
+            "cost per reconviction avoided (2y): not applicable (reconviction does not fall)\n",
+        ),
+    }
+    let nb = &c.net_societal_benefit_per_citizen;
+    out.push_str(&format!(
+        "net societal benefit per citizen (−Δ societal cost): {} [{}, {}]\n",
+        fmt_diff("euro", nb.mean),
+        fmt_diff("euro", nb.lo),
+        fmt_diff("euro", nb.hi)
+    ));
+    out
+}
