@@ -786,8 +786,8 @@ impl<'s> World<'s> {
     }
 
     fn end_other_housing(&mut self, i: usize, keep: usize, d: u16) {
-        for &q in &self.t.by_domain[2].clone() {
-            let q = q as usize;
+        for k in 0..self.t.by_domain[2].len() {
+            let q = self.t.by_domain[2][k] as usize;
             if q != keep && self.episode(i, q).is_open() {
                 // Moving on is a completed stay, not a drop-out.
                 let status = if self.episode(i, q).status == Status::Active {
