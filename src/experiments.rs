@@ -74,6 +74,14 @@ pub fn indicators(sc: &Scenario, rep: &ReplicationResult) -> Vec<Indicator> {
             }
         }
     }
+    // Median time to reconviction, where the curve reaches one half (NaN = not reached).
+    let median = km(rep, Event::Reconviction).median().map_or(f64::NAN, f64::from);
+    out.push(indicator(
+        "median_days_to_reconviction",
+        "median days from release to reconviction (where reached)",
+        "days",
+        median,
+    ));
     let t = &rep.totals;
     let per = |x: f64| if t.released > 0 { x / t.released as f64 } else { 0.0 };
     out.push(indicator("released", "citizens released", "count", t.released as f64));

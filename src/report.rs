@@ -405,10 +405,10 @@ struct JsonIndicator<'a> {
     name: &'a str,
     label: &'a str,
     unit: &'a str,
-    mean: f64,
-    lo95: f64,
-    hi95: f64,
-    sd: f64,
+    mean: Option<f64>,
+    lo95: Option<f64>,
+    hi95: Option<f64>,
+    sd: Option<f64>,
 }
 
 pub fn json_scenario(run: &RunOutput) -> serde_json::Value {
@@ -440,9 +440,9 @@ pub fn json_scenario(run: &RunOutput) -> serde_json::Value {
     serde_json::to_value(js).unwrap_or(serde_json::Value::Null)
 }
 
-/// JSON has no NaN: an undefined estimate is written as null via this sentinel path.
-fn finite(x: f64) -> f64 {
-    if x.is_finite() { x } else { 0.0 }
+/// JSON has no NaN: an undefined estimate (e.g. a median never reached) is written as null.
+fn finite(x: f64) -> Option<f64> {
+    x.is_finite().then_some(x)
 }
 
 struct SummaryJson;
