@@ -21,7 +21,7 @@ use crate::costs::PAYERS;
 use crate::experiments::{Summary, indicator_matrix, summarise};
 use crate::outcomes::ReplicationResult;
 use crate::report::{
-    OutputDir, RunOutput, compare_exporters, json_scenario, num, thousands, write_with,
+    OutputDir, RunOutput, compare_exporters, fmt_value, json_scenario, num, thousands, write_with,
 };
 use crate::scenario::Scenario;
 use crate::stats::{
@@ -326,19 +326,6 @@ pub fn write_compare(
 
 // ----- terminal -----
 
-fn fmt(unit: &str, x: f64) -> String {
-    if !x.is_finite() {
-        return "n/a".into();
-    }
-    match unit {
-        "share" => format!("{:.1}%", 100.0 * x),
-        "euro" if x < 0.0 => format!("-€{}", thousands(-x)),
-        "euro" => format!("€{}", thousands(x)),
-        "0-1" => format!("{x:.3}"),
-        _ => format!("{x:.1}"),
-    }
-}
-
 /// Differences in percentage points for shares, signed.
 fn fmt_diff(unit: &str, x: f64) -> String {
     if !x.is_finite() {
@@ -391,8 +378,8 @@ pub fn terminal_comparison(base: &Arm, c: &Comparison) -> String {
         out.push_str(&format!(
             "{:<46} {:>10} {:>12}   {} [{}, {}]\n",
             label,
-            fmt(d.unit, d.baseline.mean),
-            fmt(d.unit, d.alternative.mean),
+            fmt_value(d.unit, d.baseline.mean),
+            fmt_value(d.unit, d.alternative.mean),
             fmt_diff(d.unit, d.difference.mean),
             fmt_diff(d.unit, d.difference.lo),
             fmt_diff(d.unit, d.difference.hi),
@@ -403,8 +390,8 @@ pub fn terminal_comparison(base: &Arm, c: &Comparison) -> String {
         out.push_str(&format!(
             "  {:<22} {:>10} → {:>10}   {} [{}, {}]  {}\n",
             payer_words(p.payer),
-            fmt("euro", p.baseline),
-            fmt("euro", p.alternative),
+            fmt_value("euro", p.baseline),
+            fmt_value("euro", p.alternative),
             fmt_diff("euro", p.difference.mean),
             fmt_diff("euro", p.difference.lo),
             fmt_diff("euro", p.difference.hi),
@@ -423,7 +410,7 @@ pub fn terminal_comparison(base: &Arm, c: &Comparison) -> String {
     match c.cost_per_reconviction_avoided {
         Some(x) => out.push_str(&format!(
             "cost per reconviction avoided (2y): {}{}\n",
-            fmt("euro", x),
+            fmt_value("euro", x),
             if x < 0.0 { " (saves money while reducing reconviction)" } else { "" }
         )),
         None => out.push_str(

@@ -1,6 +1,6 @@
 //! The `reentry` command line: parse arguments, load and check scenarios, run, report.
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use reentry::compare::{Arm, align, terminal_comparison, write_compare};
 use reentry::experiments::{run_with_threads, summarise};
 use reentry::report::{OutputDir, RunOutput, terminal_summary, write_outputs};
@@ -19,27 +19,34 @@ struct Cli {
     command: Command,
 }
 
+/// Options shared by `run` and `compare`.
+#[derive(Args)]
+struct RunOptions {
+    /// Output folder (default: out/<scenario name>, or out/compare-<baseline>-vs-<alternative>...).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    #[arg(long)]
+    replications: Option<u32>,
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads (default: all cores); results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// Override the cohort size (of every scenario).
+    #[arg(long)]
+    population: Option<u32>,
+    /// Replace an existing output folder.
+    #[arg(long)]
+    force: bool,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Run one scenario and write tidy CSV and summary.json.
     Run {
         scenario: PathBuf,
-        /// Output folder (default: out/<scenario name>).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        #[arg(long)]
-        replications: Option<u32>,
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Worker threads (default: all cores); results do not depend on it.
-        #[arg(long, default_value_t = 0)]
-        threads: usize,
-        /// Override the cohort size.
-        #[arg(long)]
-        population: Option<u32>,
-        /// Replace an existing output folder.
-        #[arg(long)]
-        force: bool,
+        #[command(flatten)]
+        options: RunOptions,
     },
     /// Compare a baseline scenario with one or more alternatives on common random numbers.
     ///
@@ -55,22 +62,8 @@ enum Command {
         baseline: PathBuf,
         #[arg(required = true)]
         alternatives: Vec<PathBuf>,
-        /// Output folder (default: out/compare-<baseline>-vs-<alternative>...).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        #[arg(long)]
-        replications: Option<u32>,
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Worker threads (default: all cores); results do not depend on it.
-        #[arg(long, default_value_t = 0)]
-        threads: usize,
-        /// Override the cohort size (of every scenario).
-        #[arg(long)]
-        population: Option<u32>,
-        /// Replace an existing output folder.
-        #[arg(long)]
-        force: bool,
+        #[command(flatten)]
+        options: RunOptions,
     },
     /// Check scenario files without running them.
     Validate {
@@ -82,26 +75,10 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Run { scenario, out, replications, seed, threads, population, force } => {
-            run(&scenario, out, Overrides { replications, seed, population }, threads, force)
+        Command::Run { scenario, options } => run(&scenario, &options),
+        Command::Compare { baseline, alternatives, options } => {
+            compare(&baseline, &alternatives, &options)
         }
-        Command::Compare {
-            baseline,
-            alternatives,
-            out,
-            replications,
-            seed,
-            threads,
-            population,
-            force,
-        } => compare(
-            &baseline,
-            &alternatives,
-            out,
-            Overrides { replications, seed, population },
-            threads,
-            force,
-        ),
         Command::Validate { files } => validate(&files),
     };
     match result {
@@ -113,14 +90,8 @@ fn main() -> ExitCode {
     }
 }
 
-/// Command-line settings that replace the scenario's own.
-struct Overrides {
-    replications: Option<u32>,
-    seed: Option<u64>,
-    population: Option<u32>,
-}
-
-fn load(path: &Path, o: &Overrides) -> Result<Scenario, String> {
+/// Applies the command-line overrides (replications, seed, cohort size) to a loaded scenario.
+fn load(path: &Path, o: &RunOptions) -> Result<Scenario, String> {
     let mut sc = Scenario::load(path).map_err(|e| e.to_string())?;
     if o.replications.is_none() && o.seed.is_none() && o.population.is_none() {
         return Ok(sc);
@@ -141,34 +112,24 @@ fn load(path: &Path, o: &Overrides) -> Result<Scenario, String> {
     Ok(sc)
 }
 
-fn run(
-    path: &Path,
-    out: Option<PathBuf>,
-    o: Overrides,
-    threads: usize,
-    force: bool,
-) -> Result<(), String> {
-    let sc = load(path, &o)?;
-    let target =
-        out.unwrap_or_else(|| PathBuf::from("out").join(reentry::report::sanitize(&sc.meta.name)));
-    let dir = OutputDir::prepare(&target, force)?;
+fn run(path: &Path, o: &RunOptions) -> Result<(), String> {
+    let sc = load(path, o)?;
+    let target = o
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("out").join(reentry::report::sanitize(&sc.meta.name)));
+    let dir = OutputDir::prepare(&target, o.force)?;
     let started = std::time::Instant::now();
-    let reps = match run_with_threads(&sc, sc.meta.replications, threads) {
-        Ok(r) => r,
-        Err(e) => {
-            dir.abandon();
-            return Err(e);
-        }
-    };
-    let elapsed = started.elapsed().as_secs_f64();
-    let summary = summarise(&sc, &reps);
-    let runs = [RunOutput { scenario: &sc, replications: &reps, summary: &summary }];
-    if let Err(e) = write_outputs(&dir, &runs) {
-        dir.abandon();
-        return Err(e);
-    }
-    let written = dir.commit()?;
-    print!("{}", terminal_summary(&runs[0]));
+    let (written, (summary, reps, elapsed)) = dir.fill(|dir| {
+        let reps = run_with_threads(&sc, sc.meta.replications, o.threads)?;
+        let elapsed = started.elapsed().as_secs_f64();
+        let summary = summarise(&sc, &reps);
+        let runs = [RunOutput { scenario: &sc, replications: &reps, summary: &summary }];
+        write_outputs(dir, &runs)?;
+        Ok((summary, reps, elapsed))
+    })?;
+    let run = RunOutput { scenario: &sc, replications: &reps, summary: &summary };
+    print!("{}", terminal_summary(&run));
     let citizen_days =
         sc.population.size as f64 * sc.meta.horizon_days as f64 * sc.meta.replications as f64;
     println!(
@@ -180,20 +141,12 @@ fn run(
     Ok(())
 }
 
-fn compare(
-    baseline: &Path,
-    alternatives: &[PathBuf],
-    out: Option<PathBuf>,
-    o: Overrides,
-    threads: usize,
-    force: bool,
-) -> Result<(), String> {
-    let base = load(baseline, &o).map_err(|e| format!("baseline {}:\n{e}", baseline.display()))?;
+fn compare(baseline: &Path, alternatives: &[PathBuf], o: &RunOptions) -> Result<(), String> {
+    let base = load(baseline, o).map_err(|e| format!("baseline {}:\n{e}", baseline.display()))?;
     let mut scenarios = vec![base];
     for path in alternatives {
         let what = format!("alternative {}", path.display());
-        let alt = load(path, &Overrides { replications: None, seed: None, population: None })
-            .map_err(|e| format!("{what}:\n{e}"))?;
+        let alt = Scenario::load(path).map_err(|e| format!("{what}:\n{e}"))?;
         let mut alt = align(&scenarios[0], alt, &what)?;
         // Two arms with one name would be indistinguishable in the outputs.
         let mut name = alt.meta.name.clone();
@@ -206,38 +159,28 @@ fn compare(
         alt.resolved.scenario.name = name;
         scenarios.push(alt);
     }
-    let target = out.unwrap_or_else(|| {
+    let target = o.out.clone().unwrap_or_else(|| {
         let names: Vec<String> =
             scenarios.iter().map(|s| reentry::report::sanitize(&s.meta.name)).collect();
         PathBuf::from("out").join(format!("compare-{}-vs-{}", names[0], names[1..].join("-")))
     });
-    let dir = OutputDir::prepare(&target, force)?;
+    let dir = OutputDir::prepare(&target, o.force)?;
     let started = std::time::Instant::now();
-    let mut arms = Vec::new();
-    for sc in scenarios {
-        match run_with_threads(&sc, sc.meta.replications, threads) {
-            Ok(reps) => arms.push(Arm::new(sc, reps)),
-            Err(e) => {
-                dir.abandon();
-                return Err(e);
-            }
-        }
-    }
-    let elapsed = started.elapsed().as_secs_f64();
-    let comparisons: Result<Vec<_>, String> =
-        arms[1..].iter().map(|alt| reentry::compare::compare(&arms[0], alt)).collect();
-    let comparisons = match comparisons {
-        Ok(c) => c,
-        Err(e) => {
-            dir.abandon();
-            return Err(e);
-        }
-    };
-    if let Err(e) = write_compare(&dir, &arms, &comparisons) {
-        dir.abandon();
-        return Err(e);
-    }
-    let written = dir.commit()?;
+    let (written, (arms, comparisons, elapsed)) = dir.fill(|dir| {
+        let arms = scenarios
+            .into_iter()
+            .map(|sc| {
+                run_with_threads(&sc, sc.meta.replications, o.threads).map(|r| Arm::new(sc, r))
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        let elapsed = started.elapsed().as_secs_f64();
+        let comparisons = arms[1..]
+            .iter()
+            .map(|alt| reentry::compare::compare(&arms[0], alt))
+            .collect::<Result<Vec<_>, String>>()?;
+        write_compare(dir, &arms, &comparisons)?;
+        Ok((arms, comparisons, elapsed))
+    })?;
     for c in &comparisons {
         println!("{}", terminal_comparison(&arms[0], c));
     }

@@ -532,6 +532,21 @@ impl OutputDir {
     pub fn abandon(self) {
         let _ = fs::remove_dir_all(&self.staging);
     }
+
+    /// Runs `work` (which fills the folder) and commits the folder if it succeeds; on any
+    /// error the staging folder is removed, so nothing half-written is left behind.
+    pub fn fill<T>(
+        self,
+        work: impl FnOnce(&OutputDir) -> Result<T, String>,
+    ) -> Result<(PathBuf, T), String> {
+        match work(&self) {
+            Ok(value) => Ok((self.commit()?, value)),
+            Err(e) => {
+                self.abandon();
+                Err(e)
+            }
+        }
+    }
 }
 
 /// Writes every exporter's file plus the resolved scenario(s).
@@ -565,13 +580,14 @@ pub fn sanitize(name: &str) -> String {
 
 // ----- terminal -----
 
-fn pct(x: f64) -> String {
-    format!("{:.1}%", 100.0 * x)
-}
-
-fn fmt_value(unit: &str, x: f64) -> String {
+/// A value for the terminal, in its unit; undefined estimates read "n/a".
+pub fn fmt_value(unit: &str, x: f64) -> String {
+    if !x.is_finite() {
+        return "n/a".into();
+    }
     match unit {
-        "share" => pct(x),
+        "share" => format!("{:.1}%", 100.0 * x),
+        "euro" if x < 0.0 => format!("-€{}", thousands(-x)),
         "euro" => format!("€{}", thousands(x)),
         "0-1" => format!("{x:.3}"),
         _ => format!("{x:.1}"),
