@@ -177,6 +177,12 @@ pub struct World<'s> {
     pub ledger: Ledger,
     pub monthly: Vec<MonthRow>,
     pub day: u16,
+    /// The citizen whose costs are also booked in `traced_cost` (`u32::MAX`: nobody).
+    pub traced: u32,
+    /// Cumulative undiscounted costs caused by the traced citizen, per payer (PAYERS order).
+    pub traced_cost: [f64; 4],
+    /// Cumulative benefit payments (transfers) to the traced citizen.
+    pub traced_transfers: f64,
 }
 
 impl<'s> World<'s> {
@@ -209,6 +215,9 @@ impl<'s> World<'s> {
             ledger: Ledger::new(sc.meta.horizon_days),
             monthly: Vec::with_capacity(months),
             day: 0,
+            traced: u32::MAX,
+            traced_cost: [0.0; 4],
+            traced_transfers: 0.0,
         }
     }
 
@@ -264,6 +273,24 @@ impl<'s> World<'s> {
         }
     }
 
+    /// Books a cost caused by citizen `i`; the traced citizen's share is also kept apart.
+    #[inline(always)]
+    pub(crate) fn charge(&mut self, i: usize, payer: Payer, d: u16, euros: f64) {
+        self.ledger.add(payer, d, euros);
+        if self.traced == i as u32 {
+            self.traced_cost[payer.index()] += euros;
+        }
+    }
+
+    /// Books a transfer (a benefit payment) caused by citizen `i`.
+    #[inline(always)]
+    fn charge_transfer(&mut self, i: usize, payer: Payer, d: u16, euros: f64) {
+        self.ledger.add_transfer(payer, d, euros);
+        if self.traced == i as u32 {
+            self.traced_transfers += euros;
+        }
+    }
+
     pub fn episode(&self, i: usize, p: usize) -> Episode {
         self.episodes[i * self.t.programmes + p]
     }
@@ -276,7 +303,7 @@ impl<'s> World<'s> {
 
     fn detention_day(&mut self, i: usize, d: u16) {
         let costs = &self.sc.costs;
-        self.ledger.add(Payer::Justice, d, costs.prison_day);
+        self.charge(i, Payer::Justice, d, costs.prison_day);
         let h = &self.sc.hazards;
         let key = self.keys[i];
         let c = &mut self.citizens[i];
@@ -285,7 +312,7 @@ impl<'s> World<'s> {
         }
         let contact = c.child_contact && c.traits.has_children;
         if contact {
-            self.ledger.add(Payer::Justice, d, costs.child_contact_day);
+            self.charge(i, Payer::Justice, d, costs.child_contact_day);
         } else {
             c.network = (c.network - h.network_decay_in_detention_per_day as f32).max(0.0);
         }
@@ -457,11 +484,12 @@ impl<'s> World<'s> {
     fn accrue_community_costs(&mut self, i: usize, d: u16) {
         let costs = &self.sc.costs;
         let c = &self.citizens[i];
-        if c.income == Income::Benefit {
-            self.ledger.add_transfer(Payer::Municipality, d, costs.benefit_day);
+        let (on_benefit, supervised) = (c.income == Income::Benefit, c.probation_until > d);
+        if on_benefit {
+            self.charge_transfer(i, Payer::Municipality, d, costs.benefit_day);
         }
-        if c.probation_until > d {
-            self.ledger.add(Payer::Justice, d, costs.probation_day);
+        if supervised {
+            self.charge(i, Payer::Justice, d, costs.probation_day);
         }
     }
 
@@ -520,7 +548,7 @@ impl<'s> World<'s> {
         let key = self.keys[i];
         let dd = d as u32;
         let n = self.citizens[i].counters.offences as u32;
-        self.ledger.add(Payer::VictimsSociety, d, sc.costs.victim_cost_per_offence);
+        self.charge(i, Payer::VictimsSociety, d, sc.costs.victim_cost_per_offence);
         let c = &mut self.citizens[i];
         c.counters.offences = c.counters.offences.saturating_add(1);
         c.last_offence_day = d;
@@ -531,7 +559,7 @@ impl<'s> World<'s> {
         if c.firsts.rearrest == NEVER {
             c.firsts.rearrest = d;
         }
-        self.ledger.add(Payer::Justice, d, sc.costs.police_per_arrest);
+        self.charge(i, Payer::Justice, d, sc.costs.police_per_arrest);
         if !chance(key, dd, Purpose::Convict, n, h.conviction) {
             return;
         }
@@ -540,7 +568,7 @@ impl<'s> World<'s> {
         if c.firsts.reconviction == NEVER {
             c.firsts.reconviction = d;
         }
-        self.ledger.add(Payer::Justice, d, sc.costs.court_per_conviction);
+        self.charge(i, Payer::Justice, d, sc.costs.court_per_conviction);
         if chance(key, dd, Purpose::Custody, n, h.custody) {
             let s = &h.new_sentence_days;
             let mut rng = generator(key, dd, Purpose::Sentence, n);
@@ -649,7 +677,7 @@ impl<'s> World<'s> {
                 continue;
             }
             let s = &self.sc.services[p];
-            self.ledger.add(s.payer, d, s.cost_per_day);
+            self.charge(i, s.payer, d, s.cost_per_day);
             self.programmes[p].stats.place_days += 1;
             if d >= self.episode(i, p).until {
                 self.end_episode(i, p, d, Status::Finished);
@@ -687,7 +715,7 @@ impl<'s> World<'s> {
         } else {
             costs.veiligheidshuis_day
         };
-        self.ledger.add(Payer::Municipality, d, cost);
+        self.charge(i, Payer::Municipality, d, cost);
         self.programmes[p].stats.place_days += 1;
         let c = &self.citizens[i];
         if c.place == Place::Community && d >= self.episode(i, p).until {
@@ -728,7 +756,7 @@ impl<'s> World<'s> {
             return;
         }
         let s = &self.sc.services[p];
-        self.ledger.add(s.payer, d, s.cost_per_intake);
+        self.charge(i, s.payer, d, s.cost_per_intake);
         let until = match s.duration {
             Duration::Immediate => d,
             Duration::LogNormal { median_days, sigma } => {

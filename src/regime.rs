@@ -58,7 +58,7 @@ impl World<'_> {
         if chance(key, d as u32, Purpose::Restorative, 3, r.uptake) {
             c.restorative = Restorative::Ongoing;
             c.restorative_until = d.saturating_add(r.duration_days as u16);
-            self.ledger.add(crate::scenario::Payer::Justice, d, self.sc.costs.restorative_case);
+            self.charge(i, crate::scenario::Payer::Justice, d, self.sc.costs.restorative_case);
         } else {
             c.restorative = Restorative::Declined;
         }
