@@ -46,6 +46,8 @@ pub struct Tables {
     pub starts_inside: Vec<bool>,
     /// Services per domain, in the order they are offered.
     pub by_domain: [Vec<u8>; 8],
+    /// Prerequisite bits a professional may waive per programme (0: none, e.g. not municipal).
+    pub waivable: Vec<u8>,
     pub month_end: Vec<bool>,
 }
 
@@ -105,6 +107,7 @@ impl Tables {
             list.sort_by_key(|s| housing_priority(sc.services[*s as usize].housing_kind()));
             by_domain[i] = list;
         }
+        let waivable = waivable_per_programme(sc, programmes);
         let month_end = (0..=horizon)
             .map(|d| month_of(d as u32 + 1) > month_of(d as u32) || d == horizon - 1)
             .collect();
@@ -134,9 +137,22 @@ impl Tables {
             intake_delay,
             starts_inside,
             by_domain,
+            waivable,
             month_end,
         }
     }
+}
+
+/// Only municipal services are in a work-and-income officer's hands (seed 003).
+fn waivable_per_programme(sc: &Scenario, programmes: usize) -> Vec<u8> {
+    let d = &sc.regime.discretion;
+    let bits = crate::scenario::Prerequisites::from_list(&d.waivable).0;
+    (0..programmes)
+        .map(|p| match sc.services.get(p) {
+            Some(s) if d.waiver > 0.0 && s.payer == Payer::Municipality => bits,
+            _ => 0,
+        })
+        .collect()
 }
 
 fn housing_priority(kind: Option<HousingKind>) -> u8 {
@@ -204,7 +220,7 @@ impl<'s> World<'s> {
         let vh_places = if vh.enabled { vh.caseload } else { 0 };
         programmes.push(Programme::new(crate::scenario::Capacity::Places(vh_places), vh.triage, n));
         let months = month_of(sc.meta.horizon_days) as usize + 1;
-        Self {
+        let mut world = Self {
             sc,
             episodes: vec![Episode::default(); n * t.programmes],
             t,
@@ -218,6 +234,15 @@ impl<'s> World<'s> {
             traced: u32::MAX,
             traced_cost: [0.0; 4],
             traced_transfers: 0.0,
+        };
+        world.begin_first_stays();
+        world
+    }
+
+    /// Decisions taken when the cohort's first stay begins (day 0).
+    fn begin_first_stays(&mut self) {
+        for i in 0..self.citizens.len() {
+            self.support_child_contact(i, 0);
         }
     }
 
@@ -356,8 +381,8 @@ impl<'s> World<'s> {
         c.probation_until = 0;
         c.case_manager_until = 0;
         c.veiligheidshuis_until = 0;
-        c.child_contact = false;
         self.interrupt_episodes_on_detention(i, d);
+        self.support_child_contact(i, d);
     }
 
     fn interrupt_episodes_on_detention(&mut self, i: usize, d: u16) {
@@ -624,19 +649,20 @@ impl<'s> World<'s> {
     /// little structure brings incidents, which can cost the person their place.
     fn facility_day(&mut self, i: usize, d: u16, climate: crate::scenario::Climate) {
         let h = &self.sc.hazards;
-        let rate = 1.0 / 30.0;
+        let rate = h.climate_rate_per_day as f32;
+        let felt = felt_coercion(climate, h.overcontrol_weight);
         let c = &mut self.citizens[i];
-        let toward = |v: f32, target: f64| v + ((target as f32) - v) * rate as f32;
+        let toward = |v: f32, target: f64| v + ((target as f32) - v) * rate;
         c.relatedness = toward(c.relatedness, climate.support);
         c.competence = toward(c.competence, 0.5 * climate.support + 0.5 * climate.structure);
-        c.autonomy = toward(c.autonomy, 1.0 - climate.coercion);
-        let p = h.incident_per_day
-            * (2.0 * (0.5 - climate.structure)).exp()
-            * (1.5 * (climate.coercion - 0.3)).exp();
-        if chance(self.keys[i], d as u32, Purpose::Incident, 0, p) {
+        c.autonomy = toward(c.autonomy, 1.0 - felt);
+        let p = incident_hazard(h, climate, felt);
+        let key = self.keys[i];
+        if chance(key, d as u32, Purpose::Incident, 0, p) {
             self.citizens[i].counters.incidents += 1;
-            // Half of incidents end the stay: the facility protects its other residents.
-            if chance(self.keys[i], d as u32, Purpose::Incident, 1, 0.5) {
+            // Some incidents end the stay: the facility protects its other residents.
+            if chance(key, d as u32, Purpose::Incident, 1, h.incident_eviction) {
+                self.citizens[i].counters.facility_evictions += 1;
                 self.evict_from_facility(i, d);
             }
         }
@@ -755,6 +781,7 @@ impl<'s> World<'s> {
             self.start_coordination(i, p, d);
             return;
         }
+        self.count_waiver(i, p);
         let s = &self.sc.services[p];
         self.charge(i, s.payer, d, s.cost_per_intake);
         let until = match s.duration {
@@ -792,6 +819,9 @@ impl<'s> World<'s> {
         }
         // Coordination means the whole picture is known: every need becomes indicated.
         c.known_needs |= self_needs(c, &self.sc.hazards);
+        if p == self.t.case_manager && self.sc.regime.case_manager.integral_plan {
+            self.make_integral_plan(i, d);
+        }
     }
 
     fn apply_start_effect(&mut self, i: usize, p: usize, d: u16) {
@@ -933,7 +963,7 @@ impl<'s> World<'s> {
             return true;
         }
         let s = &self.sc.services[p];
-        let mut have = self.have_bits(i);
+        let mut have = self.have_bits(i) | self.waived(i, p, since);
         if c.known_needs & domain_bit(s.domain()) != 0 {
             have |= crate::scenario::Prerequisites::INDICATION;
         }
@@ -1106,6 +1136,25 @@ impl World<'_> {
         }
         Ok(())
     }
+}
+
+/// Coercion as the resident feels it: the facility's own, plus structure that goes beyond the
+/// support given, which is experienced as control rather than predictability (seed 002).
+pub fn felt_coercion(climate: crate::scenario::Climate, overcontrol_weight: f64) -> f64 {
+    let excess = (climate.structure - climate.support).max(0.0);
+    (climate.coercion + overcontrol_weight * excess).clamp(0.0, 1.0)
+}
+
+/// Daily incident hazard in a facility: unpredictability (little structure) and felt
+/// coercion both raise it.
+pub fn incident_hazard(
+    h: &crate::scenario::RawHazards,
+    climate: crate::scenario::Climate,
+    felt: f64,
+) -> f64 {
+    h.incident_per_day
+        * h.incident_hr_no_structure.powf(1.0 - climate.structure)
+        * h.incident_hr_full_coercion.powf(felt)
 }
 
 /// Needs as a domain bit mask, from the person's state.

@@ -162,21 +162,12 @@ pub fn indicators(sc: &Scenario, rep: &ReplicationResult) -> Vec<Indicator> {
         "0-1",
         r.victim,
     ));
-    for (p, s) in sc.services.iter().enumerate() {
-        let st = &rep.programmes[p];
-        let wait = if st.starts > 0 { st.wait_days_total as f64 / st.starts as f64 } else { 0.0 };
-        out.push(indicator(
-            format!("wait_{}", s.name),
-            format!("mean wait for {} (days after release)", s.label),
-            "days",
-            wait,
-        ));
-        out.push(indicator(
-            format!("max_queue_{}", s.name),
-            format!("longest waiting list of {}", s.label),
-            "count",
-            st.max_queue as f64,
-        ));
+    practice_indicators(rep, &mut out);
+    let coordination =
+        [("case_manager", "case management"), ("veiligheidshuis", "Veiligheidshuis coordination")];
+    let services = sc.services.iter().map(|s| (s.name.as_str(), s.label.as_str()));
+    for (p, (name, label)) in services.chain(coordination).enumerate() {
+        programme_indicators(&rep.programmes[p], name, label, t.released, &mut out);
     }
     let rate = sc.costs.discount_rate;
     for payer in PAYERS {
@@ -194,6 +185,78 @@ pub fn indicators(sc: &Scenario, rep: &ReplicationResult) -> Vec<Indicator> {
         per(rep.ledger.societal_discounted(rate)),
     ));
     out
+}
+
+/// What the five seed practices change directly (MODEL.md §2).
+fn practice_indicators(rep: &ReplicationResult, out: &mut Vec<Indicator>) {
+    let t = &rep.totals;
+    let share = |x: u32, of: u32| if of > 0 { x as f64 / of as f64 } else { 0.0 };
+    let per = |x: u64| if t.released > 0 { x as f64 / t.released as f64 } else { 0.0 };
+    out.push(indicator(
+        "facility_evictions",
+        "stays in shelter/supported housing ended by an incident, per citizen",
+        "count",
+        per(t.facility_evictions),
+    ));
+    out.push(indicator(
+        "revocations",
+        "violated conditions answered with revocation, per citizen",
+        "count",
+        per(t.revocations),
+    ));
+    out.push(indicator(
+        "waivers",
+        "service starts made possible by a waived prerequisite, per citizen",
+        "count",
+        per(t.waivers),
+    ));
+    out.push(indicator(
+        "child_contact_share",
+        "share of parents of minor children with supported contact during a stay",
+        "share",
+        share(t.with_child_contact, t.with_children),
+    ));
+    out.push(indicator(
+        "restorative_completed_share",
+        "share of citizens who completed a restorative process",
+        "share",
+        share(t.restorative_completed, t.released),
+    ));
+}
+
+/// Use, waiting and drop-out of one service or coordination programme.
+fn programme_indicators(
+    st: &crate::services::ProgrammeStats,
+    name: &str,
+    label: &str,
+    released: u32,
+    out: &mut Vec<Indicator>,
+) {
+    let ratio = |x: f64, of: f64| if of > 0.0 { x / of } else { 0.0 };
+    out.push(indicator(
+        format!("starts_{name}"),
+        format!("episodes of {label} started, per citizen"),
+        "count",
+        ratio(st.starts as f64, released as f64),
+    ));
+    out.push(indicator(
+        format!("wait_{name}"),
+        format!("mean wait for {label} (days after release)"),
+        "days",
+        ratio(st.wait_days_total as f64, st.starts as f64),
+    ));
+    out.push(indicator(
+        format!("max_queue_{name}"),
+        format!("longest waiting list of {label}"),
+        "count",
+        st.max_queue as f64,
+    ));
+    out.push(indicator(
+        format!("dropout_share_{name}"),
+        format!("share of ended episodes of {label} that were drop-outs"),
+        "share",
+        ratio(st.dropouts as f64, (st.dropouts + st.completions) as f64),
+    ));
 }
 
 fn year_words(tag: &str) -> &'static str {

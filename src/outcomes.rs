@@ -2,7 +2,7 @@
 //! series, service use and the cost ledger — everything later summarised over replications.
 
 use crate::costs::Ledger;
-use crate::population::{Citizen, NEVER, Recovery};
+use crate::population::{Citizen, NEVER, Recovery, Restorative};
 use crate::services::ProgrammeStats;
 use serde::Serialize;
 
@@ -72,6 +72,12 @@ pub struct Totals {
     pub debts_resolved: u64,
     pub violations: u64,
     pub incidents: u64,
+    pub facility_evictions: u64,
+    pub revocations: u64,
+    pub waivers: u64,
+    pub with_children: u32,
+    pub with_child_contact: u32,
+    pub restorative_completed: u32,
     pub with_addiction_at_intake: u32,
     pub recovery_end: RecoveryMeans,
 }
@@ -170,6 +176,14 @@ pub fn summarise_cohort(citizens: &[Citizen], horizon: u32) -> (Vec<SurvivalCoun
         t.debts_resolved += k.debts_resolved as u64;
         t.violations += k.violations as u64;
         t.incidents += k.incidents as u64;
+        t.facility_evictions += k.facility_evictions as u64;
+        t.revocations += k.revocations as u64;
+        t.waivers += k.waivers as u64;
+        if c.traits.has_children {
+            t.with_children += 1;
+            t.with_child_contact += (k.child_contact_stays > 0) as u32;
+        }
+        t.restorative_completed += (c.restorative == Restorative::Completed) as u32;
         t.recovery_end.add(&c.recovery);
     }
     t.recovery_end.scale(t.released as f64);

@@ -87,6 +87,14 @@ pub struct Counters {
     pub debts_resolved: u16,
     pub violations: u16,
     pub incidents: u16,
+    /// Incidents that cost the person their place in a shelter or supported housing.
+    pub facility_evictions: u16,
+    /// Violated conditions answered with revocation (justice logic).
+    pub revocations: u16,
+    /// Prerequisites of a service waived by a professional (seed 003).
+    pub waivers: u16,
+    /// Stays inside with supported child–parent contact (KIND).
+    pub child_contact_stays: u16,
 }
 
 /// First occurrence of each survival event, as a day number, [`NEVER`] if not (yet).

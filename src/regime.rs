@@ -14,7 +14,6 @@ impl World<'_> {
     pub(crate) fn plan_release(&mut self, i: usize, d: u16) {
         self.screen(i, d);
         self.offer_restorative(i, d);
-        self.support_child_contact(i, d);
         self.arrange_before_release(i, d);
         self.warm_handover(i, d);
         self.enrol_coordination(i, d);
@@ -64,12 +63,15 @@ impl World<'_> {
         }
     }
 
-    fn support_child_contact(&mut self, i: usize, d: u16) {
+    /// Child–parent contact during the stay (Expertisecentrum KIND), decided when a stay
+    /// begins so that it can keep the network from weakening for the whole stay.
+    pub(crate) fn support_child_contact(&mut self, i: usize, d: u16) {
         let p = self.sc.regime.child_contact_support;
         let key = self.keys[i];
         let c = &mut self.citizens[i];
-        if c.traits.has_children && chance(key, d as u32, Purpose::Arranged, 3, p) {
-            c.child_contact = true;
+        c.child_contact = c.traits.has_children && chance(key, d as u32, Purpose::Arranged, 3, p);
+        if c.child_contact {
+            c.counters.child_contact_stays += 1;
         }
     }
 
@@ -260,8 +262,10 @@ impl World<'_> {
             {
                 return;
             }
-            let coming =
-                self.have_bits(i) | self.prerequisites_in_progress(i) | Prerequisites::INDICATION;
+            let coming = self.have_bits(i)
+                | self.prerequisites_in_progress(i)
+                | self.waived(i, p, d)
+                | Prerequisites::INDICATION;
             if !needed.met_by(coming) {
                 return;
             }
@@ -269,6 +273,41 @@ impl World<'_> {
         *self.episode_mut(i, p) = Episode { status: Status::Waiting, since: d, until: 0 };
         self.citizens[i].open_episodes |= 1 << p;
         self.programmes[p].join(i as u32, d);
+    }
+
+    /// Prerequisites a work-and-income officer waives for this referral (seed 003): one draw
+    /// per case, so the same referral is judged the same way every day it waits.
+    pub(crate) fn waived(&self, i: usize, p: usize, since: u16) -> u8 {
+        let bits = self.t.waivable[p];
+        if bits == 0 {
+            return 0;
+        }
+        let share = self.sc.regime.discretion.waiver;
+        if chance(self.keys[i], since as u32, Purpose::Waiver, p as u32, share) { bits } else { 0 }
+    }
+
+    /// Counts a start that only a waiver made possible.
+    pub(crate) fn count_waiver(&mut self, i: usize, p: usize) {
+        let s = &self.sc.services[p];
+        let mut have = self.have_bits(i);
+        if self.citizens[i].known_needs & domain_bit(s.domain()) != 0 {
+            have |= Prerequisites::INDICATION;
+        }
+        if !s.prerequisites.met_by(have) {
+            let c = &mut self.citizens[i];
+            c.counters.waivers = c.counters.waivers.saturating_add(1);
+        }
+    }
+
+    /// The integral care & safety plan (Huis van Herstel, seed 001): once a case manager is
+    /// assigned, every need they know of is referred at once — a package made to measure.
+    pub(crate) fn make_integral_plan(&mut self, i: usize, d: u16) {
+        let needs = self.unmet_needs(i) & self.citizens[i].known_needs;
+        for (bit, domain) in DOMAINS.iter().enumerate() {
+            if needs & (1 << bit) != 0 {
+                self.refer_domain(i, d, *domain);
+            }
+        }
     }
 
     fn prerequisites_in_progress(&self, i: usize) -> u8 {
@@ -297,6 +336,8 @@ impl World<'_> {
         match probation.response {
             ViolationResponse::Revocation => {
                 let days = probation.revocation_days;
+                let c = &mut self.citizens[i];
+                c.counters.revocations = c.counters.revocations.saturating_add(1);
                 self.enter_detention(i, d, days);
             }
             ViolationResponse::Care => {

@@ -55,6 +55,7 @@ pub enum Purpose {
     Restorative,
     Incident,
     Arranged,
+    Waiver,
 }
 
 /// The stream key of one citizen in one replication.

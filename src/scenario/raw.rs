@@ -229,6 +229,9 @@ pub struct RawCaseManager {
     pub duration_days: u32,
     /// Daily chance that the case manager gets an unmet, known need referred.
     pub referral_per_day: f64,
+    /// One integral care & safety plan (Huis van Herstel, seed 001): on enrolment every need
+    /// the case manager knows of is referred at once, instead of one at a time.
+    pub integral_plan: bool,
 }
 
 impl Default for RawCaseManager {
@@ -242,6 +245,7 @@ impl Default for RawCaseManager {
             queue_rule: QueueRule::FirstCome,
             duration_days: 365,
             referral_per_day: 0.05,
+            integral_plan: false,
         }
     }
 }
@@ -301,6 +305,23 @@ impl Default for RawVeiligheidshuis {
     }
 }
 
+/// Professionals' room to act (seed 003): a work-and-income officer may waive a
+/// prerequisite of a municipal service for a share of cases.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawDiscretion {
+    /// Share of referrals to a municipal service in which the officer waives the prerequisites
+    /// listed in `waivable`.
+    pub waiver: f64,
+    pub waivable: Vec<Prerequisite>,
+}
+
+impl Default for RawDiscretion {
+    fn default() -> Self {
+        Self { waiver: 0.0, waivable: vec![Prerequisite::Id, Prerequisite::Address] }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RawRegime {
@@ -323,6 +344,7 @@ pub struct RawRegime {
     pub probation: RawProbation,
     pub restorative: RawRestorative,
     pub veiligheidshuis: RawVeiligheidshuis,
+    pub discretion: RawDiscretion,
 }
 
 impl Default for RawRegime {
@@ -344,6 +366,7 @@ impl Default for RawRegime {
             probation: RawProbation::default(),
             restorative: RawRestorative::default(),
             veiligheidshuis: RawVeiligheidshuis::default(),
+            discretion: RawDiscretion::default(),
         }
     }
 }
@@ -398,7 +421,19 @@ pub struct RawHazards {
     pub network_decay_in_detention_per_day: f64,
     pub network_recovery_per_day: f64,
     pub recovery_rate_per_day: f64,
+    /// Incidents per day in a facility with full structure and no coercion (seed 002).
     pub incident_per_day: f64,
+    /// Incident hazard ratio of a facility with no structure at all (vs full structure).
+    pub incident_hr_no_structure: f64,
+    /// Incident hazard ratio at full felt coercion (vs none).
+    pub incident_hr_full_coercion: f64,
+    /// Share of incidents that end the person's stay in the facility.
+    pub incident_eviction: f64,
+    /// How fast basic needs move toward what a facility's climate supports.
+    pub climate_rate_per_day: f64,
+    /// Structure beyond the support given is felt as control: it adds this much coercion
+    /// per unit of excess (seed 002, "beheersing").
+    pub overcontrol_weight: f64,
     pub violation_hr_active_addiction: f64,
 }
 
@@ -449,7 +484,12 @@ impl Default for RawHazards {
             network_decay_in_detention_per_day: 0.002,
             network_recovery_per_day: 0.001,
             recovery_rate_per_day: 0.0166667,
-            incident_per_day: 0.002,
+            incident_per_day: 0.0007,
+            incident_hr_no_structure: 4.0,
+            incident_hr_full_coercion: 4.0,
+            incident_eviction: 0.5,
+            climate_rate_per_day: 0.0333333,
+            overcontrol_weight: 1.0,
             violation_hr_active_addiction: 2.0,
         }
     }

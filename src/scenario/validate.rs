@@ -181,6 +181,7 @@ fn check_regime(c: &mut Checker, raw: &RawScenario) {
     c.probability("regime.restorative.uptake", rj.uptake);
     c.probability("regime.restorative.completion", rj.completion);
     c.whole("regime.restorative.duration_days", rj.duration_days, 1, 3_650);
+    c.probability("regime.discretion.waiver", r.discretion.waiver);
     let vh = &r.veiligheidshuis;
     c.whole("regime.veiligheidshuis.duration_days", vh.duration_days, 1, 20_000);
     if vh.enabled && vh.caseload == 0 {
@@ -221,6 +222,8 @@ fn check_hazards(c: &mut Checker, raw: &RawScenario) {
         ("dropout_hr_active_addiction", h.dropout_hr_active_addiction),
         ("dropout_hr_low_motivation", h.dropout_hr_low_motivation),
         ("violation_hr_active_addiction", h.violation_hr_active_addiction),
+        ("incident_hr_no_structure", h.incident_hr_no_structure),
+        ("incident_hr_full_coercion", h.incident_hr_full_coercion),
     ] {
         c.ratio(&format!("hazards.{key}"), v);
     }
@@ -241,9 +244,12 @@ fn check_hazards(c: &mut Checker, raw: &RawScenario) {
         ("network_recovery_per_day", h.network_recovery_per_day),
         ("recovery_rate_per_day", h.recovery_rate_per_day),
         ("incident_per_day", h.incident_per_day),
+        ("incident_eviction", h.incident_eviction),
+        ("climate_rate_per_day", h.climate_rate_per_day),
     ] {
         c.probability(&format!("hazards.{key}"), v);
     }
+    c.range("hazards.overcontrol_weight", h.overcontrol_weight, 0.0, 10.0);
     c.non_negative("hazards.debt_growth_per_day_no_income", h.debt_growth_per_day_no_income);
     c.non_negative("hazards.problematic_debt_threshold", h.problematic_debt_threshold);
     c.whole(
