@@ -350,7 +350,10 @@ pub fn headline() -> Vec<String> {
         }
     }
     h.push("relapse_2y".into());
-    h.extend(["detention_days", "days_homeless", "days_without_income"].map(String::from));
+    h.extend(
+        ["days_active_addiction", "detention_days", "days_homeless", "days_without_income"]
+            .map(String::from),
+    );
     h.extend(PAYERS.iter().map(|p| format!("cost_{}", p.name())));
     h.push("cost_societal".into());
     h

@@ -67,7 +67,7 @@ pub fn indicators(sc: &Scenario, rep: &ReplicationResult) -> Vec<Indicator> {
             if day <= rep.horizon_days {
                 out.push(indicator(
                     format!("{}_{tag}", event.name()),
-                    format!("{} within {}", event.name(), year_words(tag)),
+                    format!("{} within {}", event.label(), year_words(tag)),
                     "share",
                     curve.incidence_at(day),
                 ));

@@ -28,6 +28,15 @@ impl Event {
             Event::Relapse => "relapse",
         }
     }
+
+    /// Words for tables: a relapse is a return to active addiction after remission, so only
+    /// people in remission are at risk — care that brings remission can raise it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Event::Relapse => "relapse after remission",
+            other => other.name(),
+        }
+    }
 }
 
 /// Events and censorings per day since first release, for a Kaplan–Meier estimate.
