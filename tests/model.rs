@@ -6,7 +6,7 @@ use reentry::engine::World;
 use reentry::experiments::{km, run_replications, summarise};
 use reentry::outcomes::Event;
 use reentry::scenario::raw::{RawClimate, RawService};
-use reentry::scenario::{Domain, HousingKind, QueueRule, RawScenario, Scenario};
+use reentry::scenario::{Domain, HousingKind, Prerequisite, QueueRule, RawScenario, Scenario};
 use std::path::Path;
 
 fn shipped(name: &str, population: u32, replications: u32) -> Scenario {
@@ -117,6 +117,9 @@ prop_compose! {
         care_logic in any::<bool>(),
         vh in any::<bool>(),
         scale in 30.0f64..2000.0,
+        waiver in 0.0f64..=1.0,
+        integral_plan in any::<bool>(),
+        climate in (0.0f64..=1.0, 0.0f64..=1.0, 0.0f64..=1.0),
     ) -> Scenario {
         let mut raw = RawScenario::default();
         raw.scenario.seed = seed;
@@ -140,10 +143,20 @@ prop_compose! {
         raw.regime.veiligheidshuis.caseload = 2;
         raw.regime.veiligheidshuis.triage = rule;
         raw.hazards.reoffend_scale_days = scale;
+        raw.regime.discretion.waiver = waiver;
+        raw.regime.discretion.waivable = vec![Prerequisite::Id, Prerequisite::Address, Prerequisite::Income];
+        raw.regime.case_manager.integral_plan = integral_plan;
+        let (support, structure, coercion) = climate;
+        let mut shelter = service(Domain::Housing, capacity, rule);
+        shelter.climate = Some(RawClimate { support, structure, coercion });
+        shelter.payer = Some(reentry::scenario::Payer::Municipality);
         raw.services.insert("a_id".into(), service(Domain::Id, None, QueueRule::FirstCome));
         raw.services.insert("b_addiction".into(), service(Domain::Addiction, capacity, rule));
-        raw.services.insert("c_shelter".into(), service(Domain::Housing, capacity, rule));
-        raw.services.insert("d_debt".into(), service(Domain::Debt, capacity, QueueRule::FirstCome));
+        raw.services.insert("c_shelter".into(), shelter);
+        let mut debt = service(Domain::Debt, capacity, QueueRule::FirstCome);
+        debt.prerequisites = Some(vec![Prerequisite::Id, Prerequisite::Address, Prerequisite::Income]);
+        debt.payer = Some(reentry::scenario::Payer::Municipality);
+        raw.services.insert("d_debt".into(), debt);
         raw.regime.release_housing_service = "c_shelter".into();
         Scenario::from_raw(raw).expect("generated scenario is valid")
     }

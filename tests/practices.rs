@@ -371,3 +371,39 @@ fn veiligheidshuis_switched_off_is_the_baseline() {
     off.regime.probation = base.regime.probation.clone();
     assert_identical(off, renamed(base, &on));
 }
+
+// ----- from the command line, as a user runs them -----
+
+/// Each practice scenario runs from the CLI and its own outcomes are in `summary.json`.
+#[test]
+fn practice_scenarios_run_and_report_their_outcomes_in_summary_json() {
+    let expectations: [(&str, &str, fn(f64) -> bool); 6] = [
+        ("transmural-recovery.toml", "child_contact_share", |x| x > 0.5),
+        ("transmural-recovery.toml", "restorative_completed_share", |x| x > 0.0),
+        ("huis-van-herstel.toml", "starts_case_manager", |x| x > 0.0),
+        ("shelter-climate.toml", "facility_incidents", |x| x >= 0.0),
+        ("work-and-income.toml", "waivers", |x| x > 0.0),
+        ("veiligheidshuis.toml", "starts_veiligheidshuis", |x| x > 0.0),
+    ];
+    let dir = tempfile::tempdir().expect("temporary folder");
+    for (k, (file, indicator, ok)) in expectations.iter().enumerate() {
+        let out = dir.path().join(format!("out{k}"));
+        let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(file);
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_reentry"))
+            .arg("run")
+            .arg(&scenario)
+            .args(["--population", "300", "--replications", "2", "--out"])
+            .arg(&out)
+            .output()
+            .expect("binary runs");
+        assert!(status.status.success(), "{file}: {}", String::from_utf8_lossy(&status.stderr));
+        let text = std::fs::read_to_string(out.join("summary.json")).expect("summary.json");
+        let json: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+        let value = json["scenarios"][0]["indicators"]
+            .as_array()
+            .and_then(|list| list.iter().find(|i| i["name"] == *indicator))
+            .and_then(|i| i["mean"].as_f64())
+            .unwrap_or_else(|| panic!("{file}: no {indicator} in summary.json"));
+        assert!(ok(value), "{file}: {indicator} = {value}");
+    }
+}
