@@ -374,10 +374,13 @@ fn veiligheidshuis_switched_off_is_the_baseline() {
 
 // ----- from the command line, as a user runs them -----
 
+/// A scenario file, one of its indicators, and what its value must satisfy.
+type Expectation = (&'static str, &'static str, fn(f64) -> bool);
+
 /// Each practice scenario runs from the CLI and its own outcomes are in `summary.json`.
 #[test]
 fn practice_scenarios_run_and_report_their_outcomes_in_summary_json() {
-    let expectations: [(&str, &str, fn(f64) -> bool); 6] = [
+    let expectations: [Expectation; 6] = [
         ("transmural-recovery.toml", "child_contact_share", |x| x > 0.5),
         ("transmural-recovery.toml", "restorative_completed_share", |x| x > 0.0),
         ("huis-van-herstel.toml", "starts_case_manager", |x| x > 0.0),
