@@ -46,6 +46,10 @@ pub struct Tables {
     pub starts_inside: Vec<bool>,
     /// Services per domain, in the order they are offered.
     pub by_domain: [Vec<u8>; 8],
+    /// Domain bit of each programme (0 for the coordination programmes).
+    pub programme_domain: Vec<u8>,
+    /// Domains that have at least one service.
+    pub domains_served: u8,
     /// Prerequisite bits a professional may waive per programme (0: none, e.g. not municipal).
     pub waivable: Vec<u8>,
     pub month_end: Vec<bool>,
@@ -68,6 +72,7 @@ pub struct LogRatios {
     pub probation: f64,
     pub veiligheidshuis: f64,
     pub restorative_completed: f64,
+    pub dropout_low_motivation: f64,
 }
 
 impl Tables {
@@ -108,6 +113,10 @@ impl Tables {
             by_domain[i] = list;
         }
         let waivable = waivable_per_programme(sc, programmes);
+        let mut programme_domain: Vec<u8> =
+            sc.services.iter().map(|s| domain_bit(s.domain())).collect();
+        programme_domain.extend([0, 0]);
+        let domains_served = programme_domain.iter().fold(0, |mask, bit| mask | bit);
         let month_end = (0..=horizon)
             .map(|d| month_of(d as u32 + 1) > month_of(d as u32) || d == horizon - 1)
             .collect();
@@ -129,6 +138,7 @@ impl Tables {
                 probation: h.hr_probation.ln(),
                 veiligheidshuis: h.hr_veiligheidshuis.ln(),
                 restorative_completed: h.hr_restorative_completed.ln(),
+                dropout_low_motivation: h.dropout_hr_low_motivation.ln(),
             },
             services,
             case_manager: services,
@@ -137,6 +147,8 @@ impl Tables {
             intake_delay,
             starts_inside,
             by_domain,
+            programme_domain,
+            domains_served,
             waivable,
             month_end,
         }
@@ -450,7 +462,7 @@ impl<'s> World<'s> {
         let since_release = d.saturating_sub(self.citizens[i].last_release_day) as usize;
         let x = self.log_hazard_multiplier(i, d, &care);
         let dh = self.t.reoffend_dh[since_release.min(self.t.reoffend_dh.len() - 1)];
-        let p_offence = -(-dh * x.exp()).exp_m1();
+        let p_offence = chance_of_event(dh * x.exp());
         if uniform(key, dd, Purpose::Reoffend, 0) < p_offence {
             self.offend(i, d);
             if self.citizens[i].place == Place::Detention {
@@ -757,7 +769,8 @@ impl<'s> World<'s> {
         let h = &self.sc.hazards;
         let c = &self.citizens[i];
         let motivation = (c.relatedness + c.competence + c.autonomy) as f64 / 3.0;
-        let mut hazard = s.dropout_per_day * h.dropout_hr_low_motivation.powf(1.0 - motivation);
+        let low_motivation = (self.t.ln.dropout_low_motivation * (1.0 - motivation)).exp();
+        let mut hazard = s.dropout_per_day * low_motivation;
         if c.addiction == Addiction::Active {
             hazard *= h.dropout_hr_active_addiction;
         }
@@ -1138,6 +1151,24 @@ impl World<'_> {
     }
 }
 
+/// `1 − e^(−h)`: the chance of an event on a day with cumulative hazard `h`. Daily hazards
+/// are small; below 0.01 seven terms of the series leave a relative error under 1e-18 (below
+/// double precision) and cost a fraction of `exp_m1`.
+#[inline(always)]
+pub fn chance_of_event(h: f64) -> f64 {
+    if h < 0.01 {
+        // Multiplying by reciprocals, not dividing: divisions would cost more than exp_m1.
+        let tail = 1.0 - h * (1.0 / 7.0);
+        let tail = 1.0 - h * (1.0 / 6.0) * tail;
+        let tail = 1.0 - h * (1.0 / 5.0) * tail;
+        let tail = 1.0 - h * (1.0 / 4.0) * tail;
+        let tail = 1.0 - h * (1.0 / 3.0) * tail;
+        h * (1.0 - h * 0.5 * tail)
+    } else {
+        -(-h).exp_m1()
+    }
+}
+
 /// Coercion as the resident feels it: the facility's own, plus structure that goes beyond the
 /// support given, which is experienced as control rather than predictability (seed 002).
 pub fn felt_coercion(climate: crate::scenario::Climate, overcontrol_weight: f64) -> f64 {
@@ -1181,4 +1212,20 @@ pub fn self_needs(c: &Citizen, h: &crate::scenario::RawHazards) -> u8 {
 pub fn problem_count(c: &Citizen, h: &crate::scenario::RawHazards) -> u32 {
     let core = self_needs(c, h) & !domain_bit(Domain::Work);
     core.count_ones()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::chance_of_event;
+
+    #[test]
+    fn series_for_small_hazards_matches_exp_m1() {
+        let mut h: f64 = 1e-9;
+        while h < 0.05 {
+            let exact = -(-h).exp_m1();
+            let relative = (chance_of_event(h) - exact).abs() / exact;
+            assert!(relative < 4.0 * f64::EPSILON, "h = {h}: relative error {relative}");
+            h *= 1.1;
+        }
+    }
 }

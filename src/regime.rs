@@ -182,21 +182,22 @@ impl World<'_> {
         self.refer_domain(i, d, domain);
     }
 
-    /// Needs with no open episode in any service of their domain.
+    /// Needs with no open episode in any service of their domain (bit masks: this runs for
+    /// every citizen every day).
     pub(crate) fn unmet_needs(&self, i: usize) -> u8 {
-        let needs = self_needs(&self.citizens[i], &self.sc.hazards);
-        let mut unmet = 0;
-        for (bit, _) in DOMAINS.iter().enumerate() {
-            if needs & (1 << bit) == 0 || self.t.by_domain[bit].is_empty() {
-                continue;
-            }
-            let served =
-                self.t.by_domain[bit].iter().any(|&s| self.episode(i, s as usize).is_open());
-            // Housing is a ladder: a bed in a shelter still leaves the need for a home.
-            let housing_next = bit == 2 && self.next_housing_service(i).is_some();
-            if !served || housing_next {
-                unmet |= 1 << bit;
-            }
+        let c = &self.citizens[i];
+        let needs = self_needs(c, &self.sc.hazards) & self.t.domains_served;
+        let mut served = 0u8;
+        let mut open = c.open_episodes;
+        while open != 0 {
+            served |= self.t.programme_domain[open.trailing_zeros() as usize];
+            open &= open - 1;
+        }
+        let mut unmet = needs & !served;
+        // Housing is a ladder: a bed in a shelter still leaves the need for a home.
+        let housing = domain_bit(Domain::Housing);
+        if needs & served & housing != 0 && self.next_housing_service(i).is_some() {
+            unmet |= housing;
         }
         unmet
     }
