@@ -4,7 +4,7 @@ use clap::{Args, Parser, Subcommand};
 use reentry::compare::{Arm, align, terminal_comparison, write_compare};
 use reentry::experiments::{run_with_threads, summarise};
 use reentry::report::{OutputDir, RunOutput, terminal_summary, write_outputs};
-use reentry::scenario::Scenario;
+use reentry::scenario::{Override, Scenario};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -38,6 +38,12 @@ struct RunOptions {
     /// Replace an existing output folder.
     #[arg(long)]
     force: bool,
+    /// Override one scenario value by dotted path, e.g. --set regime.warm_handover=0.8 or
+    /// --set services.addiction_care.capacity=240 (repeatable; the value is TOML, text that is
+    /// not TOML is a string). Applied to every scenario, checked like a value in the file, and
+    /// written into the resolved scenario next to the results.
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Override::parse_cli)]
+    set: Vec<Override>,
 }
 
 #[derive(Subcommand)]
@@ -92,7 +98,7 @@ fn main() -> ExitCode {
 
 /// Applies the command-line overrides (replications, seed, cohort size) to a loaded scenario.
 fn load(path: &Path, o: &RunOptions) -> Result<Scenario, String> {
-    let mut sc = Scenario::load(path).map_err(|e| e.to_string())?;
+    let mut sc = Scenario::load_with(path, &o.set).map_err(|e| e.to_string())?;
     if o.replications.is_none() && o.seed.is_none() && o.population.is_none() {
         return Ok(sc);
     }
@@ -146,7 +152,7 @@ fn compare(baseline: &Path, alternatives: &[PathBuf], o: &RunOptions) -> Result<
     let mut scenarios = vec![base];
     for path in alternatives {
         let what = format!("alternative {}", path.display());
-        let alt = Scenario::load(path).map_err(|e| format!("{what}:\n{e}"))?;
+        let alt = Scenario::load_with(path, &o.set).map_err(|e| format!("{what}:\n{e}"))?;
         let mut alt = align(&scenarios[0], alt, &what)?;
         // Two arms with one name would be indistinguishable in the outputs.
         let mut name = alt.meta.name.clone();
