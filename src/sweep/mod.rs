@@ -114,6 +114,12 @@ fn prepare_folder(dir: &Path, settings: &RunSettings) -> Result<(), String> {
         if settings.force {
             fs::remove_dir_all(dir)
                 .map_err(|e| format!("cannot replace {}: {e}", dir.display()))?;
+        } else if settings.resume && !dir.join(store::SWEEP_FILE).exists() {
+            return Err(format!(
+                "{} exists but holds no sweep ({} is missing): nothing to resume; choose another --out",
+                dir.display(),
+                store::SWEEP_FILE
+            ));
         } else if !settings.resume {
             return Err(format!(
                 "output folder {} already exists; continue this sweep with --resume, start over with --force, or choose another --out",
