@@ -18,7 +18,7 @@ impl Progress {
         }
         let bar = ProgressBar::new(total);
         let style = ProgressStyle::with_template(
-            "{msg} [{bar:30}] {pos}/{len} replications, {per_sec}, {elapsed} elapsed, ETA {eta}",
+            "[{elapsed_precise}] [{bar:20}] {pos}/{len} replications, {per_sec}, ETA {eta} {wide_msg}",
         )
         .map(|s| s.progress_chars("=> "))
         .unwrap_or_else(|_| ProgressStyle::default_bar());

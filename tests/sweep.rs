@@ -148,6 +148,19 @@ fn grid_has_one_point_per_combination_and_tidy_outputs() {
 }
 
 #[test]
+fn the_shipped_example_sweep_runs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let run = sweep(tmp.path(), &repo().join("sweeps/example.toml"), &out, &[]);
+    assert!(
+        run.stdout.contains("9 points (grid) × 2 replications, 200 citizens"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(data_lines(&out.join("runs.csv")), 18);
+}
+
+#[test]
 fn latin_hypercube_puts_one_sample_in_each_stratum() {
     let tmp = tempfile::tempdir().unwrap();
     let body = r#"
