@@ -382,11 +382,11 @@ fn bad_sweeps_fail_clearly_before_any_work() {
     let cases: [(&str, &[&str]); 5] = [
         (
             "[[parameters]]\npath = \"regime.warm_handoverr\"\nvalues = [0.5]\n",
-            &["unknown key `warm_handoverr`", "did you mean `warm_handover`", "sweep point 0"],
+            &["unknown key `warm_handoverr`", "did you mean `warm_handover`", "bad.toml:5:10"],
         ),
         (
             "[[parameters]]\npath = \"regime.warm_handover\"\nvalues = [0.5, 1.5]\n",
-            &["sweep point 1", "value 1.5 is out of range", "regime.warm_handover", "0 to 1"],
+            &["bad.toml:5:10, regime.warm_handover = 1.5", "value 1.5 is out of range", "0 to 1"],
         ),
         (
             "[[parameters]]\npath = \"services.addiction_cares.capacity\"\nvalues = [10]\n",

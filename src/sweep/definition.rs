@@ -138,6 +138,7 @@ impl Sweep {
             .map(|(i, p)| parameter(p, i, &base_value, &sources))
             .collect::<Result<Vec<_>, ScenarioError>>()
             .map_err(|e| e.to_string())?;
+        check_parameters_alone(&base_sources, &shared, &parameters, &sources)?;
         let seed = raw.sweep.seed.unwrap_or(base.meta.seed);
         let points = match raw.sweep.design {
             Design::Grid => grid(&parameters),
@@ -215,6 +216,13 @@ fn check_shape(raw: &RawSweepFile, sources: &Sources) -> Result<(), ScenarioErro
     }
     for (i, p) in raw.parameters.iter().enumerate() {
         let key = |k: &str| format!("parameters[{i}].{k}");
+        if p.path.trim() == "scenario.replications" {
+            fail(
+                &key("path"),
+                "the number of replications cannot vary between points",
+                "set it once with [sweep] replications = n",
+            );
+        }
         if raw.parameters[..i].iter().any(|q| q.path == p.path) {
             fail(&key("path"), &format!("`{}` is varied twice", p.path), "list each path once");
         }
@@ -406,6 +414,43 @@ pub fn point_overrides(
         .collect()
 }
 
+/// Checks each parameter's values one at a time on the base scenario, so a wrong path or an
+/// out-of-range value is reported once, at the parameter's line in the sweep file, rather than
+/// once per design point. (For a Latin hypercube: both ends of the range.)
+fn check_parameters_alone(
+    base: &Sources,
+    shared: &[Override],
+    parameters: &[Parameter],
+    sweep: &Sources,
+) -> Result<(), String> {
+    let mut errors = Vec::new();
+    for (i, p) in parameters.iter().enumerate() {
+        let (key, values) = match &p.levels {
+            Levels::List(values) => ("values", values.clone()),
+            Levels::Interval { lo, hi } => {
+                ("range", vec![number(*lo, p.integer), number(*hi, p.integer)])
+            }
+        };
+        let written = sweep
+            .locate(&format!("parameters[{i}].{key}"))
+            .map(|l| format!("{}:{}:{}", l.path.display(), l.line, l.column))
+            .unwrap_or_else(|| {
+                sweep.user_file().map_or(String::new(), |f| f.path.display().to_string())
+            });
+        for value in values {
+            let shown = render_value(&value);
+            let origin = format!("{written}, {} = {shown}", p.path);
+            let mut overrides = shared.to_vec();
+            overrides.push(Override::new(&p.path, value, origin)?);
+            if let Err(e) = Scenario::from_sources(base, &overrides) {
+                errors.push(format!("sweep parameter {} = {shown} ({written}):\n{e}", p.path));
+                break;
+            }
+        }
+    }
+    if errors.is_empty() { Ok(()) } else { Err(errors.join("\n\n")) }
+}
+
 /// Checks every point as a scenario before anything runs, so a bad value anywhere in the
 /// design fails the sweep at once rather than after hours.
 fn point_scenarios(
@@ -426,7 +471,7 @@ fn point_scenarios(
         }
     }
     if errors.is_empty() {
-        return Ok(scenarios);
+        return same_indicators(&scenarios, points).map(|()| scenarios);
     }
     let more = errors.len().saturating_sub(MAX_POINT_ERRORS);
     let mut message = errors[..errors.len().min(MAX_POINT_ERRORS)].join("\n\n");
@@ -434,6 +479,24 @@ fn point_scenarios(
         message.push_str(&format!("\n\n... and {more} more points with errors"));
     }
     Err(format!("{} of {} design points are invalid:\n{message}", errors.len(), points.len()))
+}
+
+/// Every point must report the same indicators (one `runs.csv` column each); which follow-up
+/// years are reported depends on the horizon, so a varied horizon must stay within one bracket.
+fn same_indicators(scenarios: &[Scenario], points: &[Point]) -> Result<(), String> {
+    let years = |sc: &Scenario| -> Vec<bool> {
+        crate::experiments::YEARS.iter().map(|(day, _)| *day <= sc.meta.horizon_days).collect()
+    };
+    let Some(first) = scenarios.first() else { return Ok(()) };
+    match scenarios.iter().zip(points).find(|(sc, _)| years(sc) != years(first)) {
+        None => Ok(()),
+        Some((sc, point)) => Err(format!(
+            "sweep point {} has horizon_days = {}, point 0 has {}: they report different follow-up \
+             years (1, 2, 5 years fit when the horizon reaches 365, 730, 1826 days), so their \
+             indicators differ; vary the horizon within one of these brackets",
+            point.id, sc.meta.horizon_days, first.meta.horizon_days
+        )),
+    }
 }
 
 /// How a value is written in `points.csv` and `runs.csv`: numbers and booleans as TOML

@@ -72,7 +72,7 @@ fn parse_part_name(name: &str) -> Option<(usize, usize)> {
     (i < n).then_some((i, n))
 }
 
-fn read_parts(dir: &Path, hash: &str) -> Result<Vec<Part>, String> {
+fn read_parts(dir: &Path, hash: &str, only: Option<&str>) -> Result<Vec<Part>, String> {
     let parts_dir = dir.join(PARTS_DIR);
     let entries = fs::read_dir(&parts_dir).map_err(|e| {
         format!("no part files in {}: {e}; run the sweep's shards first", parts_dir.display())
@@ -82,6 +82,7 @@ fn read_parts(dir: &Path, hash: &str) -> Result<Vec<Part>, String> {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         // Hidden files are temporaries of shards still writing (or killed); never results.
         .filter(|n| !n.starts_with('.'))
+        .filter(|n| only.is_none_or(|only| n == only))
         .collect();
     names.sort();
     let mut parts = Vec::new();
@@ -212,10 +213,16 @@ fn check_coverage(parts: &[Part], points: usize, reps: u32) -> Result<(), String
 
 /// Merges `dir/parts/*` into `dir/runs.csv` and `dir/summary.csv`.
 pub fn merge(dir: &Path) -> Result<Merged, String> {
+    merge_parts(dir, None)
+}
+
+/// Merges only the named part file (a whole sweep's own `part-0-of-1.csv`, which holds every
+/// point even where shards of an earlier attempt left their parts too), or every part.
+pub fn merge_parts(dir: &Path, only: Option<&str>) -> Result<Merged, String> {
     let manifest = Manifest::read(dir)?;
     let points = read_points(&manifest)?;
     let reps = replications(&manifest)?;
-    let parts = read_parts(dir, &manifest.hash)?;
+    let parts = read_parts(dir, &manifest.hash, only)?;
     // A shard that had no points has no columns; every other part must agree on them.
     let with_rows: Vec<&Part> = parts.iter().filter(|p| !p.block.rows.is_empty()).collect();
     let reference = with_rows.first().copied().unwrap_or(&parts[0]);

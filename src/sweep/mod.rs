@@ -88,7 +88,7 @@ pub fn run(sweep: &Sweep, settings: &RunSettings) -> Result<Report, String> {
     run_points(sweep, &manifest.hash, dir, &todo, settings.threads)?;
     write_part(sweep, &manifest.hash, dir, &mine, shard, &part)?;
     let merged = match settings.shard {
-        None => Some(merge(dir)?),
+        None => Some(merge::merge_parts(dir, Some(&part_name(0, 1)))?),
         Some(_) => None,
     };
     Ok(Report {
