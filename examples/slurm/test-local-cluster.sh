@@ -35,10 +35,19 @@ fi
 work=$(mktemp -d /tmp/reentry-slurm.XXXXXX)
 chmod 755 "$work"
 started_pids=()
+# A daemon that exited may linger as a zombie until init reaps it: that counts as gone.
+alive() { [[ -r /proc/$1/status ]] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status"; }
 cleanup() {
-    # Stop only the daemons this script started, by their pid.
+    # Stop only the daemons this script started, by their pid, and wait until they are gone
+    # (slurmctld saves its state on the way out).
     for pid in "${started_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    if [[ "${KEEP:-0}" == 1 ]]; then say "kept $work"; else rm -rf "$work"; fi
+    for _ in $(seq 100); do
+        local running=0
+        for pid in "${started_pids[@]}"; do alive "$pid" && running=1; done
+        ((running)) || break
+        sleep 0.1
+    done
+    if [[ "${KEEP:-0}" == 1 ]]; then say "kept $work"; else rm -rf "$work" || true; fi
 }
 trap cleanup EXIT
 
