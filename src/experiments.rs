@@ -18,7 +18,23 @@ pub const YEARS: [(u32, &str); 3] = [(365, "1y"), (730, "2y"), (1826, "5y")];
 
 /// Runs replications `0..n` of a scenario on the current rayon pool.
 pub fn run_replications(sc: &Scenario, n: u32) -> Vec<ReplicationResult> {
-    (0..n).into_par_iter().map(|r| World::new(sc, r).run()).collect()
+    run_replications_with(sc, n, &|| {})
+}
+
+/// Like [`run_replications`], calling `done` after each replication (for progress bars).
+pub fn run_replications_with(
+    sc: &Scenario,
+    n: u32,
+    done: &(dyn Fn() + Sync),
+) -> Vec<ReplicationResult> {
+    (0..n)
+        .into_par_iter()
+        .map(|r| {
+            let result = World::new(sc, r).run();
+            done();
+            result
+        })
+        .collect()
 }
 
 /// Runs on a pool of exactly `threads` threads (0 = rayon's default).
@@ -32,6 +48,23 @@ pub fn run_with_threads(
         .build()
         .map_err(|e| format!("cannot start {threads} threads: {e}"))?;
     Ok(pool.install(|| run_replications(sc, n)))
+}
+
+/// [`run_with_threads`] with a progress bar on a terminal.
+pub fn run_with_progress(
+    sc: &Scenario,
+    n: u32,
+    threads: usize,
+    what: &str,
+) -> Result<Vec<ReplicationResult>, String> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| format!("cannot start {threads} threads: {e}"))?;
+    let progress = crate::progress::Progress::new(u64::from(n), what);
+    let results = pool.install(|| run_replications_with(sc, n, &|| progress.tick()));
+    progress.finish();
+    Ok(results)
 }
 
 /// One named indicator value of one replication.

@@ -5,7 +5,8 @@
 //! step ([`engine`]). Scenarios are TOML files checked before any work ([`scenario`]).
 //! Outcomes ([`outcomes`]) and costs per payer ([`costs`]) are collected per replication;
 //! [`experiments`] runs replications in parallel and summarises them with [`stats`];
-//! [`report`] writes what users read.
+//! [`report`] writes what users read. [`sweep`] runs a scenario over a design of parameter
+//! values (also split over a cluster) with [`scenario::overrides`]; [`progress`] shows bars.
 
 pub mod compare;
 pub mod costs;
@@ -13,6 +14,7 @@ pub mod engine;
 pub mod experiments;
 pub mod outcomes;
 pub mod population;
+pub mod progress;
 pub mod provenance;
 pub mod regime;
 pub mod report;
@@ -20,3 +22,4 @@ pub mod rng;
 pub mod scenario;
 pub mod services;
 pub mod stats;
+pub mod sweep;

@@ -2,9 +2,10 @@
 
 use clap::{Args, Parser, Subcommand};
 use reentry::compare::{Arm, align, terminal_comparison, write_compare};
-use reentry::experiments::{run_with_threads, summarise};
+use reentry::experiments::{run_with_progress, summarise};
 use reentry::report::{OutputDir, RunOutput, terminal_summary, write_outputs};
-use reentry::scenario::Scenario;
+use reentry::scenario::{Override, Scenario};
+use reentry::sweep::{RunSettings, Shard, Sweep};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -38,6 +39,45 @@ struct RunOptions {
     /// Replace an existing output folder.
     #[arg(long)]
     force: bool,
+    /// Override one scenario value by dotted path, e.g. --set regime.warm_handover=0.8 or
+    /// --set services.addiction_care.capacity=240 (repeatable; the value is TOML, text that is
+    /// not TOML is a string). Applied to every scenario, checked like a value in the file, and
+    /// written into the resolved scenario next to the results.
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Override::parse_cli)]
+    set: Vec<Override>,
+}
+
+/// Options of `sweep`.
+#[derive(Args)]
+struct SweepOptions {
+    /// Output folder (default: out/sweep-<sweep name>); shards of one sweep share it.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Worker threads (default: all cores); results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// Run only shard I of N (0-based): the points p with p mod N = I, e.g.
+    /// --shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT.
+    #[arg(long, value_name = "I/N", value_parser = Shard::parse)]
+    shard: Option<Shard>,
+    /// Continue an interrupted sweep (or shard): run only the points without a result.
+    #[arg(long, conflicts_with = "force")]
+    resume: bool,
+    /// Start over: a whole sweep replaces its output folder; a shard redoes only its points.
+    #[arg(long)]
+    force: bool,
+    /// Override the sweep's replications.
+    #[arg(long)]
+    replications: Option<u32>,
+    /// Override the sweep's cohort size.
+    #[arg(long)]
+    population: Option<u32>,
+    /// Override the sweep's seed (the same for every point).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Override a base-scenario value by dotted path for every point (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Override::parse_cli)]
+    set: Vec<Override>,
 }
 
 #[derive(Subcommand)]
@@ -65,6 +105,20 @@ enum Command {
         #[command(flatten)]
         options: RunOptions,
     },
+    /// Run a base scenario over a design of parameter values (grid or Latin hypercube).
+    ///
+    /// SWEEP.toml names the base scenario and the dotted paths to vary; every point uses the
+    /// same seed (common random numbers). Writes points.csv, runs.csv (one row per point and
+    /// replication) and summary.csv (mean and 95% interval per point and indicator). With
+    /// --shard I/N only points p with p mod N = I run, into a folder shared by all shards;
+    /// combine them with `reentry merge DIR`.
+    Sweep {
+        sweep: PathBuf,
+        #[command(flatten)]
+        options: SweepOptions,
+    },
+    /// Combine the part files of a sharded sweep into runs.csv and summary.csv.
+    Merge { dir: PathBuf },
     /// Check scenario files without running them.
     Validate {
         #[arg(required = true)]
@@ -79,6 +133,8 @@ fn main() -> ExitCode {
         Command::Compare { baseline, alternatives, options } => {
             compare(&baseline, &alternatives, &options)
         }
+        Command::Sweep { sweep, options } => run_sweep(&sweep, &options),
+        Command::Merge { dir } => merge(&dir),
         Command::Validate { files } => validate(&files),
     };
     match result {
@@ -92,7 +148,7 @@ fn main() -> ExitCode {
 
 /// Applies the command-line overrides (replications, seed, cohort size) to a loaded scenario.
 fn load(path: &Path, o: &RunOptions) -> Result<Scenario, String> {
-    let mut sc = Scenario::load(path).map_err(|e| e.to_string())?;
+    let mut sc = Scenario::load_with(path, &o.set).map_err(|e| e.to_string())?;
     if o.replications.is_none() && o.seed.is_none() && o.population.is_none() {
         return Ok(sc);
     }
@@ -121,7 +177,7 @@ fn run(path: &Path, o: &RunOptions) -> Result<(), String> {
     let dir = OutputDir::prepare(&target, o.force)?;
     let started = std::time::Instant::now();
     let (written, (summary, reps, elapsed)) = dir.fill(|dir| {
-        let reps = run_with_threads(&sc, sc.meta.replications, o.threads)?;
+        let reps = run_with_progress(&sc, sc.meta.replications, o.threads, &sc.meta.name)?;
         let elapsed = started.elapsed().as_secs_f64();
         let summary = summarise(&sc, &reps);
         let runs = [RunOutput { scenario: &sc, replications: &reps, summary: &summary }];
@@ -146,7 +202,7 @@ fn compare(baseline: &Path, alternatives: &[PathBuf], o: &RunOptions) -> Result<
     let mut scenarios = vec![base];
     for path in alternatives {
         let what = format!("alternative {}", path.display());
-        let alt = Scenario::load(path).map_err(|e| format!("{what}:\n{e}"))?;
+        let alt = Scenario::load_with(path, &o.set).map_err(|e| format!("{what}:\n{e}"))?;
         let mut alt = align(&scenarios[0], alt, &what)?;
         // Two arms with one name would be indistinguishable in the outputs.
         let mut name = alt.meta.name.clone();
@@ -170,7 +226,8 @@ fn compare(baseline: &Path, alternatives: &[PathBuf], o: &RunOptions) -> Result<
         let arms = scenarios
             .into_iter()
             .map(|sc| {
-                run_with_threads(&sc, sc.meta.replications, o.threads).map(|r| Arm::new(sc, r))
+                run_with_progress(&sc, sc.meta.replications, o.threads, &sc.meta.name)
+                    .map(|r| Arm::new(sc, r))
             })
             .collect::<Result<Vec<_>, String>>()?;
         let elapsed = started.elapsed().as_secs_f64();
@@ -185,6 +242,83 @@ fn compare(baseline: &Path, alternatives: &[PathBuf], o: &RunOptions) -> Result<
         println!("{}", terminal_comparison(&arms[0], c));
     }
     println!("{elapsed:.1} s; results in {}", written.display());
+    Ok(())
+}
+
+/// The command-line settings of a sweep as overrides, applied after the sweep file's own.
+fn sweep_overrides(o: &SweepOptions) -> Result<Vec<Override>, String> {
+    let mut out = Vec::new();
+    let mut add = |path: &str, value: Option<i64>, flag: &str| -> Result<(), String> {
+        if let Some(v) = value {
+            out.push(Override::new(path, toml::Value::Integer(v), format!("{flag} {v}"))?);
+        }
+        Ok(())
+    };
+    add("scenario.replications", o.replications.map(i64::from), "--replications")?;
+    add("population.size", o.population.map(i64::from), "--population")?;
+    let seed =
+        o.seed.map(i64::try_from).transpose().map_err(|_| "--seed is too large".to_string())?;
+    add("scenario.seed", seed, "--seed")?;
+    out.extend(o.set.iter().cloned());
+    Ok(out)
+}
+
+fn run_sweep(path: &Path, o: &SweepOptions) -> Result<(), String> {
+    let sweep = Sweep::load(path, &sweep_overrides(o)?)?;
+    let out = o.out.clone().unwrap_or_else(|| {
+        PathBuf::from("out").join(format!("sweep-{}", reentry::report::sanitize(&sweep.name)))
+    });
+    let settings = RunSettings {
+        out: out.clone(),
+        threads: o.threads,
+        shard: o.shard,
+        resume: o.resume,
+        force: o.force,
+    };
+    let started = std::time::Instant::now();
+    let report = reentry::sweep::run(&sweep, &settings)?;
+    let elapsed = started.elapsed().as_secs_f64();
+    let design = match sweep.resolved.sweep.design {
+        reentry::sweep::Design::Grid => "grid",
+        reentry::sweep::Design::Lhs => "Latin hypercube",
+    };
+    println!(
+        "sweep {}: {} points ({design}) × {} replications, {} citizens, seed {}",
+        sweep.name,
+        report.points,
+        sweep.replications(),
+        sweep.base.population.size,
+        sweep.base.meta.seed
+    );
+    let who = match o.shard {
+        Some(s) => format!("shard {}/{}", s.index, s.count),
+        None => "this run".into(),
+    };
+    println!(
+        "{who}: {} points, ran {} ({} already done) in {elapsed:.1} s",
+        report.mine, report.ran, report.already_done
+    );
+    match report.merged {
+        Some(_) => println!("results in {} (points.csv, runs.csv, summary.csv)", out.display()),
+        None => println!(
+            "wrote {}; when every shard is done: reentry merge {}",
+            report.part.display(),
+            out.display()
+        ),
+    }
+    Ok(())
+}
+
+fn merge(dir: &Path) -> Result<(), String> {
+    let m = reentry::sweep::merge(dir)?;
+    println!(
+        "merged {} parts: {} points × {} replications into {} and {}",
+        m.parts,
+        m.points,
+        m.replications,
+        dir.join("runs.csv").display(),
+        dir.join("summary.csv").display()
+    );
     Ok(())
 }
 

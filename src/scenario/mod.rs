@@ -2,10 +2,12 @@
 //! ([`source`]), and validation ([`validate`]) into a checked [`Scenario`] before any simulation
 //! work starts. Nothing downstream ever sees an unchecked value.
 
+pub mod overrides;
 pub mod raw;
 pub mod source;
 pub mod validate;
 
+pub use overrides::Override;
 pub use raw::{
     Domain, Eligibility, HousingKind, Payer, Prerequisite, QueueRule, RawCosts, RawHazards,
     RawPopulation, RawRegime, RawScenario, ViolationResponse,
@@ -156,8 +158,25 @@ pub struct Scenario {
 impl Scenario {
     /// Reads, merges and validates a scenario file and everything it extends.
     pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+        Scenario::load_with(path, &[])
+    }
+
+    /// Like [`Scenario::load`], with dotted-path overrides applied to the merged files before
+    /// any check, so they are checked exactly like values written in a file.
+    pub fn load_with(path: &Path, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
         let sources = Sources::read(path)?;
         sources.check_each_file::<RawScenario>()?;
+        Scenario::from_sources(&sources, overrides)
+    }
+
+    /// Checks already-read files (each checked alone by the caller) with `overrides` applied;
+    /// a sweep reads its base scenario once and calls this per design point.
+    pub fn from_sources(
+        sources: &Sources,
+        overrides: &[Override],
+    ) -> Result<Scenario, ScenarioError> {
+        let mut sources = sources.clone();
+        sources.apply_overrides(overrides)?;
         let raw: RawScenario = sources.deserialize_merged()?;
         validate::validate(raw, &sources)
     }

@@ -3,7 +3,7 @@
 //! broken scenario is explained in terms of the text the user wrote.
 
 mod diagnostic;
-mod keys;
+pub(crate) mod keys;
 mod suggest;
 
 use std::ops::Range;
@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 use toml::de::{DeTable, DeValue};
 use toml::{Spanned, Value};
+
+use super::overrides::{self, Override};
 
 pub use diagnostic::{Diagnostic, Location, ScenarioError};
 
@@ -129,6 +131,8 @@ fn syntax_error(path: &Path, text: &str, error: &toml::de::Error) -> Diagnostic 
 pub struct Sources {
     pub files: Vec<SourceFile>,
     pub merged: toml::Table,
+    /// Overrides applied to `merged`, each with the path it owns for diagnostics.
+    pub overrides: Vec<(Override, String)>,
 }
 
 impl Sources {
@@ -153,13 +157,13 @@ impl Sources {
         }
         files.reverse();
         let merged = merge_all(&files);
-        Ok(Sources { files, merged })
+        Ok(Sources { files, merged, overrides: Vec::new() })
     }
 
     /// A scenario with no files, for scenarios built in code: `error_at` still names the key,
     /// with [`IN_MEMORY`] as the path.
     pub fn in_memory() -> Sources {
-        Sources { files: Vec::new(), merged: toml::Table::new() }
+        Sources { files: Vec::new(), merged: toml::Table::new(), overrides: Vec::new() }
     }
 
     /// The file the user named; `None` only for [`Sources::in_memory`].
@@ -210,20 +214,49 @@ impl Sources {
         self.files.iter().rev().find_map(|file| file.locate(dotted_key))
     }
 
+    /// Applies overrides to the merged table, in order (a later one wins). A path that cannot
+    /// be set (through a number, into a new service) is refused here; unknown keys and bad
+    /// values are caught by deserialization and validation, which then blame the override.
+    pub fn apply_overrides(&mut self, overrides: &[Override]) -> Result<(), ScenarioError> {
+        for o in overrides {
+            let created = overrides::apply(&mut self.merged, o).map_err(|message| {
+                Diagnostic::in_file(override_origin(o), message).with_key(Some(o.path.clone()))
+            })?;
+            self.overrides.push((o.clone(), created));
+        }
+        Ok(())
+    }
+
+    /// The last override responsible for `dotted_key`, if any.
+    fn override_of(&self, dotted_key: &str) -> Option<&Override> {
+        self.overrides.iter().rev().find(|(o, created)| o.owns(dotted_key, created)).map(|(o, _)| o)
+    }
+
     /// A diagnostic for a value that failed a semantic or range check after merging, located
-    /// with [`Sources::locate`], else in the user's file without a line.
+    /// with [`Sources::locate`], else in the user's file without a line. A value set by an
+    /// override is blamed on the override, never on a file line it replaced.
     pub fn error_at(
         &self,
         dotted_key: &str,
         message: impl Into<String>,
         help: Option<String>,
     ) -> Diagnostic {
+        if let Some(o) = self.override_of(dotted_key) {
+            return Diagnostic::in_file(override_origin(o), message)
+                .with_key(Some(dotted_key.into()))
+                .with_help(help);
+        }
         let diagnostic = match self.locate(dotted_key) {
             Some(location) => Diagnostic::at(location, message),
             None => Diagnostic::in_file(self.user_path(), message),
         };
         diagnostic.with_key(Some(dotted_key.into())).with_help(help)
     }
+}
+
+/// What a diagnostic shows in place of `file:line:column` for a value set by an override.
+fn override_origin(o: &Override) -> PathBuf {
+    PathBuf::from(format!("override {} (not from a file)", o.origin))
 }
 
 /// Reads the file that the last of `files` extends, if any, refusing cycles.
