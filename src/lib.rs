@@ -5,13 +5,18 @@
 //! step ([`engine`]). Scenarios are TOML files checked before any work ([`scenario`]).
 //! Outcomes ([`outcomes`]) and costs per payer ([`costs`]) are collected per replication;
 //! [`experiments`] runs replications in parallel and summarises them with [`stats`];
-//! [`report`] writes what users read.
+//! [`report`] writes what users read; [`folder`] reads an output folder back, from which
+//! [`plots`] draws the pictures and [`html`] writes the self-contained `report.html`;
+//! [`trace`] tells one citizen's life story.
 
 pub mod compare;
 pub mod costs;
 pub mod engine;
 pub mod experiments;
+pub mod folder;
+pub mod html;
 pub mod outcomes;
+pub mod plots;
 pub mod population;
 pub mod provenance;
 pub mod regime;
@@ -20,3 +25,4 @@ pub mod rng;
 pub mod scenario;
 pub mod services;
 pub mod stats;
+pub mod trace;

@@ -65,6 +65,8 @@ enum Command {
         #[command(flatten)]
         options: RunOptions,
     },
+    /// Redraw plots/*.png|svg and report.html from the files of an existing output folder.
+    Report { folder: PathBuf },
     /// Check scenario files without running them.
     Validate {
         #[arg(required = true)]
@@ -80,6 +82,7 @@ fn main() -> ExitCode {
             compare(&baseline, &alternatives, &options)
         }
         Command::Validate { files } => validate(&files),
+        Command::Report { folder } => report(&folder),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -126,6 +129,7 @@ fn run(path: &Path, o: &RunOptions) -> Result<(), String> {
         let summary = summarise(&sc, &reps);
         let runs = [RunOutput { scenario: &sc, replications: &reps, summary: &summary }];
         write_outputs(dir, &runs)?;
+        dir.write_report()?;
         Ok((summary, reps, elapsed))
     })?;
     let run = RunOutput { scenario: &sc, replications: &reps, summary: &summary };
@@ -179,12 +183,34 @@ fn compare(baseline: &Path, alternatives: &[PathBuf], o: &RunOptions) -> Result<
             .map(|alt| reentry::compare::compare(&arms[0], alt))
             .collect::<Result<Vec<_>, String>>()?;
         write_compare(dir, &arms, &comparisons)?;
+        dir.write_report()?;
         Ok((arms, comparisons, elapsed))
     })?;
     for c in &comparisons {
         println!("{}", terminal_comparison(&arms[0], c));
     }
     println!("{elapsed:.1} s; results in {}", written.display());
+    Ok(())
+}
+
+/// Regenerates the report files in place; each is written to a temporary file and renamed, so
+/// a reader never sees a half-written picture.
+fn report(folder: &Path) -> Result<(), String> {
+    let data = reentry::folder::Folder::read(folder)?;
+    let files = reentry::html::report_files(&data)?;
+    for (name, bytes) in &files {
+        let path = folder.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        }
+        let temp = folder.join(format!("{name}.partial-{}", std::process::id()));
+        std::fs::write(&temp, bytes).and_then(|_| std::fs::rename(&temp, &path)).map_err(|e| {
+            let _ = std::fs::remove_file(&temp);
+            format!("cannot write {}: {e}", path.display())
+        })?;
+    }
+    println!("{} files written; open {}", files.len(), folder.join("report.html").display());
     Ok(())
 }
 
