@@ -41,7 +41,7 @@ const SIZE: (u32, u32) = (1000, 560);
 static REGISTER_FONT: Once = Once::new();
 
 /// Makes the embedded DejaVu Sans the "sans-serif" of every plot (no system fonts needed).
-fn register_font() {
+pub fn register_font() {
     REGISTER_FONT.call_once(|| {
         // DejaVu is a valid font shipped inside the binary: registering it cannot fail.
         let _ = plotters::style::register_font(FONT, FontStyle::Normal, dejavu::sans::regular());
@@ -203,11 +203,18 @@ fn render_svg(kind: Kind, f: &Folder) -> Result<String, String> {
 }
 
 fn render_png(kind: Kind, f: &Folder) -> Result<Vec<u8>, String> {
-    let (w, h) = SIZE;
-    let mut pixels = vec![0u8; (w * h * 3) as usize];
+    png_of(SIZE, |root| kind.draw(root, f))
+}
+
+/// Draws into an RGB pixel buffer and encodes it as PNG in memory (no file, no system library).
+pub fn png_of(
+    (w, h): (u32, u32),
+    draw: impl FnOnce(&DrawingArea<BitMapBackend, Shift>) -> DrawResult,
+) -> Result<Vec<u8>, String> {
+    let mut pixels = vec![0u8; (w as usize) * (h as usize) * 3];
     {
-        let root = BitMapBackend::with_buffer(&mut pixels, SIZE).into_drawing_area();
-        kind.draw(&root, f)?;
+        let root = BitMapBackend::with_buffer(&mut pixels, (w, h)).into_drawing_area();
+        draw(&root)?;
         root.present().map_err(err)?;
     }
     let mut png = Vec::new();
