@@ -128,8 +128,9 @@ fn scenarios(h: &mut String, f: &Folder) {
 
 /// Keys that name or describe a scenario rather than change what happens.
 fn is_lever(key: &str) -> bool {
-    !matches!(key, "scenario.name" | "scenario.description" | "scenario.extends")
+    !matches!(key, "scenario.description" | "scenario.extends")
         && !key.ends_with(".label")
+        && !key.ends_with(".name")
 }
 
 fn levers(h: &mut String, f: &Folder) {
@@ -428,17 +429,23 @@ fn provenance(h: &mut String, f: &Folder) {
     let find = |scenario: &str, key: &str| -> Option<&ProvenanceRow> {
         f.provenance.iter().find(|r| r.scenario == scenario && r.key == key)
     };
-    let assumptions =
-        f.provenance.iter().filter(|r| r.source.to_lowercase().contains("assumption")).count();
+    // A parameter rests on an assumption if any scenario's source for it says so.
+    let assumptions = keys
+        .iter()
+        .filter(|k| {
+            f.provenance
+                .iter()
+                .any(|r| r.key == **k && r.source.to_lowercase().contains("assumption"))
+        })
+        .count();
     let _ = writeln!(
         h,
         "<section id=\"provenance\">\n<h2>Where the numbers come from</h2>\n<p>Every parameter \
          with its value and its source: a publication, or <em>assumption</em> where the value is \
-         a judgement. {} parameters; {} of {} values are marked as an assumption.</p>\n\
+         a judgement. {} parameters, of which {} rest (partly) on an assumption.</p>\n\
          <details>\n<summary>Show the parameter table</summary>\n<table>\n<tr><th>parameter</th>",
         keys.len(),
-        assumptions,
-        f.provenance.len()
+        assumptions
     );
     for (i, s) in f.scenarios.iter().enumerate() {
         let _ = write!(h, "<th>{}{}</th>", swatch(i), esc(&s.name));

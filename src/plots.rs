@@ -118,7 +118,8 @@ impl Kind {
             Kind::Reconviction => {
                 "Share of released citizens with a new conviction, by time since their first \
                  release (Kaplan–Meier, mean over replications); the shaded band is the 95% \
-                 interval over replications. Lower is better."
+                 interval over replications (a thin band means a precise estimate). Lower is \
+                 better."
             }
             Kind::CostsPerYear => {
                 "Mean cost per released citizen in each year of the simulation, discounted, \

@@ -431,11 +431,11 @@ pub fn story_text(s: &Story) -> String {
     let total: f64 = s.costs.iter().sum();
     let _ = writeln!(
         out,
-        "\nAfter {} days: {} offences, {} convictions, {} days in detention after release, {} days \
-         homeless, {} days without income; cost to society €{} (plus €{} in benefits).",
+        "\nAfter {} days: {}, {}, {} days in detention after release, {} days homeless, {} days \
+         without income; cost to society €{} (plus €{} in benefits).",
         s.horizon_days,
-        s.end.counters.offences,
-        s.end.counters.convictions,
+        count(s.end.counters.offences, "offence"),
+        count(s.end.counters.convictions, "conviction"),
         s.end.counters.detention_days_after_release,
         s.end.counters.days_homeless,
         s.end.counters.days_without_income,
@@ -443,6 +443,11 @@ pub fn story_text(s: &Story) -> String {
         thousands(s.benefits_received)
     );
     out
+}
+
+/// "1 offence", "2 offences".
+fn count(n: u16, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }
 
 /// One line of the side-by-side table: its name and how to read it off a story.
@@ -699,6 +704,41 @@ pub fn render_timeline(stories: &[Story]) -> Result<(String, Vec<u8>), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn small_scenario() -> Scenario {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/fragmented.toml");
+        let sc = Scenario::load(&path).expect("shipped scenario loads");
+        let mut raw = sc.resolved.clone();
+        raw.population.size = 120;
+        raw.scenario.horizon_days = 800;
+        Scenario::from_raw(raw).expect("small scenario is valid")
+    }
+
+    #[test]
+    fn tracing_a_citizen_does_not_change_what_happens_to_anyone() {
+        let sc = small_scenario();
+        let mut plain = World::new(&sc, 1);
+        while (plain.day as u32) < sc.meta.horizon_days {
+            plain.step();
+        }
+        let story = trace(&sc, 0, 7, 1).expect("citizen 7 exists");
+        assert_eq!(story.end, plain.citizens[7]);
+        assert_eq!(story.days.len(), sc.meta.horizon_days as usize);
+        assert!(story.events.iter().any(|e| e.text == "released from prison"), "{story:?}");
+        assert!(story.events.windows(2).all(|w| w[0].day <= w[1].day));
+    }
+
+    #[test]
+    fn samples_are_distinct_sorted_and_inside_the_cohort() {
+        let sc = small_scenario();
+        let s = sample_citizens(&sc, 10);
+        assert_eq!(s.len(), 10);
+        assert!(s.windows(2).all(|w| w[0] < w[1]) && s[9] < 120, "{s:?}");
+        assert_eq!(s, sample_citizens(&sc, 10));
+        assert_eq!(sample_citizens(&sc, 500).len(), 120);
+        assert!(check_citizen(&sc, 120).unwrap_err().contains("0 to 119"));
+    }
 
     #[test]
     fn dates_name_day_and_month() {
