@@ -85,6 +85,8 @@ pub struct QueueSeries {
     pub label: String,
     pub months: Vec<u32>,
     pub waiting: Vec<f64>,
+    /// Mean days waited so far by those on the list, per month.
+    pub waited_days: Vec<f64>,
 }
 
 /// An estimate as `summary.json` writes it (undefined = null).
@@ -382,10 +384,12 @@ struct QueueRow {
     month: u32,
     service: String,
     waiting: f64,
+    mean_days_waited: f64,
 }
 
-/// Per service (first-seen order): sums and counts of the waiting list per month.
-type QueueSums = Vec<(String, BTreeMap<u32, (f64, u32)>)>;
+/// Per service (first-seen order), per month: sums of list length and of days waited, and the
+/// number of replications.
+type QueueSums = Vec<(String, BTreeMap<u32, (f64, f64, u32)>)>;
 
 fn read_queues(dir: &Path, scenarios: &mut [ScenarioInfo]) -> Result<(), String> {
     let mut sums: Vec<QueueSums> = vec![Vec::new(); scenarios.len()];
@@ -399,8 +403,9 @@ fn read_queues(dir: &Path, scenarios: &mut [ScenarioInfo]) -> Result<(), String>
                 list.len() - 1
             }
         };
-        let (sum, n) = list[j].1.entry(r.month).or_default();
-        *sum += r.waiting;
+        let (waiting, waited, n) = list[j].1.entry(r.month).or_default();
+        *waiting += r.waiting;
+        *waited += r.mean_days_waited;
         *n += 1;
     }
     for (s, list) in scenarios.iter_mut().zip(sums) {
@@ -415,7 +420,8 @@ fn read_queues(dir: &Path, scenarios: &mut [ScenarioInfo]) -> Result<(), String>
                 QueueSeries {
                     label,
                     months: months.keys().copied().collect(),
-                    waiting: months.values().map(|(sum, n)| sum / (*n).max(1) as f64).collect(),
+                    waiting: months.values().map(|(w, _, n)| w / (*n).max(1) as f64).collect(),
+                    waited_days: months.values().map(|(_, d, n)| d / (*n).max(1) as f64).collect(),
                     service,
                 }
             })

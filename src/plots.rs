@@ -69,16 +69,18 @@ pub enum Kind {
     Places,
     Recovery,
     Queues,
+    QueueWaits,
     Waits,
 }
 
-pub const KINDS: [Kind; 7] = [
+pub const KINDS: [Kind; 8] = [
     Kind::Reconviction,
     Kind::CostsPerYear,
     Kind::WhoPays,
     Kind::Places,
     Kind::Recovery,
     Kind::Queues,
+    Kind::QueueWaits,
     Kind::Waits,
 ];
 
@@ -97,6 +99,7 @@ impl Kind {
             Kind::Places => "places",
             Kind::Recovery => "recovery",
             Kind::Queues => "queues",
+            Kind::QueueWaits => "queue_waits",
             Kind::Waits => "waits",
         }
     }
@@ -109,6 +112,7 @@ impl Kind {
             Kind::Places => "Where the cohort is: share in each place over time",
             Kind::Recovery => "The four recovery dimensions over time",
             Kind::Queues => "Waiting lists per service over time",
+            Kind::QueueWaits => "Time waited so far by those on each waiting list",
             Kind::Waits => "Mean wait per service after release (95% intervals)",
         }
     }
@@ -144,6 +148,11 @@ impl Kind {
                 "Mean number of people on each waiting list at the end of each month; only \
                  services that had a waiting list are shown."
             }
+            Kind::QueueWaits => {
+                "Mean number of days the people on each waiting list at the end of a month had \
+                 been waiting so far (counted from referral, which may be inside prison); only \
+                 services that had a waiting list are shown."
+            }
             Kind::Waits => {
                 "Mean days from release (or referral, if later) to the start of each service, \
                  for those who started it, with 95% intervals over replications."
@@ -169,7 +178,8 @@ impl Kind {
             Kind::WhoPays => draw_who_pays(&body, f),
             Kind::Places => draw_places(&body, f),
             Kind::Recovery => draw_recovery(&body, f),
-            Kind::Queues => draw_queues(&body, f),
+            Kind::Queues => draw_queues(&body, f, QueueMeasure::Length),
+            Kind::QueueWaits => draw_queues(&body, f, QueueMeasure::DaysWaited),
             Kind::Waits => draw_waits(&body, f),
         }
     }
@@ -658,7 +668,34 @@ fn services_with_queues(f: &Folder) -> Vec<(String, String)> {
     out
 }
 
-fn draw_queues<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, f: &Folder) -> DrawResult {
+/// What the waiting-list panels show.
+#[derive(Clone, Copy)]
+enum QueueMeasure {
+    Length,
+    DaysWaited,
+}
+
+impl QueueMeasure {
+    fn values(self, q: &crate::folder::QueueSeries) -> &[f64] {
+        match self {
+            QueueMeasure::Length => &q.waiting,
+            QueueMeasure::DaysWaited => &q.waited_days,
+        }
+    }
+
+    fn axis(self) -> &'static str {
+        match self {
+            QueueMeasure::Length => "people waiting",
+            QueueMeasure::DaysWaited => "days waited so far",
+        }
+    }
+}
+
+fn draw_queues<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    f: &Folder,
+    measure: QueueMeasure,
+) -> DrawResult {
     let (plot, legend) = area.split_vertically(area.dim_in_pixel().1 as i32 - 40);
     let services = services_with_queues(f);
     if services.is_empty() {
@@ -673,7 +710,19 @@ fn draw_queues<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, f: &Folder) ->
     let months = months_span(f);
     let cols = services.len().min(3);
     let rows = services.len().div_ceil(cols);
-    let panels = plot.split_evenly((rows, cols));
+    // One axis title for the whole grid: per panel it would not fit.
+    let (axis_strip, grid) = plot.split_horizontally(28);
+    let (_, strip_h) = axis_strip.dim_in_pixel();
+    let rotated = TextStyle {
+        font: (FONT, 16).into_font().transform(FontTransform::Rotate270),
+        color: BLACK.to_backend_color(),
+        pos: plotters::style::text_anchor::Pos::new(
+            plotters::style::text_anchor::HPos::Center,
+            plotters::style::text_anchor::VPos::Center,
+        ),
+    };
+    axis_strip.draw(&Text::new(measure.axis(), (12, strip_h as i32 / 2), rotated)).map_err(err)?;
+    let panels = grid.split_evenly((rows, cols));
     for (k, ((service, label), panel)) in services.iter().zip(&panels).enumerate() {
         let series: Vec<(usize, &crate::folder::QueueSeries)> = f
             .scenarios
@@ -681,14 +730,14 @@ fn draw_queues<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, f: &Folder) ->
             .enumerate()
             .filter_map(|(i, s)| s.queues.iter().find(|q| q.service == *service).map(|q| (i, q)))
             .collect();
-        let top = series.iter().flat_map(|(_, q)| q.waiting.iter().copied());
+        let top = series.iter().flat_map(|(_, q)| measure.values(q).iter().copied());
         let ymax = nice_ceiling(finite_max(top, 1.0));
         let bottom_row = k / cols == rows - 1;
         let mut chart = ChartBuilder::on(panel)
             .margin(8)
             .caption(label, text_style(17, BLACK))
             .x_label_area_size(if bottom_row { 42 } else { 22 })
-            .y_label_area_size(if k % cols == 0 { 62 } else { 42 })
+            .y_label_area_size(42)
             .build_cartesian_2d(0f64..months, 0f64..ymax)
             .map_err(err)?;
         let mut mesh = chart.configure_mesh();
@@ -703,12 +752,9 @@ fn draw_queues<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, f: &Folder) ->
         if bottom_row {
             mesh.x_desc("months since the start");
         }
-        if k % cols == 0 {
-            mesh.y_desc("people waiting");
-        }
         mesh.draw().map_err(err)?;
         for (i, q) in series {
-            let line = q.months.iter().zip(&q.waiting).map(|(m, w)| (*m as f64, *w));
+            let line = q.months.iter().zip(measure.values(q)).map(|(m, w)| (*m as f64, *w));
             chart
                 .draw_series(LineSeries::new(line, scenario_colour(i).stroke_width(3)))
                 .map_err(err)?;

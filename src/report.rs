@@ -263,6 +263,7 @@ impl Exporter for QueuesCsv {
             "service",
             "waiting",
             "occupied",
+            "mean_days_waited",
         ])
         .map_err(io_err)?;
         for run in runs {
@@ -277,6 +278,7 @@ impl Exporter for QueuesCsv {
                             &s.name,
                             &m.queue[p].to_string(),
                             &m.occupied[p].to_string(),
+                            &num(m.waited_days.get(p).copied().unwrap_or(0.0)),
                         ])
                         .map_err(io_err)?;
                     }

@@ -12,7 +12,7 @@ use std::process::Command;
 const SMALL: [&str; 4] = ["--population", "300", "--replications", "3"];
 
 /// Every file `run` writes besides `scenario-<name>.toml`.
-const RESULT_FILES: [&str; 22] = [
+const RESULT_FILES: [&str; 24] = [
     "summary.csv",
     "outcomes.csv",
     "survival.csv",
@@ -33,6 +33,8 @@ const RESULT_FILES: [&str; 22] = [
     "plots/recovery.svg",
     "plots/queues.png",
     "plots/queues.svg",
+    "plots/queue_waits.png",
+    "plots/queue_waits.svg",
     "plots/waits.png",
     "plots/waits.svg",
 ];

@@ -81,7 +81,7 @@ fn png_size(bytes: &[u8]) -> (u32, u32) {
 }
 
 /// Each compare picture with its title and axis labels, as the SVG spells them.
-const PICTURES: [(&str, &[&str]); 7] = [
+const PICTURES: [(&str, &[&str]); 8] = [
     (
         "reconviction",
         &[
@@ -123,6 +123,7 @@ const PICTURES: [(&str, &[&str]); 7] = [
         "queues",
         &["Waiting lists per service over time", "months since the start", "people waiting"],
     ),
+    ("queue_waits", &["Time waited so far by those on each waiting list", "days waited so far"]),
     (
         "waits",
         &[
