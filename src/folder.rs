@@ -248,10 +248,12 @@ fn read_rows<T: for<'de> Deserialize<'de>>(dir: &Path, name: &str) -> Result<Vec
     let path = dir.join(name);
     let mut reader = csv::Reader::from_path(&path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    reader
-        .deserialize()
-        .collect::<Result<Vec<T>, _>>()
-        .map_err(|e| format!("{}: {e}", path.display()))
+    reader.deserialize().collect::<Result<Vec<T>, _>>().map_err(|e| {
+        format!(
+            "{}: {e}\n(written by another version of reentry? run the scenario again)",
+            path.display()
+        )
+    })
 }
 
 /// "NA" (an undefined value in the CSVs) reads as NaN.

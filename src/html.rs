@@ -146,7 +146,9 @@ fn levers(h: &mut String, f: &Folder) {
                 f.scenarios.iter().any(|s| v(s) != v(first))
             })
             .collect(),
-        Some(first) => first.parameters.keys().filter(|k| k.starts_with("regime.")).collect(),
+        Some(first) => {
+            first.parameters.keys().filter(|k| k.starts_with("regime.") && is_lever(k)).collect()
+        }
         None => Vec::new(),
     };
     let mut keys = keys;
@@ -160,7 +162,11 @@ fn levers(h: &mut String, f: &Folder) {
             keys.len()
         );
     } else {
-        h.push_str("<h2>The care regime's levers</h2>\n");
+        // One scenario: every lever of its regime, folded away so the results come first.
+        h.push_str(
+            "<h2>The care regime's levers</h2>\n<details>\n<summary>Show the regime's \
+             parameters</summary>\n",
+        );
     }
     h.push_str("<table>\n<tr><th>parameter</th>");
     for (i, s) in f.scenarios.iter().enumerate() {
@@ -175,7 +181,11 @@ fn levers(h: &mut String, f: &Folder) {
         }
         h.push_str("</tr>\n");
     }
-    h.push_str("</table>\n</section>\n");
+    h.push_str("</table>\n");
+    if f.scenarios.len() <= 1 {
+        h.push_str("</details>\n");
+    }
+    h.push_str("</section>\n");
 }
 
 /// The indicators of the headline table, in reading order.
