@@ -468,34 +468,27 @@ fn provenance(h: &mut String, f: &Folder) {
         for r in &rows {
             let _ = write!(h, "<td>{}</td>", esc(r.map(|r| r.value.as_str()).unwrap_or("")));
         }
-        let mut sources: Vec<String> = Vec::new();
-        for (s, r) in f.scenarios.iter().zip(&rows) {
-            let Some(r) = r else { continue };
-            let text = if r.source.is_empty() { "(no source given)" } else { &r.source };
-            sources.push(format!("{}: {text}", s.name));
-        }
-        let all_same = rows
-            .iter()
-            .flatten()
-            .all(|r| rows.iter().flatten().next().map(|a| a.source == r.source).unwrap_or(true));
-        let source = if all_same {
-            rows.iter()
-                .flatten()
-                .next()
-                .map(|r| {
-                    if r.source.is_empty() {
-                        "(no source given)".to_string()
-                    } else {
-                        r.source.clone()
-                    }
-                })
-                .unwrap_or_default()
-        } else {
-            sources.join("; ")
-        };
-        let _ = writeln!(h, "<td>{}</td></tr>", esc(&source));
+        let _ = writeln!(h, "<td>{}</td></tr>", esc(&source_cell(&f.scenarios, &rows)));
     }
     h.push_str("</table>\n</details>\n</section>\n");
+}
+
+/// One source when all scenarios share it, else each scenario's own ("a: …; b: …").
+fn source_cell(scenarios: &[ScenarioInfo], rows: &[Option<&ProvenanceRow>]) -> String {
+    let text = |r: &ProvenanceRow| {
+        if r.source.is_empty() { "(no source given)".to_string() } else { r.source.clone() }
+    };
+    let present: Vec<&ProvenanceRow> = rows.iter().flatten().copied().collect();
+    match present.first() {
+        None => String::new(),
+        Some(first) if present.iter().all(|r| r.source == first.source) => text(first),
+        Some(_) => scenarios
+            .iter()
+            .zip(rows)
+            .filter_map(|(s, r)| r.map(|r| format!("{}: {}", s.name, text(r))))
+            .collect::<Vec<_>>()
+            .join("; "),
+    }
 }
 
 fn reproduce(h: &mut String, f: &Folder) {

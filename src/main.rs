@@ -186,6 +186,7 @@ fn run(path: &Path, o: &RunOptions) -> Result<(), String> {
         citizen_days / elapsed / 1e6,
         written.display()
     );
+    println!("report (opens offline in any browser): {}", written.join("report.html").display());
     Ok(())
 }
 
@@ -234,6 +235,7 @@ fn compare(baseline: &Path, alternatives: &[PathBuf], o: &RunOptions) -> Result<
         println!("{}", terminal_comparison(&arms[0], c));
     }
     println!("{elapsed:.1} s; results in {}", written.display());
+    println!("report (opens offline in any browser): {}", written.join("report.html").display());
     Ok(())
 }
 
