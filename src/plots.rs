@@ -142,7 +142,8 @@ impl Kind {
             }
             Kind::Recovery => {
                 "Mean score of the cohort on each recovery dimension (0 = none, 1 = full) at the \
-                 end of each month: self, person–network, person–society and person–victim."
+                 end of each month: self, person–network, person–society and person–victim. Where \
+                 scenarios do not differ their lines lie on top of each other."
             }
             Kind::Queues => {
                 "Mean number of people on each waiting list at the end of each month; only \
