@@ -1095,6 +1095,23 @@ impl<'s> World<'s> {
             row.queue[p] = self.programmes[p].queue.len() as u32;
             row.occupied[p] = self.programmes[p].occupied;
         }
+        // How long those on each list have waited so far (live tickets only); once a month.
+        let (episodes, stride, today) = (&self.episodes, self.t.programmes, self.day);
+        row.waited_days = (0..services)
+            .map(|p| {
+                let (total, n) = self.programmes[p]
+                    .queue
+                    .iter()
+                    .filter(|t| {
+                        let e = episodes[t.citizen as usize * stride + p];
+                        e.status == Status::Waiting && e.since == t.since
+                    })
+                    .fold((0u64, 0u64), |(sum, n), t| {
+                        (sum + today.saturating_sub(t.since) as u64, n + 1)
+                    });
+                if n == 0 { 0.0 } else { total as f64 / n as f64 }
+            })
+            .collect();
     }
 }
 

@@ -5,14 +5,20 @@
 //! step ([`engine`]). Scenarios are TOML files checked before any work ([`scenario`]).
 //! Outcomes ([`outcomes`]) and costs per payer ([`costs`]) are collected per replication;
 //! [`experiments`] runs replications in parallel and summarises them with [`stats`];
-//! [`report`] writes what users read. [`sweep`] runs a scenario over a design of parameter
-//! values (also split over a cluster) with [`scenario::overrides`]; [`progress`] shows bars.
+//! [`report`] writes what users read; [`folder`] reads an output folder back, from which
+//! [`plots`] draws the pictures and [`html`] writes the self-contained `report.html`;
+//! [`trace`] tells one citizen's life story. [`sweep`] runs a scenario over a design of
+//! parameter values (also split over a cluster) with [`scenario::overrides`]; [`progress`]
+//! shows bars.
 
 pub mod compare;
 pub mod costs;
 pub mod engine;
 pub mod experiments;
+pub mod folder;
+pub mod html;
 pub mod outcomes;
+pub mod plots;
 pub mod population;
 pub mod progress;
 pub mod provenance;
@@ -23,3 +29,4 @@ pub mod scenario;
 pub mod services;
 pub mod stats;
 pub mod sweep;
+pub mod trace;

@@ -119,6 +119,38 @@ enum Command {
     },
     /// Combine the part files of a sharded sweep into runs.csv and summary.csv.
     Merge { dir: PathBuf },
+    /// Redraw plots/*.png|svg and report.html from the files of an existing output folder.
+    Report { folder: PathBuf },
+    /// Tell one citizen's life story (or a few), under one or more scenarios side by side.
+    ///
+    /// Prints a dated timeline — detention, release, referrals, waits, services started and
+    /// dropped, relapses, offences and costs — and writes story.txt, timeline.svg and
+    /// timeline.png. With several scenarios, every one after the first is aligned with it as
+    /// in `compare` (same seed and cohort): the same person with the same luck.
+    Trace {
+        #[arg(required = true)]
+        scenarios: Vec<PathBuf>,
+        /// The citizen to follow (0 to cohort size − 1).
+        #[arg(long, conflicts_with = "sample")]
+        citizen: Option<u32>,
+        /// Follow this many citizens picked from the seed instead.
+        #[arg(long)]
+        sample: Option<u32>,
+        /// Which replication to follow (its random streams).
+        #[arg(long, default_value_t = 0)]
+        replication: u32,
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Override the cohort size.
+        #[arg(long)]
+        population: Option<u32>,
+        /// Output folder (default: out/trace-<scenarios>-<citizens>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Replace an existing output folder.
+        #[arg(long)]
+        force: bool,
+    },
     /// Check scenario files without running them.
     Validate {
         #[arg(required = true)]
@@ -136,6 +168,28 @@ fn main() -> ExitCode {
         Command::Sweep { sweep, options } => run_sweep(&sweep, &options),
         Command::Merge { dir } => merge(&dir),
         Command::Validate { files } => validate(&files),
+        Command::Report { folder } => report(&folder),
+        Command::Trace {
+            scenarios,
+            citizen,
+            sample,
+            replication,
+            seed,
+            population,
+            out,
+            force,
+        } => {
+            let options = RunOptions {
+                out,
+                replications: None,
+                seed,
+                threads: 0,
+                population,
+                force,
+                set: Vec::new(),
+            };
+            trace(&scenarios, citizen, sample, replication, &options)
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -182,6 +236,7 @@ fn run(path: &Path, o: &RunOptions) -> Result<(), String> {
         let summary = summarise(&sc, &reps);
         let runs = [RunOutput { scenario: &sc, replications: &reps, summary: &summary }];
         write_outputs(dir, &runs)?;
+        dir.write_report()?;
         Ok((summary, reps, elapsed))
     })?;
     let run = RunOutput { scenario: &sc, replications: &reps, summary: &summary };
@@ -194,6 +249,7 @@ fn run(path: &Path, o: &RunOptions) -> Result<(), String> {
         citizen_days / elapsed / 1e6,
         written.display()
     );
+    println!("report (opens offline in any browser): {}", written.join("report.html").display());
     Ok(())
 }
 
@@ -236,12 +292,97 @@ fn compare(baseline: &Path, alternatives: &[PathBuf], o: &RunOptions) -> Result<
             .map(|alt| reentry::compare::compare(&arms[0], alt))
             .collect::<Result<Vec<_>, String>>()?;
         write_compare(dir, &arms, &comparisons)?;
+        dir.write_report()?;
         Ok((arms, comparisons, elapsed))
     })?;
     for c in &comparisons {
         println!("{}", terminal_comparison(&arms[0], c));
     }
     println!("{elapsed:.1} s; results in {}", written.display());
+    println!("report (opens offline in any browser): {}", written.join("report.html").display());
+    Ok(())
+}
+
+/// Regenerates the report files in place; each is written to a temporary file and renamed, so
+/// a reader never sees a half-written picture.
+fn report(folder: &Path) -> Result<(), String> {
+    let data = reentry::folder::Folder::read(folder)?;
+    let files = reentry::html::report_files(&data)?;
+    for (name, bytes) in &files {
+        let path = folder.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        }
+        let temp = folder.join(format!("{name}.partial-{}", std::process::id()));
+        std::fs::write(&temp, bytes).and_then(|_| std::fs::rename(&temp, &path)).map_err(|e| {
+            let _ = std::fs::remove_file(&temp);
+            format!("cannot write {}: {e}", path.display())
+        })?;
+    }
+    println!("{} files written; open {}", files.len(), folder.join("report.html").display());
+    Ok(())
+}
+
+fn trace(
+    paths: &[PathBuf],
+    citizen: Option<u32>,
+    sample: Option<u32>,
+    replication: u32,
+    o: &RunOptions,
+) -> Result<(), String> {
+    use reentry::trace::{
+        check_citizen, render_timeline, sample_citizens, side_by_side, story_text,
+    };
+    let first = load(&paths[0], o).map_err(|e| format!("{}:\n{e}", paths[0].display()))?;
+    let mut scenarios = vec![first];
+    for path in &paths[1..] {
+        let what = format!("scenario {}", path.display());
+        let sc = Scenario::load(path).map_err(|e| format!("{what}:\n{e}"))?;
+        scenarios.push(align(&scenarios[0], sc, &what)?);
+    }
+    let citizens = match (citizen, sample) {
+        (Some(c), _) => {
+            check_citizen(&scenarios[0], c)?;
+            vec![c]
+        }
+        (None, Some(0)) => return Err("--sample needs at least 1 citizen".into()),
+        (None, Some(k)) => sample_citizens(&scenarios[0], k),
+        (None, None) => return Err("say whom to follow: --citizen N or --sample K".into()),
+    };
+    let mut stories = Vec::new();
+    let mut text = String::new();
+    for &c in &citizens {
+        let first = stories.len();
+        for (k, sc) in scenarios.iter().enumerate() {
+            let story = reentry::trace::trace(sc, k, c, replication)?;
+            text.push_str(&story_text(&story));
+            text.push('\n');
+            stories.push(story);
+        }
+        if scenarios.len() > 1 {
+            text.push_str(&side_by_side(&stories[first..]));
+            text.push('\n');
+        }
+    }
+    let target = o.out.clone().unwrap_or_else(|| {
+        let names: Vec<String> =
+            scenarios.iter().map(|s| reentry::report::sanitize(&s.meta.name)).collect();
+        let who = match citizen {
+            Some(c) => format!("citizen-{c}"),
+            None => format!("sample-{}", citizens.len()),
+        };
+        PathBuf::from("out").join(format!("trace-{}-{who}", names.join("-vs-")))
+    });
+    let dir = OutputDir::prepare(&target, o.force)?;
+    let (written, ()) = dir.fill(|dir| {
+        let (svg, png) = render_timeline(&stories)?;
+        dir.write_file("story.txt", |w| w.write_all(text.as_bytes()))?;
+        dir.write_file("timeline.svg", |w| w.write_all(svg.as_bytes()))?;
+        dir.write_file("timeline.png", |w| w.write_all(&png))
+    })?;
+    print!("{text}");
+    println!("timeline picture and story in {}", written.display());
     Ok(())
 }
 

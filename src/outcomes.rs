@@ -139,6 +139,8 @@ pub struct MonthRow {
     pub queue: Vec<u32>,
     /// Occupied places per service.
     pub occupied: Vec<u32>,
+    /// Mean days waited so far by the people on each waiting list (0 when nobody waits).
+    pub waited_days: Vec<f64>,
 }
 
 /// Everything one replication produces.

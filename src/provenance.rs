@@ -64,6 +64,82 @@ pub fn needs_source(key: &str) -> bool {
     !matches!(last, "name" | "description" | "extends" | "label" | "domain" | "provides" | "payer")
 }
 
+/// The sources of the built-in defaults: they equal `scenarios/fragmented.toml` (tested).
+const DEFAULTS: &str = include_str!("../scenarios/fragmented.toml");
+
+/// One resolved parameter of a run, with where its value comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provenance {
+    pub key: String,
+    pub value: String,
+    pub source: String,
+    /// The scenario file that set the value (`built-in default` when none did).
+    pub file: String,
+}
+
+/// Every parameter of `sc` that needs a source, with its resolved value and the source comment
+/// of the last file (of the `extends` chain) that set it. A value that differs from the one in
+/// that file was set for this run (command line, or the baseline of a comparison), and says so.
+pub fn provenance_of(sc: &crate::scenario::Scenario) -> Vec<Provenance> {
+    let resolved = toml::to_string(&sc.resolved)
+        .ok()
+        .and_then(|t| crate::folder::flatten_toml(&t).ok())
+        .unwrap_or_default();
+    let mut known: std::collections::BTreeMap<String, (Source, String)> = read_sources(DEFAULTS)
+        .into_iter()
+        .map(|s| (s.key.clone(), (s, "built-in default".to_string())))
+        .collect();
+    for path in &sc.files {
+        let Ok(text) = std::fs::read_to_string(path) else { continue };
+        for s in read_sources(&text) {
+            known.insert(s.key.clone(), (s, path.display().to_string()));
+        }
+    }
+    resolved
+        .into_iter()
+        .filter(|(key, _)| needs_source(key))
+        .map(|(key, value)| {
+            // Inline tables (a facility's climate) carry one comment for all their keys.
+            let documented = known
+                .get(&key)
+                .or_else(|| key.rsplit_once('.').and_then(|(parent, _)| known.get(parent)));
+            let (source, file) = match documented {
+                Some((s, file)) => {
+                    let same = s.key != key || same_value(&s.value, &value);
+                    let source = if same || s.source.is_empty() {
+                        s.source.clone()
+                    } else {
+                        format!("set for this run (file: {}; {})", s.value, s.source)
+                    };
+                    (source, file.clone())
+                }
+                None => (String::new(), String::new()),
+            };
+            Provenance { key, value, source, file }
+        })
+        .collect()
+}
+
+/// Whether a value as written in a file equals the resolved value (`45` vs `45.0` agree).
+fn same_value(written: &str, resolved: &str) -> bool {
+    let parse = |s: &str| toml::from_str::<toml::Table>(&format!("v = {s}")).ok();
+    match (parse(written), parse(resolved)) {
+        (Some(a), Some(b)) => match (a.get("v"), b.get("v")) {
+            (Some(x), Some(y)) => x == y || (as_f64(x).is_some() && as_f64(x) == as_f64(y)),
+            _ => false,
+        },
+        _ => written == resolved,
+    }
+}
+
+fn as_f64(v: &toml::Value) -> Option<f64> {
+    match v {
+        toml::Value::Integer(i) => Some(*i as f64),
+        toml::Value::Float(f) => Some(*f),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

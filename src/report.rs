@@ -35,6 +35,7 @@ pub fn run_exporters() -> Vec<Box<dyn Exporter>> {
         Box::new(QueuesCsv),
         Box::new(ServicesCsv),
         Box::new(CostsCsv),
+        Box::new(ProvenanceCsv),
         Box::new(SummaryJson),
     ]
 }
@@ -42,7 +43,15 @@ pub fn run_exporters() -> Vec<Box<dyn Exporter>> {
 /// The per-run files `reentry compare` writes next to its own (`differences.csv`,
 /// `summary.json`).
 pub fn compare_exporters() -> Vec<Box<dyn Exporter>> {
-    vec![Box::new(SummaryCsv), Box::new(OutcomesCsv), Box::new(SurvivalCsv), Box::new(CostsCsv)]
+    vec![
+        Box::new(SummaryCsv),
+        Box::new(OutcomesCsv),
+        Box::new(SurvivalCsv),
+        Box::new(MonthlyCsv),
+        Box::new(QueuesCsv),
+        Box::new(CostsCsv),
+        Box::new(ProvenanceCsv),
+    ]
 }
 
 fn csv_writer(out: &mut dyn Write) -> csv::Writer<&mut dyn Write> {
@@ -254,6 +263,7 @@ impl Exporter for QueuesCsv {
             "service",
             "waiting",
             "occupied",
+            "mean_days_waited",
         ])
         .map_err(io_err)?;
         for run in runs {
@@ -268,6 +278,7 @@ impl Exporter for QueuesCsv {
                             &s.name,
                             &m.queue[p].to_string(),
                             &m.occupied[p].to_string(),
+                            &num(m.waited_days.get(p).copied().unwrap_or(0.0)),
                         ])
                         .map_err(io_err)?;
                     }
@@ -380,6 +391,31 @@ impl Exporter for CostsCsv {
                         .map_err(io_err)?;
                     }
                 }
+            }
+        }
+        w.flush()
+    }
+}
+
+/// `provenance.csv`: every parameter's resolved value and its source, for the report.
+struct ProvenanceCsv;
+impl Exporter for ProvenanceCsv {
+    fn file_name(&self) -> &'static str {
+        "provenance.csv"
+    }
+    fn write(&self, runs: &[RunOutput], out: &mut dyn Write) -> io::Result<()> {
+        let mut w = csv_writer(out);
+        w.write_record(["scenario", "key", "value", "source", "file"]).map_err(io_err)?;
+        for run in runs {
+            for p in crate::provenance::provenance_of(run.scenario) {
+                w.write_record([
+                    run.summary.scenario.as_str(),
+                    &p.key,
+                    &p.value,
+                    &p.source,
+                    &p.file,
+                ])
+                .map_err(io_err)?;
             }
         }
         w.flush()
@@ -506,10 +542,29 @@ impl OutputDir {
         write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
     ) -> Result<(), String> {
         let path = self.staging.join(name);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        }
         let file = fs::File::create(&path)
             .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
         let mut buf = io::BufWriter::new(file);
         write(&mut buf).and_then(|_| buf.flush()).map_err(|e| format!("cannot write {name}: {e}"))
+    }
+
+    /// Where the files are being written (the staging folder, until commit).
+    pub fn path(&self) -> &Path {
+        &self.staging
+    }
+
+    /// Draws the pictures and `report.html` from the files already written, as
+    /// `reentry report` would from the finished folder.
+    pub fn write_report(&self) -> Result<(), String> {
+        let folder = crate::folder::Folder::read(&self.staging)?;
+        for (name, bytes) in crate::html::report_files(&folder)? {
+            self.write_file(&name, |w| w.write_all(&bytes))?;
+        }
+        Ok(())
     }
 
     /// Moves the finished folder into place.

@@ -12,7 +12,7 @@ use std::process::Command;
 const SMALL: [&str; 4] = ["--population", "300", "--replications", "3"];
 
 /// Every file `run` writes besides `scenario-<name>.toml`.
-const RESULT_FILES: [&str; 8] = [
+const RESULT_FILES: [&str; 24] = [
     "summary.csv",
     "outcomes.csv",
     "survival.csv",
@@ -20,7 +20,23 @@ const RESULT_FILES: [&str; 8] = [
     "queues.csv",
     "services.csv",
     "costs_by_payer.csv",
+    "provenance.csv",
     "summary.json",
+    "report.html",
+    "plots/reconviction.png",
+    "plots/reconviction.svg",
+    "plots/costs_per_year.png",
+    "plots/costs_per_year.svg",
+    "plots/places.png",
+    "plots/places.svg",
+    "plots/recovery.png",
+    "plots/recovery.svg",
+    "plots/queues.png",
+    "plots/queues.svg",
+    "plots/queue_waits.png",
+    "plots/queue_waits.svg",
+    "plots/waits.png",
+    "plots/waits.svg",
 ];
 
 struct Run {
@@ -113,14 +129,22 @@ fn tempdir() -> tempfile::TempDir {
 
 /// Every file of a folder by name, with its bytes.
 fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))
-        .map(|e| {
-            let path = e.expect("dir entry").path();
-            let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            (name, fs::read(&path).expect("read output file"))
-        })
-        .collect()
+    let mut files = BTreeMap::new();
+    snapshot_into(dir, "", &mut files);
+    files
+}
+
+/// Files under `dir`, named by their path relative to the snapshot root (`plots/x.svg`).
+fn snapshot_into(dir: &Path, prefix: &str, files: &mut BTreeMap<String, Vec<u8>>) {
+    for entry in fs::read_dir(dir).unwrap_or_else(|e| panic!("read {}: {e}", dir.display())) {
+        let path = entry.expect("dir entry").path();
+        let name = format!("{prefix}{}", path.file_name().unwrap().to_string_lossy());
+        if path.is_dir() {
+            snapshot_into(&path, &format!("{name}/"), files);
+        } else {
+            files.insert(name, fs::read(&path).expect("read output file"));
+        }
+    }
 }
 
 fn names(snap: &BTreeMap<String, Vec<u8>>) -> Vec<&str> {
@@ -405,8 +429,10 @@ fn resolved_scenario_is_valid_and_reproduces_the_run() {
         run_ok(dir.path(), &resolved, &again, &["--seed", "5"]);
         let (a, b) = (snapshot(&first), snapshot(&again));
         assert_eq!(names(&a), names(&b));
-        // summary.json differs only in the list of source files; everything else must match.
-        for (name, bytes) in a.iter().filter(|(n, _)| n.as_str() != "summary.json") {
+        // summary.json, provenance.csv and report.html name the source files (and their
+        // comments); everything else, pictures included, must match.
+        let names_sources = ["summary.json", "provenance.csv", "report.html"];
+        for (name, bytes) in a.iter().filter(|(n, _)| !names_sources.contains(&n.as_str())) {
             assert!(bytes == &b[name], "{name} differs when re-running the resolved scenario");
         }
     }

@@ -1,0 +1,476 @@
+//! Reading an output folder back: `summary.json`, the tidy CSVs and the resolved scenarios that
+//! `run` and `compare` wrote. Plots ([`crate::plots`]) and the HTML report ([`crate::html`]) are
+//! built only from what this module reads, so `reentry report DIR` redraws exactly the pictures
+//! the run drew. Means over replications are taken here, in file order, so they are the same
+//! numbers on every machine.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// Everything the pictures and the report need from one output folder.
+#[derive(Debug, Clone)]
+pub struct Folder {
+    pub dir: PathBuf,
+    /// `"run"` or `"compare"`.
+    pub command: String,
+    pub version: String,
+    /// In the order of `summary.json` (the baseline first in a comparison).
+    pub scenarios: Vec<ScenarioInfo>,
+    pub comparisons: Vec<ComparisonInfo>,
+    pub provenance: Vec<ProvenanceRow>,
+}
+
+/// One scenario: its summary, its curves and its resolved parameters.
+#[derive(Debug, Clone)]
+pub struct ScenarioInfo {
+    pub name: String,
+    pub description: String,
+    pub regime: String,
+    pub files: Vec<String>,
+    pub seed: u64,
+    pub replications: u32,
+    pub citizens: u32,
+    pub horizon_days: u32,
+    pub discount_rate: f64,
+    pub indicators: Vec<IndicatorInfo>,
+    /// Reconviction incidence by day since first release, mean and 95% band.
+    pub reconviction: Curve,
+    pub monthly: Vec<MonthMeans>,
+    /// Mean discounted cost per released citizen, `[payer][year]`, payers as [`PAYER_NAMES`].
+    pub costs: Vec<Vec<f64>>,
+    /// The part of the municipality's cost that is benefit payments (a transfer), per year.
+    pub transfers: Vec<f64>,
+    /// Per service (scenario order): label and mean waiting-list length per month.
+    pub queues: Vec<QueueSeries>,
+    /// Flattened resolved parameters (`key = value`), sorted by key.
+    pub parameters: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct IndicatorInfo {
+    pub name: String,
+    pub label: String,
+    pub unit: String,
+    pub mean: Option<f64>,
+    pub lo95: Option<f64>,
+    pub hi95: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Curve {
+    pub day: Vec<u32>,
+    pub mean: Vec<f64>,
+    pub lo: Vec<f64>,
+    pub hi: Vec<f64>,
+}
+
+/// Cohort state at the end of one month, averaged over replications.
+#[derive(Debug, Clone, Default)]
+pub struct MonthMeans {
+    pub month: u32,
+    pub in_detention: f64,
+    pub own_home: f64,
+    pub supported_housing: f64,
+    pub shelter: f64,
+    pub homeless: f64,
+    /// Recovery dimensions: self, person–network, person–society, person–victim.
+    pub recovery: [f64; 4],
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct QueueSeries {
+    pub service: String,
+    pub label: String,
+    pub months: Vec<u32>,
+    pub waiting: Vec<f64>,
+    /// Mean days waited so far by those on the list, per month.
+    pub waited_days: Vec<f64>,
+}
+
+/// An estimate as `summary.json` writes it (undefined = null).
+#[derive(Debug, Clone, Deserialize)]
+pub struct JsonEstimate {
+    pub mean: Option<f64>,
+    pub lo: Option<f64>,
+    pub hi: Option<f64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DifferenceInfo {
+    pub indicator: String,
+    pub label: String,
+    pub unit: String,
+    pub baseline: JsonEstimate,
+    pub alternative: JsonEstimate,
+    pub difference: JsonEstimate,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct PayerShiftInfo {
+    pub payer: String,
+    pub difference: JsonEstimate,
+    pub verdict: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ComparisonInfo {
+    pub baseline: String,
+    pub alternative: String,
+    pub differences: Vec<DifferenceInfo>,
+    pub who_pays_who_gains: Vec<PayerShiftInfo>,
+    pub societal_cost_difference: JsonEstimate,
+    pub cost_per_reconviction_avoided: Option<f64>,
+    pub net_societal_benefit_per_citizen: JsonEstimate,
+}
+
+/// One line of `provenance.csv`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ProvenanceRow {
+    pub scenario: String,
+    pub key: String,
+    pub value: String,
+    pub source: String,
+    pub file: String,
+}
+
+/// Payers in ledger order, as the CSV names them.
+pub const PAYER_NAMES: [&str; 4] = ["justice", "municipality", "health", "victims_society"];
+
+/// Files a folder must hold for a report; named in the error when one is missing.
+pub const REQUIRED_FILES: [&str; 6] = [
+    "summary.json",
+    "survival.csv",
+    "monthly.csv",
+    "queues.csv",
+    "costs_by_payer.csv",
+    "provenance.csv",
+];
+
+#[derive(Deserialize)]
+struct SummaryDoc {
+    version: String,
+    command: Option<String>,
+    scenarios: Vec<JsonScenario>,
+    #[serde(default)]
+    comparisons: Vec<ComparisonInfo>,
+}
+
+#[derive(Deserialize)]
+struct JsonScenario {
+    name: String,
+    description: String,
+    regime: String,
+    files: Vec<String>,
+    seed: u64,
+    replications: u32,
+    citizens: u32,
+    horizon_days: u32,
+    discount_rate: f64,
+    indicators: Vec<IndicatorInfo>,
+}
+
+impl Folder {
+    /// Reads a `run` or `compare` output folder; a missing or unreadable file is named.
+    pub fn read(dir: &Path) -> Result<Folder, String> {
+        if !dir.is_dir() {
+            return Err(format!("{} is not a folder", dir.display()));
+        }
+        for name in REQUIRED_FILES {
+            if !dir.join(name).is_file() {
+                return Err(format!(
+                    "{} is not a reentry output folder (or was written by an older version): \
+                     {name} is missing",
+                    dir.display()
+                ));
+            }
+        }
+        let doc: SummaryDoc = serde_json::from_str(&read_text(dir, "summary.json")?)
+            .map_err(|e| format!("{}: {e}", dir.join("summary.json").display()))?;
+        let mut scenarios = Vec::new();
+        for s in doc.scenarios {
+            let toml_name = format!("scenario-{}.toml", crate::report::sanitize(&s.name));
+            let resolved = read_text(dir, &toml_name)?;
+            let parameters = flatten_toml(&resolved)
+                .map_err(|e| format!("{}: {e}", dir.join(&toml_name).display()))?;
+            scenarios.push(ScenarioInfo {
+                name: s.name,
+                description: s.description,
+                regime: s.regime,
+                files: s.files,
+                seed: s.seed,
+                replications: s.replications,
+                citizens: s.citizens,
+                horizon_days: s.horizon_days,
+                discount_rate: s.discount_rate,
+                indicators: s.indicators,
+                reconviction: Curve::default(),
+                monthly: Vec::new(),
+                costs: vec![Vec::new(); PAYER_NAMES.len()],
+                transfers: Vec::new(),
+                queues: Vec::new(),
+                parameters,
+            });
+        }
+        read_survival(dir, &mut scenarios)?;
+        read_monthly(dir, &mut scenarios)?;
+        read_costs(dir, &mut scenarios)?;
+        read_queues(dir, &mut scenarios)?;
+        let provenance = read_rows::<ProvenanceRow>(dir, "provenance.csv")?;
+        Ok(Folder {
+            dir: dir.to_path_buf(),
+            command: doc.command.unwrap_or_else(|| "run".into()),
+            version: doc.version,
+            scenarios,
+            comparisons: doc.comparisons,
+            provenance,
+        })
+    }
+
+    pub fn is_comparison(&self) -> bool {
+        self.command == "compare"
+    }
+}
+
+impl ScenarioInfo {
+    pub fn indicator(&self, name: &str) -> Option<&IndicatorInfo> {
+        self.indicators.iter().find(|i| i.name == name)
+    }
+}
+
+fn read_text(dir: &Path, name: &str) -> Result<String, String> {
+    let path = dir.join(name);
+    fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+fn read_rows<T: for<'de> Deserialize<'de>>(dir: &Path, name: &str) -> Result<Vec<T>, String> {
+    let path = dir.join(name);
+    let mut reader = csv::Reader::from_path(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    reader.deserialize().collect::<Result<Vec<T>, _>>().map_err(|e| {
+        format!(
+            "{}: {e}\n(written by another version of reentry? run the scenario again)",
+            path.display()
+        )
+    })
+}
+
+/// "NA" (an undefined value in the CSVs) reads as NaN.
+fn parse_num(s: &str) -> f64 {
+    s.parse().unwrap_or(f64::NAN)
+}
+
+fn scenario_index(scenarios: &[ScenarioInfo], name: &str) -> Option<usize> {
+    scenarios.iter().position(|s| s.name == name)
+}
+
+#[derive(Deserialize)]
+struct SurvivalRow {
+    scenario: String,
+    event: String,
+    day: u32,
+    incidence: String,
+    lo95: String,
+    hi95: String,
+}
+
+fn read_survival(dir: &Path, scenarios: &mut [ScenarioInfo]) -> Result<(), String> {
+    for row in read_rows::<SurvivalRow>(dir, "survival.csv")? {
+        if row.event != "reconviction" {
+            continue;
+        }
+        let Some(k) = scenario_index(scenarios, &row.scenario) else { continue };
+        let c = &mut scenarios[k].reconviction;
+        c.day.push(row.day);
+        c.mean.push(parse_num(&row.incidence));
+        c.lo.push(parse_num(&row.lo95));
+        c.hi.push(parse_num(&row.hi95));
+    }
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct MonthlyRow {
+    scenario: String,
+    month: u32,
+    in_detention: f64,
+    own_home: f64,
+    shelter: f64,
+    supported_housing: f64,
+    homeless: f64,
+    recovery_personal: f64,
+    recovery_social: f64,
+    recovery_societal: f64,
+    recovery_victim: f64,
+}
+
+/// Sums per (scenario, month) in file order, then divides by the number of replications.
+fn read_monthly(dir: &Path, scenarios: &mut [ScenarioInfo]) -> Result<(), String> {
+    let mut sums: Vec<BTreeMap<u32, (MonthMeans, u32)>> = vec![BTreeMap::new(); scenarios.len()];
+    for r in read_rows::<MonthlyRow>(dir, "monthly.csv")? {
+        let Some(k) = scenario_index(scenarios, &r.scenario) else { continue };
+        let (m, n) = sums[k].entry(r.month).or_default();
+        m.month = r.month;
+        m.in_detention += r.in_detention;
+        m.own_home += r.own_home;
+        m.shelter += r.shelter;
+        m.supported_housing += r.supported_housing;
+        m.homeless += r.homeless;
+        let rec = [r.recovery_personal, r.recovery_social, r.recovery_societal, r.recovery_victim];
+        for (acc, x) in m.recovery.iter_mut().zip(rec) {
+            *acc += x;
+        }
+        *n += 1;
+    }
+    for (s, months) in scenarios.iter_mut().zip(sums) {
+        s.monthly = months
+            .into_values()
+            .map(|(mut m, n)| {
+                let n = n.max(1) as f64;
+                for x in [
+                    &mut m.in_detention,
+                    &mut m.own_home,
+                    &mut m.shelter,
+                    &mut m.supported_housing,
+                    &mut m.homeless,
+                ] {
+                    *x /= n;
+                }
+                m.recovery.iter_mut().for_each(|x| *x /= n);
+                m
+            })
+            .collect();
+    }
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct CostRow {
+    scenario: String,
+    payer: String,
+    year: usize,
+    cost: f64,
+    cost_discounted_per_citizen: f64,
+    of_which_transfers: f64,
+}
+
+fn read_costs(dir: &Path, scenarios: &mut [ScenarioInfo]) -> Result<(), String> {
+    let reps: Vec<f64> = scenarios.iter().map(|s| s.replications.max(1) as f64).collect();
+    for r in read_rows::<CostRow>(dir, "costs_by_payer.csv")? {
+        let Some(k) = scenario_index(scenarios, &r.scenario) else { continue };
+        let Some(p) = PAYER_NAMES.iter().position(|n| *n == r.payer) else { continue };
+        let year = r.year.saturating_sub(1);
+        let s = &mut scenarios[k];
+        grow(&mut s.costs[p], year + 1);
+        s.costs[p][year] += r.cost_discounted_per_citizen / reps[k];
+        if r.payer == "municipality" {
+            grow(&mut s.transfers, year + 1);
+            // Transfers are booked undiscounted and in total: scale like the payer's cost.
+            let share = if r.cost > 0.0 { r.of_which_transfers / r.cost } else { 0.0 };
+            s.transfers[year] += share * r.cost_discounted_per_citizen / reps[k];
+        }
+    }
+    Ok(())
+}
+
+fn grow(v: &mut Vec<f64>, len: usize) {
+    if v.len() < len {
+        v.resize(len, 0.0);
+    }
+}
+
+#[derive(Deserialize)]
+struct QueueRow {
+    scenario: String,
+    month: u32,
+    service: String,
+    waiting: f64,
+    mean_days_waited: f64,
+}
+
+/// Per service (first-seen order), per month: sums of list length and of days waited, and the
+/// number of replications.
+type QueueSums = Vec<(String, BTreeMap<u32, (f64, f64, u32)>)>;
+
+fn read_queues(dir: &Path, scenarios: &mut [ScenarioInfo]) -> Result<(), String> {
+    let mut sums: Vec<QueueSums> = vec![Vec::new(); scenarios.len()];
+    for r in read_rows::<QueueRow>(dir, "queues.csv")? {
+        let Some(k) = scenario_index(scenarios, &r.scenario) else { continue };
+        let list = &mut sums[k];
+        let j = match list.iter().position(|(name, _)| *name == r.service) {
+            Some(j) => j,
+            None => {
+                list.push((r.service.clone(), BTreeMap::new()));
+                list.len() - 1
+            }
+        };
+        let (waiting, waited, n) = list[j].1.entry(r.month).or_default();
+        *waiting += r.waiting;
+        *waited += r.mean_days_waited;
+        *n += 1;
+    }
+    for (s, list) in scenarios.iter_mut().zip(sums) {
+        s.queues = list
+            .into_iter()
+            .map(|(service, months)| {
+                let label = s
+                    .parameters
+                    .get(&format!("services.{service}.label"))
+                    .map(|l| l.trim_matches('"').to_string())
+                    .unwrap_or_else(|| service.clone());
+                QueueSeries {
+                    label,
+                    months: months.keys().copied().collect(),
+                    waiting: months.values().map(|(w, _, n)| w / (*n).max(1) as f64).collect(),
+                    waited_days: months.values().map(|(_, d, n)| d / (*n).max(1) as f64).collect(),
+                    service,
+                }
+            })
+            .collect();
+    }
+    Ok(())
+}
+
+/// `[a] b = 1` becomes `a.b = 1`; inline tables are flattened too, arrays stay one value.
+pub fn flatten_toml(text: &str) -> Result<BTreeMap<String, String>, String> {
+    let value: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
+    let mut out = BTreeMap::new();
+    flatten_into("", &value, &mut out);
+    Ok(out)
+}
+
+fn flatten_into(prefix: &str, table: &toml::Table, out: &mut BTreeMap<String, String>) {
+    for (key, value) in table {
+        let full = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+        match value {
+            toml::Value::Table(t) => flatten_into(&full, t, out),
+            other => {
+                out.insert(full, other.to_string());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flattening_joins_table_keys_and_keeps_arrays_whole() {
+        let flat = flatten_toml("a = 1\n[b]\nc = \"x\"\nd = [1, 2]\n[b.e]\nf = true\n").unwrap();
+        assert_eq!(flat["a"], "1");
+        assert_eq!(flat["b.c"], "\"x\"");
+        assert_eq!(flat["b.d"], "[1, 2]");
+        assert_eq!(flat["b.e.f"], "true");
+    }
+
+    #[test]
+    fn a_folder_without_summary_is_refused_by_name() {
+        let dir = std::env::temp_dir().join(format!("reentry-folder-test-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let err = Folder::read(&dir).unwrap_err();
+        assert!(err.contains("summary.json is missing"), "{err}");
+        let _ = fs::remove_dir_all(&dir);
+    }
+}
