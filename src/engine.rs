@@ -205,6 +205,8 @@ pub struct World<'s> {
     pub ledger: Ledger,
     pub monthly: Vec<MonthRow>,
     pub day: u16,
+    /// Scratch lists for the daily admissions, kept so the loop does not allocate.
+    admission: (Vec<crate::services::Pick>, Vec<crate::services::Ticket>),
     /// The citizen whose costs are also booked in `traced_cost` (`u32::MAX`: nobody).
     pub traced: u32,
     /// Cumulative undiscounted costs caused by the traced citizen, per payer (PAYERS order).
@@ -243,6 +245,7 @@ impl<'s> World<'s> {
             ledger: Ledger::new(sc.meta.horizon_days),
             monthly: Vec::with_capacity(months),
             day: 0,
+            admission: (Vec::new(), Vec::new()),
             traced: u32::MAX,
             traced_cost: [0.0; 4],
             traced_transfers: 0.0,
@@ -946,20 +949,31 @@ impl<'s> World<'s> {
                 let e = episodes[t.citizen as usize * stride + p];
                 e.status == Status::Waiting && e.since == t.since
             });
+            // Another round only when a service ended at once (an immediate one) and so
+            // freed the places it just filled.
             loop {
-                if self.programmes[p].free_places() == 0 || self.programmes[p].queue.is_empty() {
+                let free = self.programmes[p].free_places();
+                if free == 0 || self.programmes[p].queue.is_empty() {
                     break;
                 }
-                let chosen = {
-                    let prog = &self.programmes[p];
-                    prog.next_admission(
-                        |t| self.ready(t.citizen as usize, p, t.since, d),
-                        |t| self.priority(t.citizen as usize, prog.rule, d),
-                    )
-                };
-                let Some(index) = chosen else { break };
-                let ticket = self.programmes[p].admit(index);
-                self.start_episode(ticket.citizen as usize, p, d);
+                let (mut picks, mut admitted) = std::mem::take(&mut self.admission);
+                let prog = &self.programmes[p];
+                prog.choose_admissions(
+                    free,
+                    |t| self.ready(t.citizen as usize, p, t.since, d),
+                    |t| self.priority(t.citizen as usize, prog.rule, d),
+                    &mut picks,
+                );
+                self.programmes[p].admit(&mut picks, &mut admitted);
+                for t in &admitted {
+                    self.start_episode(t.citizen as usize, p, d);
+                }
+                // Fewer admissions than places: nobody else is ready today.
+                let done = admitted.len() < free as usize;
+                self.admission = (picks, admitted);
+                if done {
+                    break;
+                }
             }
         }
     }

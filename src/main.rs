@@ -36,6 +36,11 @@ struct RunOptions {
     /// Override the cohort size (of every scenario).
     #[arg(long)]
     population: Option<u32>,
+    /// Scale the region: multiply the cohort and every limited capacity (service places, case
+    /// managers, Veiligheidshuis caseload) by this factor, e.g. --scale 15 turns the shipped
+    /// 2,000-person cohort into a national one of 30,000 releases.
+    #[arg(long, value_parser = parse_scale)]
+    scale: Option<f64>,
     /// Replace an existing output folder.
     #[arg(long)]
     force: bool,
@@ -185,6 +190,7 @@ fn main() -> ExitCode {
                 seed,
                 threads: 0,
                 population,
+                scale: None,
                 force,
                 set: Vec::new(),
             };
@@ -201,12 +207,23 @@ fn main() -> ExitCode {
 }
 
 /// Applies the command-line overrides (replications, seed, cohort size) to a loaded scenario.
+/// A scale factor: positive and finite.
+fn parse_scale(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 && x <= 10_000.0 => Ok(x),
+        _ => Err(format!("`{text}` is not a scale factor; allowed: a number above 0, up to 10000")),
+    }
+}
+
 fn load(path: &Path, o: &RunOptions) -> Result<Scenario, String> {
     let mut sc = Scenario::load_with(path, &o.set).map_err(|e| e.to_string())?;
-    if o.replications.is_none() && o.seed.is_none() && o.population.is_none() {
+    if o.replications.is_none() && o.seed.is_none() && o.population.is_none() && o.scale.is_none() {
         return Ok(sc);
     }
     let mut raw = sc.resolved.clone();
+    if let Some(factor) = o.scale {
+        raw.scale(factor);
+    }
     if let Some(r) = o.replications {
         raw.scenario.replications = r;
     }

@@ -45,6 +45,13 @@ pub struct Ticket {
     pub since: u16,
 }
 
+/// A ticket chosen for admission: its place in the list and its rank under the queue rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pick {
+    pub rank: u32,
+    pub index: u32,
+}
+
 /// Places, occupancy and a waiting list.
 #[derive(Debug, Clone)]
 pub struct Programme {
@@ -99,36 +106,65 @@ impl Programme {
         self.stats.max_queue = self.stats.max_queue.max(self.queue.len() as u32);
     }
 
-    /// Picks the next ticket to admit among those `ready`, by the queue rule; `priority`
-    /// gives the rank for the risk- and problem-based rules (higher first, ties by order).
-    pub fn next_admission(
+    /// Chooses up to `free` tickets to admit among those `ready`, in admission order, into
+    /// `picks`: by queue order for first-come, else by `priority` (higher first, ties by
+    /// queue order). One pass over the list: admitting one person never changes whether
+    /// another is ready or their rank, so this is the same sequence as picking the best ready
+    /// ticket `free` times — without rescanning a long list for every place.
+    pub fn choose_admissions(
         &self,
+        free: u32,
         ready: impl Fn(Ticket) -> bool,
         priority: impl Fn(Ticket) -> u32,
-    ) -> Option<usize> {
+        picks: &mut Vec<Pick>,
+    ) {
+        picks.clear();
+        let free = free as usize;
         match self.rule {
-            QueueRule::FirstCome => self.queue.iter().position(|t| ready(*t)),
-            QueueRule::HighestRisk | QueueRule::MostProblems => {
-                let mut best: Option<(usize, u32)> = None;
-                for (i, t) in self.queue.iter().enumerate() {
-                    if !ready(*t) {
-                        continue;
+            QueueRule::FirstCome => {
+                for (index, t) in self.queue.iter().enumerate() {
+                    if picks.len() == free {
+                        break;
                     }
-                    let p = priority(*t);
-                    if best.is_none_or(|(_, bp)| p > bp) {
-                        best = Some((i, p));
+                    if ready(*t) {
+                        picks.push(Pick { rank: 0, index: index as u32 });
                     }
                 }
-                best.map(|(i, _)| i)
+            }
+            QueueRule::HighestRisk | QueueRule::MostProblems => {
+                for (index, t) in self.queue.iter().enumerate() {
+                    if ready(*t) {
+                        picks.push(Pick { rank: priority(*t), index: index as u32 });
+                    }
+                }
+                let order = |a: &Pick, b: &Pick| b.rank.cmp(&a.rank).then(a.index.cmp(&b.index));
+                if picks.len() > free {
+                    picks.select_nth_unstable_by(free, order);
+                    picks.truncate(free);
+                }
+                picks.sort_unstable_by(order);
             }
         }
     }
 
-    /// Takes the ticket at `index` off the list, keeping the order of the others.
-    pub fn admit(&mut self, index: usize) -> Ticket {
-        self.occupied += 1;
-        self.stats.starts += 1;
-        self.queue.remove(index)
+    /// Takes the chosen tickets off the list (keeping the order of the others) into
+    /// `admitted`, in admission order, and fills their places.
+    pub fn admit(&mut self, picks: &mut [Pick], admitted: &mut Vec<Ticket>) {
+        admitted.clear();
+        admitted.extend(picks.iter().map(|p| self.queue[p.index as usize]));
+        picks.sort_unstable_by_key(|p| p.index);
+        let mut next = picks.iter().map(|p| p.index as usize).peekable();
+        let mut position = 0;
+        self.queue.retain(|_| {
+            let chosen = next.peek() == Some(&position);
+            if chosen {
+                next.next();
+            }
+            position += 1;
+            !chosen
+        });
+        self.occupied += admitted.len() as u32;
+        self.stats.starts += admitted.len() as u64;
     }
 
     pub fn release_place(&mut self) {
@@ -148,26 +184,50 @@ mod tests {
         p
     }
 
+    /// The citizens `choose_admissions` picks, in admission order.
+    fn chosen(p: &Programme, free: u32, ready: impl Fn(u32) -> bool, rank: [u32; 3]) -> Vec<u32> {
+        let mut picks = Vec::new();
+        p.choose_admissions(free, |t| ready(t.citizen), |t| rank[t.citizen as usize], &mut picks);
+        picks.iter().map(|x| p.queue[x.index as usize].citizen).collect()
+    }
+
     #[test]
-    fn first_come_takes_the_earliest_ready_ticket() {
+    fn first_come_takes_the_earliest_ready_tickets() {
         let p = programme(QueueRule::FirstCome);
-        assert_eq!(p.next_admission(|t| t.citizen != 0, |_| 0), Some(1));
+        assert_eq!(chosen(&p, 1, |c| c != 0, [0; 3]), vec![1]);
+        assert_eq!(chosen(&p, 5, |c| c != 1, [0; 3]), vec![0, 2]);
     }
 
     #[test]
     fn priority_rules_take_the_highest_rank_and_break_ties_by_order() {
         let p = programme(QueueRule::HighestRisk);
-        assert_eq!(p.next_admission(|_| true, |t| [5, 9, 9][t.citizen as usize]), Some(1));
+        assert_eq!(chosen(&p, 1, |_| true, [5, 9, 9]), vec![1]);
+        assert_eq!(chosen(&p, 3, |_| true, [5, 9, 9]), vec![1, 2, 0]);
         let q = programme(QueueRule::MostProblems);
-        assert_eq!(q.next_admission(|_| true, |t| [1, 0, 2][t.citizen as usize]), Some(2));
+        assert_eq!(chosen(&q, 2, |_| true, [1, 0, 2]), vec![2, 0]);
+        assert_eq!(chosen(&q, 2, |c| c != 2, [1, 0, 2]), vec![0, 1]);
+    }
+
+    #[test]
+    fn admitting_removes_exactly_the_chosen_tickets_in_admission_order() {
+        let mut p = programme(QueueRule::HighestRisk);
+        let mut picks = Vec::new();
+        p.choose_admissions(2, |_| true, |t| [1, 0, 2][t.citizen as usize], &mut picks);
+        let mut admitted = Vec::new();
+        p.admit(&mut picks, &mut admitted);
+        assert_eq!(admitted.iter().map(|t| t.citizen).collect::<Vec<_>>(), vec![2, 0]);
+        assert_eq!(p.queue.iter().map(|t| t.citizen).collect::<Vec<_>>(), vec![1]);
+        assert_eq!((p.occupied, p.stats.starts), (2, 2));
     }
 
     #[test]
     fn capacity_limits_free_places() {
         let mut p = programme(QueueRule::FirstCome);
         assert_eq!(p.free_places(), 1);
-        let t = p.admit(0);
-        assert_eq!(t.citizen, 0);
+        let mut picks = vec![Pick { rank: 0, index: 0 }];
+        let mut admitted = Vec::new();
+        p.admit(&mut picks, &mut admitted);
+        assert_eq!(admitted[0].citizen, 0);
         assert_eq!(p.free_places(), 0);
         p.release_place();
         assert_eq!(p.free_places(), 1);

@@ -190,3 +190,47 @@ impl Scenario {
         self.services.iter().position(|s| s.name == name)
     }
 }
+
+impl RawScenario {
+    /// Scales the region by `factor`: the cohort and every limited capacity (service places,
+    /// case managers, the Veiligheidshuis caseload) grow together, so waiting per place stays
+    /// as it was — a bigger region, not a more crowded one. Counts round to the nearest whole
+    /// number, and a capacity that was positive stays at least 1.
+    pub fn scale(&mut self, factor: f64) {
+        let scaled = |n: u32| -> u32 {
+            let x = (n as f64 * factor).round().clamp(0.0, u32::MAX as f64) as u32;
+            if n > 0 { x.max(1) } else { 0 }
+        };
+        self.population.size = scaled(self.population.size);
+        for service in self.services.values_mut() {
+            service.capacity = service.capacity.map(scaled);
+        }
+        self.regime.case_manager.managers = scaled(self.regime.case_manager.managers);
+        self.regime.veiligheidshuis.caseload = scaled(self.regime.veiligheidshuis.caseload);
+    }
+}
+
+#[cfg(test)]
+mod scale_tests {
+    use super::RawScenario;
+
+    #[test]
+    fn scaling_grows_the_cohort_and_every_capacity_together() {
+        let mut raw = RawScenario::default();
+        raw.population.size = 2000;
+        raw.services.insert(
+            "a".into(),
+            super::raw::RawService { capacity: Some(120), ..Default::default() },
+        );
+        raw.services.insert("b".into(), super::raw::RawService::default());
+        raw.regime.case_manager.managers = 3;
+        raw.regime.veiligheidshuis.caseload = 1;
+        raw.scale(15.0);
+        assert_eq!(raw.population.size, 30_000);
+        assert_eq!(raw.services["a"].capacity, Some(1800));
+        assert_eq!(raw.services["b"].capacity, None, "unlimited stays unlimited");
+        assert_eq!(raw.regime.case_manager.managers, 45);
+        raw.scale(0.01);
+        assert_eq!(raw.regime.veiligheidshuis.caseload, 1, "a service never scales to nothing");
+    }
+}
