@@ -1,6 +1,8 @@
 //! Engine throughput on the shipped fragmented scenario, in citizen-days per second
 //! (criterion reports it as "elem/s"). One replication on one thread: the unit the
-//! parallel runner multiplies by the number of cores.
+//! parallel runner multiplies by the number of cores. The cohort is scaled with its
+//! capacities (`RawScenario::scale`, as `reentry run --scale`), from 1,000 to 100,000
+//! citizens, so the table shows whether the cost per citizen-day stays flat.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use reentry::engine::World;
@@ -11,14 +13,14 @@ use std::path::Path;
 fn fragmented(population: u32) -> Scenario {
     let sc = Scenario::load(Path::new("scenarios/fragmented.toml")).expect("shipped scenario");
     let mut raw = sc.resolved.clone();
-    raw.population.size = population;
+    raw.scale(population as f64 / raw.population.size as f64);
     Scenario::from_raw(raw).expect("valid")
 }
 
 fn engine(c: &mut Criterion) {
     let mut group = c.benchmark_group("engine");
     group.sample_size(10);
-    for population in [2_000u32, 20_000] {
+    for population in [1_000u32, 10_000, 100_000] {
         let sc = fragmented(population);
         let citizen_days = population as u64 * sc.meta.horizon_days as u64;
         group.throughput(Throughput::Elements(citizen_days));

@@ -10,7 +10,7 @@
 use crate::costs::Ledger;
 use crate::outcomes::{MonthRow, ReplicationResult, summarise_cohort};
 use crate::population::{Addiction, Citizen, Housing, Income, NEVER, Place, Restorative};
-use crate::rng::{Purpose, chance, citizen_key, generator, uniform};
+use crate::rng::{Purpose, chance, chance_within, citizen_key, generator, uniform};
 use crate::scenario::{Domain, Duration, Effect, HousingKind, Payer, Scenario};
 use crate::services::{Episode, Programme, Status};
 
@@ -465,8 +465,10 @@ impl<'s> World<'s> {
         let since_release = d.saturating_sub(self.citizens[i].last_release_day) as usize;
         let x = self.log_hazard_multiplier(i, d, &care);
         let dh = self.t.reoffend_dh[since_release.min(self.t.reoffend_dh.len() - 1)];
-        let p_offence = chance_of_event(dh * x.exp());
-        if uniform(key, dd, Purpose::Reoffend, 0) < p_offence {
+        // Most days the draw lies far above the chance: rule that out with a cheap upper
+        // bound (2^⌊x·log2 e⌋+2 > e^x, and 1 − e^−y ≤ y) before paying for the exponential.
+        let u = uniform(key, dd, Purpose::Reoffend, 0);
+        if u < dh * exp_upper_bound(x) && u < chance_of_event(dh * x.exp()) {
             self.offend(i, d);
             if self.citizens[i].place == Place::Detention {
                 return;
@@ -772,12 +774,20 @@ impl<'s> World<'s> {
         let h = &self.sc.hazards;
         let c = &self.citizens[i];
         let motivation = (c.relatedness + c.competence + c.autonomy) as f64 / 3.0;
-        let low_motivation = (self.t.ln.dropout_low_motivation * (1.0 - motivation)).exp();
-        let mut hazard = s.dropout_per_day * low_motivation;
-        if c.addiction == Addiction::Active {
-            hazard *= h.dropout_hr_active_addiction;
-        }
-        chance(self.keys[i], d as u32, Purpose::Dropout, p as u32, hazard)
+        let addiction =
+            if c.addiction == Addiction::Active { h.dropout_hr_active_addiction } else { 1.0 };
+        let hazard = || {
+            let low_motivation = (self.t.ln.dropout_low_motivation * (1.0 - motivation)).exp();
+            s.dropout_per_day * low_motivation * addiction
+        };
+        // With motivation in 0..1 the low-motivation ratio lies between 1 and its maximum,
+        // which bounds the hazard without an exponential.
+        let bound = if (0.0..=1.0).contains(&motivation) {
+            s.dropout_per_day * h.dropout_hr_low_motivation.max(1.0) * addiction
+        } else {
+            f64::INFINITY
+        };
+        chance_within(self.keys[i], d as u32, Purpose::Dropout, p as u32, bound, hazard)
     }
 
     /// Starts an episode for a person admitted from a waiting list.
@@ -1182,6 +1192,17 @@ impl World<'_> {
     }
 }
 
+/// An upper bound of `e^x` from the exponent bits alone: `2^(⌊x·log2 e⌋ + 2)`, between two and
+/// four times `e^x`, and safe against rounding in `x·log2 e`.
+#[inline(always)]
+pub fn exp_upper_bound(x: f64) -> f64 {
+    let v = (x * std::f64::consts::LOG2_E).clamp(-1000.0, 1000.0);
+    // ⌊v⌋ by truncation (f64::floor is a library call on the baseline x86-64 target).
+    let t = v as i64;
+    let floor = if (t as f64) > v { t - 1 } else { t };
+    f64::from_bits(((floor + 2 + 1023) as u64) << 52)
+}
+
 /// `1 − e^(−h)`: the chance of an event on a day with cumulative hazard `h`. Daily hazards
 /// are small; below 0.01 seven terms of the series leave a relative error under 1e-18 (below
 /// double precision) and cost a fraction of `exp_m1`.
@@ -1247,7 +1268,17 @@ pub fn problem_count(c: &Citizen, h: &crate::scenario::RawHazards) -> u32 {
 
 #[cfg(test)]
 mod tests {
-    use super::chance_of_event;
+    use super::{chance_of_event, exp_upper_bound};
+
+    #[test]
+    fn exp_upper_bound_lies_between_two_and_four_times_exp() {
+        let mut x = -30.0;
+        while x < 30.0 {
+            let ratio = exp_upper_bound(x) / x.exp();
+            assert!((2.0 - 1e-9..=4.0 + 1e-9).contains(&ratio), "x = {x}: ratio {ratio}");
+            x += 0.0137;
+        }
+    }
 
     #[test]
     fn series_for_small_hazards_matches_exp_m1() {

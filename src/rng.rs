@@ -79,6 +79,28 @@ pub fn chance(key: u64, day: u32, purpose: Purpose, detail: u32, p: f64) -> bool
     p > 0.0 && (p >= 1.0 || uniform(key, day, purpose, detail) < p)
 }
 
+/// [`chance`] for a probability that is costly to compute but known to be at most `bound`:
+/// the draw is compared with `bound` first and `exact` is evaluated only when it could
+/// matter. Gives exactly the answer of `chance(.., exact())`.
+#[inline(always)]
+pub fn chance_within(
+    key: u64,
+    day: u32,
+    purpose: Purpose,
+    detail: u32,
+    bound: f64,
+    exact: impl FnOnce() -> f64,
+) -> bool {
+    if bound <= 0.0 {
+        return false;
+    }
+    if bound >= 1.0 {
+        return chance(key, day, purpose, detail, exact());
+    }
+    let u = uniform(key, day, purpose, detail);
+    u < bound && u < exact()
+}
+
 /// A sequential generator for one (citizen, day, purpose), for sampling from `rand_distr`.
 pub fn generator(key: u64, day: u32, purpose: Purpose, detail: u32) -> Xoshiro256PlusPlus {
     let word = ((day as u64) << 32) | ((purpose as u64) << 16) | detail as u64;
