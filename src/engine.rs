@@ -12,7 +12,7 @@ use crate::outcomes::{MonthRow, ReplicationResult, summarise_cohort};
 use crate::population::{Addiction, Citizen, Housing, Income, NEVER, Place, Restorative};
 use crate::rng::{Purpose, chance, chance_within, citizen_key, generator, uniform};
 use crate::scenario::{Domain, Duration, Effect, HousingKind, Payer, Scenario};
-use crate::services::{Episode, Programme, Status};
+use crate::services::{Episode, Programme, Status, Ticket};
 
 /// Domains in bit order, for need masks.
 pub const DOMAINS: [Domain; 8] = [
@@ -818,7 +818,8 @@ impl<'s> World<'s> {
                 d.saturating_add(days.min(u16::MAX as u32 - 1) as u16)
             }
         };
-        *self.episode_mut(i, p) = Episode { status: Status::Active, since: d, until };
+        let referral = self.episode(i, p).referral;
+        *self.episode_mut(i, p) = Episode { status: Status::Active, referral, since: d, until };
         self.apply_start_effect(i, p, d);
         if s.duration == Duration::Immediate {
             self.end_episode(i, p, d, Status::Finished);
@@ -836,7 +837,8 @@ impl<'s> World<'s> {
         // Inside, involvement runs until release plus its duration.
         let from = if c.place == Place::Detention { c.release_day } else { d };
         let until = from.saturating_add(duration);
-        *self.episode_mut(i, p) = Episode { status: Status::Active, since: d, until };
+        let referral = self.episode(i, p).referral;
+        *self.episode_mut(i, p) = Episode { status: Status::Active, referral, since: d, until };
         let c = &mut self.citizens[i];
         if p == self.t.case_manager {
             c.case_manager_until = until;
@@ -934,12 +936,14 @@ impl<'s> World<'s> {
     /// Bookkeeping of ending an episode: status, open bit, place and statistics.
     fn close_episode(&mut self, i: usize, p: usize, status: Status) {
         let e = self.episode_mut(i, p);
-        let was_active = e.status == Status::Active;
+        let was = e.status;
         e.status = status;
         self.citizens[i].open_episodes &= !(1u32 << p);
         let prog = &mut self.programmes[p];
-        if was_active {
-            prog.release_place();
+        match was {
+            Status::Active => prog.release_place(),
+            Status::Waiting => prog.withdraw(),
+            _ => {}
         }
         match status {
             Status::Finished => prog.stats.completions += 1,
@@ -955,22 +959,32 @@ impl<'s> World<'s> {
         for p in 0..self.t.programmes {
             let episodes = &self.episodes;
             let stride = self.t.programmes;
-            self.programmes[p].prune(|t| {
+            let live = |t: Ticket| {
                 let e = episodes[t.citizen as usize * stride + p];
-                e.status == Status::Waiting && e.since == t.since
-            });
+                t.is_live(e)
+            };
+            self.programmes[p].note_queue_length();
+            self.programmes[p].compact_if_stale(live);
+            // Nobody who joined in the last `intake_delay` days can start yet.
+            let Some(latest_since) = d.checked_sub(self.t.intake_delay[p]) else { continue };
             // Another round only when a service ended at once (an immediate one) and so
             // freed the places it just filled.
             loop {
                 let free = self.programmes[p].free_places();
-                if free == 0 || self.programmes[p].queue.is_empty() {
+                if free == 0 || self.programmes[p].waiting == 0 {
                     break;
                 }
                 let (mut picks, mut admitted) = std::mem::take(&mut self.admission);
                 let prog = &self.programmes[p];
+                let episodes = &self.episodes;
+                let live = |t: Ticket| {
+                    let e = episodes[t.citizen as usize * stride + p];
+                    t.is_live(e)
+                };
                 prog.choose_admissions(
                     free,
-                    |t| self.ready(t.citizen as usize, p, t.since, d),
+                    latest_since,
+                    |t| live(t) && self.ready(t.citizen as usize, p, t.since, d),
                     |t| self.priority(t.citizen as usize, prog.rule, d),
                     &mut picks,
                 );
@@ -1116,7 +1130,7 @@ impl<'s> World<'s> {
         let Some(row) = self.monthly.last_mut() else { return };
         row.recovery.scale(n);
         for p in 0..services {
-            row.queue[p] = self.programmes[p].queue.len() as u32;
+            row.queue[p] = self.programmes[p].waiting;
             row.occupied[p] = self.programmes[p].occupied;
         }
         // How long those on each list have waited so far (live tickets only); once a month.
@@ -1128,7 +1142,7 @@ impl<'s> World<'s> {
                     .iter()
                     .filter(|t| {
                         let e = episodes[t.citizen as usize * stride + p];
-                        e.status == Status::Waiting && e.since == t.since
+                        t.is_live(e)
                     })
                     .fold((0u64, 0u64), |(sum, n), t| {
                         (sum + today.saturating_sub(t.since) as u64, n + 1)
@@ -1181,11 +1195,14 @@ impl World<'_> {
                 .iter()
                 .filter(|t| {
                     let e = self.episode(t.citizen as usize, p);
-                    e.status == Status::Waiting && e.since == t.since
+                    t.is_live(e)
                 })
                 .count() as u32;
-            if live != waiting[p] {
-                return Err(format!("programme {p}: {live} live tickets, {} waiting", waiting[p]));
+            if live != waiting[p] || prog.waiting != waiting[p] {
+                return Err(format!(
+                    "programme {p}: {live} live tickets, {} counted waiting, {} waiting",
+                    prog.waiting, waiting[p]
+                ));
             }
         }
         Ok(())

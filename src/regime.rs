@@ -271,9 +271,10 @@ impl World<'_> {
                 return;
             }
         }
-        *self.episode_mut(i, p) = Episode { status: Status::Waiting, since: d, until: 0 };
+        let referral = self.episode(i, p).referral.wrapping_add(1);
+        *self.episode_mut(i, p) = Episode { status: Status::Waiting, referral, since: d, until: 0 };
         self.citizens[i].open_episodes |= 1 << p;
-        self.programmes[p].join(i as u32, d);
+        self.programmes[p].join(i as u32, d, referral);
     }
 
     /// Prerequisites a work-and-income officer waives for this referral (seed 003): one draw

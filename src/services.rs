@@ -25,6 +25,9 @@ pub enum Status {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Episode {
     pub status: Status,
+    /// Counts referrals (wrapping), so a ticket from an earlier referral on the same day can
+    /// never pass for the current one.
+    pub referral: u8,
     /// Day of referral while waiting; day of start while active.
     pub since: u16,
     /// Day the active episode ends by itself.
@@ -43,6 +46,15 @@ impl Episode {
 pub struct Ticket {
     pub citizen: u32,
     pub since: u16,
+    pub referral: u8,
+}
+
+impl Ticket {
+    /// Whether this ticket stands for the citizen's current wait (`e` is their episode).
+    #[inline(always)]
+    pub fn is_live(self, e: Episode) -> bool {
+        e.status == Status::Waiting && e.since == self.since && e.referral == self.referral
+    }
 }
 
 /// A ticket chosen for admission: its place in the list and its rank under the queue rule.
@@ -58,7 +70,11 @@ pub struct Programme {
     pub capacity: Capacity,
     pub rule: QueueRule,
     pub occupied: u32,
+    /// The waiting list in arrival order. It may hold stale tickets (the person stopped
+    /// waiting: detained, housed elsewhere); they are skipped, and swept out in bulk.
     pub queue: Vec<Ticket>,
+    /// People actually waiting: the live tickets.
+    pub waiting: u32,
     pub stats: ProgrammeStats,
 }
 
@@ -81,6 +97,7 @@ impl Programme {
             capacity,
             rule,
             occupied: 0,
+            waiting: 0,
             queue: Vec::with_capacity(population),
             stats: ProgrammeStats::default(),
         }
@@ -93,17 +110,29 @@ impl Programme {
         }
     }
 
-    pub fn join(&mut self, citizen: u32, day: u16) {
+    pub fn join(&mut self, citizen: u32, day: u16, referral: u8) {
         // A citizen holds at most one live ticket and stale ones are pruned daily, so the
         // capacity reserved for the whole population is not exceeded.
-        self.queue.push(Ticket { citizen, since: day });
+        self.queue.push(Ticket { citizen, since: day, referral });
+        self.waiting += 1;
         self.stats.referrals += 1;
     }
 
-    /// Removes tickets that no longer match a waiting episode and records the queue length.
-    pub fn prune(&mut self, still_waiting: impl Fn(Ticket) -> bool) {
-        self.queue.retain(|t| still_waiting(*t));
-        self.stats.max_queue = self.stats.max_queue.max(self.queue.len() as u32);
+    /// Someone stopped waiting without being admitted; their ticket goes stale.
+    pub fn withdraw(&mut self) {
+        self.waiting = self.waiting.saturating_sub(1);
+    }
+
+    pub fn note_queue_length(&mut self) {
+        self.stats.max_queue = self.stats.max_queue.max(self.waiting);
+    }
+
+    /// Sweeps out stale tickets once they outnumber the live ones, so that the list stays
+    /// short without checking every ticket every day.
+    pub fn compact_if_stale(&mut self, still_waiting: impl Fn(Ticket) -> bool) {
+        if self.queue.len() > 2 * self.waiting as usize + 64 {
+            self.queue.retain(|t| still_waiting(*t));
+        }
     }
 
     /// Chooses up to `free` tickets to admit among those `ready`, in admission order, into
@@ -111,18 +140,23 @@ impl Programme {
     /// queue order). One pass over the list: admitting one person never changes whether
     /// another is ready or their rank, so this is the same sequence as picking the best ready
     /// ticket `free` times — without rescanning a long list for every place.
+    ///
+    /// Tickets that joined after `latest_since` are still in their intake delay; the list is
+    /// in arrival order (sorted by joining day), so they are cut off by a binary search.
     pub fn choose_admissions(
         &self,
         free: u32,
+        latest_since: u16,
         ready: impl Fn(Ticket) -> bool,
         priority: impl Fn(Ticket) -> u32,
         picks: &mut Vec<Pick>,
     ) {
         picks.clear();
         let free = free as usize;
+        let due = &self.queue[..self.queue.partition_point(|t| t.since <= latest_since)];
         match self.rule {
             QueueRule::FirstCome => {
-                for (index, t) in self.queue.iter().enumerate() {
+                for (index, t) in due.iter().enumerate() {
                     if picks.len() == free {
                         break;
                     }
@@ -132,7 +166,7 @@ impl Programme {
                 }
             }
             QueueRule::HighestRisk | QueueRule::MostProblems => {
-                for (index, t) in self.queue.iter().enumerate() {
+                for (index, t) in due.iter().enumerate() {
                     if ready(*t) {
                         picks.push(Pick { rank: priority(*t), index: index as u32 });
                     }
@@ -164,6 +198,7 @@ impl Programme {
             !chosen
         });
         self.occupied += admitted.len() as u32;
+        self.waiting -= admitted.len() as u32;
         self.stats.starts += admitted.len() as u64;
     }
 
@@ -179,7 +214,7 @@ mod tests {
     fn programme(rule: QueueRule) -> Programme {
         let mut p = Programme::new(Capacity::Places(1), rule, 10);
         for (c, d) in [(0, 1), (1, 2), (2, 3)] {
-            p.join(c, d);
+            p.join(c, d, 0);
         }
         p
     }
@@ -187,7 +222,8 @@ mod tests {
     /// The citizens `choose_admissions` picks, in admission order.
     fn chosen(p: &Programme, free: u32, ready: impl Fn(u32) -> bool, rank: [u32; 3]) -> Vec<u32> {
         let mut picks = Vec::new();
-        p.choose_admissions(free, |t| ready(t.citizen), |t| rank[t.citizen as usize], &mut picks);
+        let ready = |t: Ticket| ready(t.citizen);
+        p.choose_admissions(free, u16::MAX, ready, |t| rank[t.citizen as usize], &mut picks);
         picks.iter().map(|x| p.queue[x.index as usize].citizen).collect()
     }
 
@@ -212,7 +248,7 @@ mod tests {
     fn admitting_removes_exactly_the_chosen_tickets_in_admission_order() {
         let mut p = programme(QueueRule::HighestRisk);
         let mut picks = Vec::new();
-        p.choose_admissions(2, |_| true, |t| [1, 0, 2][t.citizen as usize], &mut picks);
+        p.choose_admissions(2, 9, |_| true, |t| [1, 0, 2][t.citizen as usize], &mut picks);
         let mut admitted = Vec::new();
         p.admit(&mut picks, &mut admitted);
         assert_eq!(admitted.iter().map(|t| t.citizen).collect::<Vec<_>>(), vec![2, 0]);

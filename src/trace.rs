@@ -748,9 +748,9 @@ mod tests {
 
     #[test]
     fn an_unchanged_episode_tells_nothing() {
-        let e = Episode { status: Status::Active, since: 3, until: 9 };
+        let e = Episode { status: Status::Active, since: 3, until: 9, ..Episode::default() };
         assert_eq!(describe_episode("x", 5, &e, &e), None);
-        let w = Episode { status: Status::Waiting, since: 3, until: 0 };
+        let w = Episode { status: Status::Waiting, since: 3, until: 0, ..Episode::default() };
         let started = describe_episode("debt help", 10, &w, &e).unwrap();
         assert_eq!(started, "starts debt help after waiting 7 days");
     }
