@@ -3,10 +3,12 @@
 //! scenario written next to the results.
 
 use std::collections::BTreeMap;
+mod common;
+
+use common::{Run, reentry};
 use std::ffi::OsStr;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// Small enough that the whole file runs in seconds.
 const SMALL: [&str; 4] = ["--population", "300", "--replications", "3"];
@@ -38,34 +40,6 @@ const RESULT_FILES: [&str; 24] = [
     "plots/waits.png",
     "plots/waits.svg",
 ];
-
-struct Run {
-    success: bool,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs the binary in `cwd` (so a default `out/` never lands in the repository). Whatever the
-/// outcome, it must be an orderly exit: no panic, no signal.
-fn reentry<I, S>(cwd: &Path, args: I) -> Run
-where
-    I: IntoIterator<Item = S>,
-    S: AsRef<OsStr>,
-{
-    let output = Command::new(env!("CARGO_BIN_EXE_reentry"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("start reentry");
-    let run = Run {
-        success: output.status.success(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    };
-    assert!(output.status.code().is_some(), "killed by a signal: {}", run.stderr);
-    assert!(!run.stderr.contains("panicked"), "panic:\n{}", run.stderr);
-    run
-}
 
 /// `reentry run <scenario> --out <out> --population 300 --replications 3 <extra>`.
 fn run_small(cwd: &Path, scenario: &Path, out: &Path, extra: &[&str]) -> Run {

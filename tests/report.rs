@@ -3,29 +3,20 @@
 //! every section, `reentry report DIR` redrawing byte-identical files, clear errors, and life
 //! stories that are the same on every run.
 
+mod common;
+
+use common::shipped;
 use std::collections::BTreeMap;
 use std::ffi::{OsStr, OsString};
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 const SMALL: [&str; 4] = ["--population", "300", "--replications", "3"];
 
-fn shipped(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(name)
-}
-
-/// Runs the binary in `cwd`; whatever the outcome it must be an orderly exit, never a panic.
+/// Runs the binary in `cwd`: (success, stdout, stderr).
 fn reentry<S: AsRef<OsStr>>(cwd: &Path, args: &[S]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_reentry"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("start reentry");
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(out.status.code().is_some(), "killed by a signal: {stderr}");
-    assert!(!stderr.contains("panicked"), "panic:\n{stderr}");
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), stderr)
+    let run = common::reentry(cwd, args);
+    (run.success, run.stdout, run.stderr)
 }
 
 fn compare_small(cwd: &Path, out: &Path) {

@@ -6,38 +6,15 @@
 //! The Slurm end-to-end test is ignored by default (it installs and starts Slurm):
 //! `cargo test --release -- --ignored slurm`.
 
+mod common;
+
+use common::{Run, reentry};
 use std::ffi::OsStr;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const SMALL: [&str; 4] = ["--population", "200", "--replications", "2"];
-
-struct Run {
-    success: bool,
-    stdout: String,
-    stderr: String,
-}
-
-fn reentry<I, S>(cwd: &Path, args: I) -> Run
-where
-    I: IntoIterator<Item = S>,
-    S: AsRef<OsStr>,
-{
-    let output = Command::new(env!("CARGO_BIN_EXE_reentry"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("start reentry");
-    let run = Run {
-        success: output.status.success(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    };
-    assert!(output.status.code().is_some(), "killed by a signal: {}", run.stderr);
-    assert!(!run.stderr.contains("panicked"), "panic:\n{}", run.stderr);
-    run
-}
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
