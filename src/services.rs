@@ -98,7 +98,9 @@ impl Programme {
             rule,
             occupied: 0,
             waiting: 0,
-            queue: Vec::with_capacity(population),
+            // Live tickets never exceed the population, and stale ones are swept out before
+            // they outnumber the live ones by more than 64: the list never reallocates.
+            queue: Vec::with_capacity(2 * population + 64),
             stats: ProgrammeStats::default(),
         }
     }
