@@ -288,7 +288,7 @@ impl<'s> World<'s> {
             });
         }
         for i in 0..self.citizens.len() {
-            self.prefetch(i + PREFETCH_AHEAD);
+            self.prefetch(i);
             match self.citizens[i].place {
                 Place::Detention => self.detention_day(i, d),
                 Place::Community => self.community_day(i, d),
@@ -310,10 +310,16 @@ impl<'s> World<'s> {
     /// line would otherwise cost more than the work on it.
     #[inline(always)]
     fn prefetch(&self, i: usize) {
-        if i < self.citizens.len() {
-            prefetch_lines(&self.citizens[i]);
-            prefetch_lines(&self.episodes[i * self.t.programmes..(i + 1) * self.t.programmes]);
-            prefetch_lines(&self.keys[i]);
+        if let Some(c) = self.citizens.get(i + PREFETCH_AHEAD) {
+            prefetch_lines(c);
+            prefetch_lines(&self.keys[i + PREFETCH_AHEAD]);
+        }
+        // Episodes only for those who have one open; their citizen line is already on its way.
+        if let Some(c) = self.citizens.get(i + PREFETCH_AHEAD / 2)
+            && c.open_episodes != 0
+        {
+            let j = i + PREFETCH_AHEAD / 2;
+            prefetch_lines(&self.episodes[j * self.t.programmes..(j + 1) * self.t.programmes]);
         }
     }
 
@@ -1230,7 +1236,7 @@ impl World<'_> {
 }
 
 /// How many citizens ahead the daily pass prefetches.
-const PREFETCH_AHEAD: usize = 16;
+const PREFETCH_AHEAD: usize = 24;
 
 /// Prefetches every cache line of a value into the caches (a hint; no effect on results).
 #[inline(always)]
