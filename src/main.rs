@@ -163,6 +163,31 @@ enum Command {
     },
 }
 
+/// Writes to standard output. A reader that went away (`reentry run … | head`) ends the
+/// program quietly instead of panicking: every output file has been written by then.
+fn write_stdout(args: std::fmt::Arguments, newline: bool) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let written =
+        out.write_fmt(args).and_then(|()| if newline { out.write_all(b"\n") } else { Ok(()) });
+    match written {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) => {
+            eprintln!("error: cannot write to standard output: {e}");
+            std::process::exit(1);
+        }
+    }
+}
+
+macro_rules! say {
+    ($($arg:tt)*) => { write_stdout(format_args!($($arg)*), false) };
+}
+
+macro_rules! sayln {
+    ($($arg:tt)*) => { write_stdout(format_args!($($arg)*), true) };
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -257,16 +282,16 @@ fn run(path: &Path, o: &RunOptions) -> Result<(), String> {
         Ok((summary, reps, elapsed))
     })?;
     let run = RunOutput { scenario: &sc, replications: &reps, summary: &summary };
-    print!("{}", terminal_summary(&run));
+    say!("{}", terminal_summary(&run));
     let citizen_days =
         sc.population.size as f64 * sc.meta.horizon_days as f64 * sc.meta.replications as f64;
-    println!(
+    sayln!(
         "\n{:.1} s, {:.1} million citizen-days per second; results in {}",
         elapsed,
         citizen_days / elapsed / 1e6,
         written.display()
     );
-    println!("report (opens offline in any browser): {}", written.join("report.html").display());
+    sayln!("report (opens offline in any browser): {}", written.join("report.html").display());
     Ok(())
 }
 
@@ -313,10 +338,10 @@ fn compare(baseline: &Path, alternatives: &[PathBuf], o: &RunOptions) -> Result<
         Ok((arms, comparisons, elapsed))
     })?;
     for c in &comparisons {
-        println!("{}", terminal_comparison(&arms[0], c));
+        sayln!("{}", terminal_comparison(&arms[0], c));
     }
-    println!("{elapsed:.1} s; results in {}", written.display());
-    println!("report (opens offline in any browser): {}", written.join("report.html").display());
+    sayln!("{elapsed:.1} s; results in {}", written.display());
+    sayln!("report (opens offline in any browser): {}", written.join("report.html").display());
     Ok(())
 }
 
@@ -337,7 +362,7 @@ fn report(folder: &Path) -> Result<(), String> {
             format!("cannot write {}: {e}", path.display())
         })?;
     }
-    println!("{} files written; open {}", files.len(), folder.join("report.html").display());
+    sayln!("{} files written; open {}", files.len(), folder.join("report.html").display());
     Ok(())
 }
 
@@ -398,8 +423,8 @@ fn trace(
         dir.write_file("timeline.svg", |w| w.write_all(svg.as_bytes()))?;
         dir.write_file("timeline.png", |w| w.write_all(&png))
     })?;
-    print!("{text}");
-    println!("timeline picture and story in {}", written.display());
+    say!("{text}");
+    sayln!("timeline picture and story in {}", written.display());
     Ok(())
 }
 
@@ -440,7 +465,7 @@ fn run_sweep(path: &Path, o: &SweepOptions) -> Result<(), String> {
         reentry::sweep::Design::Grid => "grid",
         reentry::sweep::Design::Lhs => "Latin hypercube",
     };
-    println!(
+    sayln!(
         "sweep {}: {} points ({design}) × {} replications, {} citizens, seed {}",
         sweep.name,
         report.points,
@@ -452,13 +477,15 @@ fn run_sweep(path: &Path, o: &SweepOptions) -> Result<(), String> {
         Some(s) => format!("shard {}/{}", s.index, s.count),
         None => "this run".into(),
     };
-    println!(
+    sayln!(
         "{who}: {} points, ran {} ({} already done) in {elapsed:.1} s",
-        report.mine, report.ran, report.already_done
+        report.mine,
+        report.ran,
+        report.already_done
     );
     match report.merged {
-        Some(_) => println!("results in {} (points.csv, runs.csv, summary.csv)", out.display()),
-        None => println!(
+        Some(_) => sayln!("results in {} (points.csv, runs.csv, summary.csv)", out.display()),
+        None => sayln!(
             "wrote {}; when every shard is done: reentry merge {}",
             report.part.display(),
             out.display()
@@ -469,7 +496,7 @@ fn run_sweep(path: &Path, o: &SweepOptions) -> Result<(), String> {
 
 fn merge(dir: &Path) -> Result<(), String> {
     let m = reentry::sweep::merge(dir)?;
-    println!(
+    sayln!(
         "merged {} parts: {} points × {} replications into {} and {}",
         m.parts,
         m.points,
@@ -484,7 +511,7 @@ fn validate(files: &[PathBuf]) -> Result<(), String> {
     let mut failed = 0;
     for f in files {
         match Scenario::load(f) {
-            Ok(sc) => println!(
+            Ok(sc) => sayln!(
                 "ok: {} ({}; {} services, {} citizens, {} days)",
                 f.display(),
                 sc.meta.name,

@@ -411,3 +411,29 @@ fn resolved_scenario_is_valid_and_reproduces_the_run() {
         }
     }
 }
+
+/// `reentry run … | head -1` where the reader is gone before the summary is printed: no
+/// reason to panic, and every file is still written.
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    use std::process::{Command, Stdio};
+    let dir = tempdir();
+    let out = dir.path().join("out");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_reentry"))
+        .arg("run")
+        .arg(shipped("fragmented.toml"))
+        .args(SMALL)
+        .arg("--out")
+        .arg(&out)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start reentry");
+    // Close the reading end at once, as a reader that exits early would.
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("reentry ends");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "panic on a closed pipe:\n{stderr}");
+    assert!(output.status.success(), "exit {:?}: {stderr}", output.status);
+    assert!(out.join("summary.json").is_file(), "the results are written all the same");
+}
