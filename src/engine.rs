@@ -282,8 +282,8 @@ impl<'s> World<'s> {
             self.monthly.push(MonthRow {
                 month: month_of(d as u32),
                 day: d as u32,
-                queue: vec![0; self.t.services],
-                occupied: vec![0; self.t.services],
+                queue: vec![0; self.t.programmes],
+                occupied: vec![0; self.t.programmes],
                 ..MonthRow::default()
             });
         }
@@ -1152,16 +1152,16 @@ impl<'s> World<'s> {
 
     fn record_queues(&mut self) {
         let n = self.citizens.len() as f64;
-        let services = self.t.services;
+        let programmes = self.t.programmes;
         let Some(row) = self.monthly.last_mut() else { return };
         row.recovery.scale(n);
-        for p in 0..services {
+        for p in 0..programmes {
             row.queue[p] = self.programmes[p].waiting;
             row.occupied[p] = self.programmes[p].occupied;
         }
         // How long those on each list have waited so far (live tickets only); once a month.
         let (episodes, stride, today) = (&self.episodes, self.t.programmes, self.day);
-        row.waited_days = (0..services)
+        row.waited_days = (0..programmes)
             .map(|p| {
                 let (total, n) = self.programmes[p]
                     .queue

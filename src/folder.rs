@@ -418,7 +418,7 @@ fn read_queues(dir: &Path, scenarios: &mut [ScenarioInfo]) -> Result<(), String>
                     .parameters
                     .get(&format!("services.{service}.label"))
                     .map(|l| l.trim_matches('"').to_string())
-                    .unwrap_or_else(|| service.clone());
+                    .unwrap_or_else(|| programme_label(&service));
                 QueueSeries {
                     label,
                     months: months.keys().copied().collect(),
@@ -430,6 +430,15 @@ fn read_queues(dir: &Path, scenarios: &mut [ScenarioInfo]) -> Result<(), String>
             .collect();
     }
     Ok(())
+}
+
+/// Words for the two coordination programmes, which have no `label` in the scenario.
+fn programme_label(name: &str) -> String {
+    match name {
+        "case_manager" => "case management".into(),
+        "veiligheidshuis" => "Veiligheidshuis coordination".into(),
+        other => other.into(),
+    }
 }
 
 /// `[a] b = 1` becomes `a.b = 1`; inline tables are flattened too, arrays stay one value.

@@ -269,13 +269,15 @@ impl Exporter for QueuesCsv {
         for run in runs {
             for rep in run.replications {
                 for m in &rep.monthly {
-                    for (p, s) in run.scenario.services.iter().enumerate() {
+                    let services = run.scenario.services.iter().map(|s| s.name.as_str());
+                    let names = services.chain(["case_manager", "veiligheidshuis"]);
+                    for (p, name) in names.enumerate().take(m.queue.len()) {
                         w.write_record([
                             run.summary.scenario.as_str(),
                             &rep.replication.to_string(),
                             &m.month.to_string(),
                             &m.day.to_string(),
-                            &s.name,
+                            name,
                             &m.queue[p].to_string(),
                             &m.occupied[p].to_string(),
                             &num(m.waited_days.get(p).copied().unwrap_or(0.0)),
