@@ -983,14 +983,9 @@ impl<'s> World<'s> {
 
     fn admit_from_waiting_lists(&mut self, d: u16) {
         for p in 0..self.t.programmes {
-            let episodes = &self.episodes;
-            let stride = self.t.programmes;
-            let live = |t: Ticket| {
-                let e = episodes[t.citizen as usize * stride + p];
-                t.is_live(e)
-            };
+            let (episodes, stride) = (&self.episodes, self.t.programmes);
             self.programmes[p].note_queue_length();
-            self.programmes[p].compact_if_stale(live);
+            self.programmes[p].compact_if_stale(|t| ticket_is_live(episodes, stride, p, t));
             // Nobody who joined in the last `intake_delay` days can start yet.
             let Some(latest_since) = d.checked_sub(self.t.intake_delay[p]) else { continue };
             // Another round only when a service ended at once (an immediate one) and so
@@ -1002,15 +997,13 @@ impl<'s> World<'s> {
                 }
                 let (mut picks, mut admitted) = std::mem::take(&mut self.admission);
                 let prog = &self.programmes[p];
-                let episodes = &self.episodes;
-                let live = |t: Ticket| {
-                    let e = episodes[t.citizen as usize * stride + p];
-                    t.is_live(e)
-                };
                 prog.choose_admissions(
                     free,
                     latest_since,
-                    |t| live(t) && self.ready(t.citizen as usize, p, t.since, d),
+                    |t| {
+                        ticket_is_live(&self.episodes, stride, p, t)
+                            && self.ready(t.citizen as usize, p, t.since, d)
+                    },
                     |t| self.priority(t.citizen as usize, prog.rule, d),
                     &mut picks,
                 );
@@ -1039,9 +1032,15 @@ impl<'s> World<'s> {
         if p >= self.t.services {
             return true;
         }
+        self.prerequisites_met(i, p, self.waived(i, p, since))
+    }
+
+    /// Whether citizen `i` meets service `p`'s prerequisites, counting a known need as its
+    /// indication and `waived` as met.
+    pub(crate) fn prerequisites_met(&self, i: usize, p: usize, waived: u8) -> bool {
         let s = &self.sc.services[p];
-        let mut have = self.have_bits(i) | self.waived(i, p, since);
-        if c.known_needs & domain_bit(s.domain()) != 0 {
+        let mut have = self.have_bits(i) | waived;
+        if self.citizens[i].known_needs & domain_bit(s.domain()) != 0 {
             have |= crate::scenario::Prerequisites::INDICATION;
         }
         s.prerequisites.met_by(have)
@@ -1166,10 +1165,7 @@ impl<'s> World<'s> {
                 let (total, n) = self.programmes[p]
                     .queue
                     .iter()
-                    .filter(|t| {
-                        let e = episodes[t.citizen as usize * stride + p];
-                        t.is_live(e)
-                    })
+                    .filter(|t| ticket_is_live(episodes, stride, p, **t))
                     .fold((0u64, 0u64), |(sum, n), t| {
                         (sum + today.saturating_sub(t.since) as u64, n + 1)
                     });
@@ -1216,14 +1212,9 @@ impl World<'_> {
             {
                 return Err(format!("programme {p}: {} occupied > capacity {cap}", prog.occupied));
             }
-            let live = prog
-                .queue
-                .iter()
-                .filter(|t| {
-                    let e = self.episode(t.citizen as usize, p);
-                    t.is_live(e)
-                })
-                .count() as u32;
+            let live =
+                prog.queue.iter().filter(|t| ticket_is_live(&self.episodes, np, p, **t)).count()
+                    as u32;
             if live != waiting[p] || prog.waiting != waiting[p] {
                 return Err(format!(
                     "programme {p}: {live} live tickets, {} counted waiting, {} waiting",
@@ -1233,6 +1224,13 @@ impl World<'_> {
         }
         Ok(())
     }
+}
+
+/// Whether ticket `t` stands for a current wait in programme `p` (`episodes` is citizen-major
+/// with `stride` programmes per citizen).
+#[inline(always)]
+fn ticket_is_live(episodes: &[Episode], stride: usize, p: usize, t: Ticket) -> bool {
+    t.is_live(episodes[t.citizen as usize * stride + p])
 }
 
 /// How many citizens ahead the daily pass prefetches.

@@ -290,12 +290,7 @@ impl World<'_> {
 
     /// Counts a start that only a waiver made possible.
     pub(crate) fn count_waiver(&mut self, i: usize, p: usize) {
-        let s = &self.sc.services[p];
-        let mut have = self.have_bits(i);
-        if self.citizens[i].known_needs & domain_bit(s.domain()) != 0 {
-            have |= Prerequisites::INDICATION;
-        }
-        if !s.prerequisites.met_by(have) {
+        if !self.prerequisites_met(i, p, 0) {
             let c = &mut self.citizens[i];
             c.counters.waivers = c.counters.waivers.saturating_add(1);
         }
@@ -305,6 +300,11 @@ impl World<'_> {
     /// assigned, every need they know of is referred at once — a package made to measure.
     pub(crate) fn make_integral_plan(&mut self, i: usize, d: u16) {
         let needs = self.unmet_needs(i) & self.citizens[i].known_needs;
+        self.refer_needs(i, d, needs);
+    }
+
+    /// Refers the person for every need in the domain bit mask `needs`.
+    fn refer_needs(&mut self, i: usize, d: u16, needs: u8) {
         for (bit, domain) in DOMAINS.iter().enumerate() {
             if needs & (1 << bit) != 0 {
                 self.refer_domain(i, d, *domain);
@@ -345,11 +345,7 @@ impl World<'_> {
             ViolationResponse::Care => {
                 let needs = self.unmet_needs(i);
                 self.citizens[i].known_needs |= needs;
-                for (bit, domain) in DOMAINS.iter().enumerate() {
-                    if needs & (1 << bit) != 0 {
-                        self.refer_domain(i, d, *domain);
-                    }
-                }
+                self.refer_needs(i, d, needs);
             }
         }
     }
