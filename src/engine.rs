@@ -10,8 +10,9 @@
 use crate::costs::Ledger;
 use crate::outcomes::{MonthRow, ReplicationResult, summarise_cohort};
 use crate::population::{Addiction, Citizen, Housing, Income, NEVER, Place, Restorative};
-use crate::rng::{Purpose, chance, chance_within, citizen_key, generator, uniform};
+use crate::rng::{DayDraws, Purpose, chance, chance_within, citizen_key, generator};
 use crate::scenario::{Domain, Duration, Effect, HousingKind, Payer, Scenario};
+use crate::select::{pick, pick_f32, when, when_f32};
 use crate::services::{Episode, Programme, Status, Ticket};
 
 /// Domains in bit order, for need masks.
@@ -50,6 +51,13 @@ pub struct Tables {
     pub programme_domain: Vec<u8>,
     /// Domains that have at least one service.
     pub domains_served: u8,
+    pub factor_sums: FactorSums,
+    /// What a day in each programme does for the person (neutral for coordination).
+    pub daily_care: Vec<DailyCare>,
+    pub recovery_targets: RecoveryTargets,
+    /// The domains served by each byte of an open-episode mask: entry `[k][b]` joins the
+    /// domain bits of programmes `8k..8k + 8` set in `b` (a lookup, not a loop over bits).
+    pub served_by_byte: [[u8; 256]; 4],
     /// Prerequisite bits a professional may waive per programme (0: none, e.g. not municipal).
     pub waivable: Vec<u8>,
     pub month_end: Vec<bool>,
@@ -120,31 +128,23 @@ impl Tables {
             sc.services.iter().map(|s| domain_bit(s.domain())).collect();
         programme_domain.extend([0, 0]);
         let domains_served = programme_domain.iter().fold(0, |mask, bit| mask | bit);
+        let served_by_byte = served_by_byte(&programme_domain);
+        let ln = LogRatios::new(h);
+        let factor_sums = FactorSums::new(&ln);
         let month_end = (0..=horizon)
             .map(|d| month_of(d as u32 + 1) > month_of(d as u32) || d == horizon - 1)
             .collect();
         Self {
             reoffend_dh,
-            ln: LogRatios {
-                active_addiction: h.hr_active_addiction.ln(),
-                homeless: h.hr_homeless.ln(),
-                no_income: h.hr_no_income.ln(),
-                problematic_debt: h.hr_problematic_debt.ln(),
-                lvb_unsupported: h.hr_lvb_unsupported.ln(),
-                psychiatric_untreated: h.hr_psychiatric_untreated.ln(),
-                weak_network: h.hr_weak_network.ln(),
-                per_decade_over_30: h.hr_per_decade_over_30.ln(),
-                per_year_over_30: h.hr_per_decade_over_30.ln() / 10.0,
-                per_day_older: h.hr_per_decade_over_30.ln() / 3652.5,
-                per_prior: h.hr_per_prior.ln(),
-                case_manager: h.hr_case_manager.ln(),
-                work: h.hr_work.ln(),
-                full_recovery: h.hr_full_recovery.ln(),
-                probation: h.hr_probation.ln(),
-                veiligheidshuis: h.hr_veiligheidshuis.ln(),
-                restorative_completed: h.hr_restorative_completed.ln(),
-                dropout_low_motivation: h.dropout_hr_low_motivation.ln(),
-            },
+            ln,
+            factor_sums,
+            daily_care: sc
+                .services
+                .iter()
+                .map(|s| DailyCare::of(s.effect))
+                .chain([DailyCare::of(Effect::Id); 2])
+                .collect(),
+            recovery_targets: RecoveryTargets::new(),
             services,
             case_manager: services,
             veiligheidshuis: services + 1,
@@ -154,8 +154,126 @@ impl Tables {
             by_domain,
             programme_domain,
             domains_served,
+            served_by_byte,
             waivable,
             month_end,
+        }
+    }
+}
+
+impl Tables {
+    /// The domains in which an episode is open, for an open-episode mask.
+    #[inline(always)]
+    pub fn served_domains(&self, open: u32) -> u8 {
+        let [b0, b1, b2, b3] = open.to_le_bytes();
+        let t = &self.served_by_byte;
+        t[0][b0 as usize] | t[1][b1 as usize] | t[2][b2 as usize] | t[3][b3 as usize]
+    }
+}
+
+fn served_by_byte(programme_domain: &[u8]) -> [[u8; 256]; 4] {
+    let mut table = [[0u8; 256]; 4];
+    for (k, row) in table.iter_mut().enumerate() {
+        for (byte, served) in row.iter_mut().enumerate() {
+            for bit in 0..8 {
+                if byte & (1 << bit) != 0 {
+                    *served |= programme_domain.get(8 * k + bit).copied().unwrap_or(0);
+                }
+            }
+        }
+    }
+    table
+}
+
+impl LogRatios {
+    fn new(h: &crate::scenario::RawHazards) -> Self {
+        Self {
+            active_addiction: h.hr_active_addiction.ln(),
+            homeless: h.hr_homeless.ln(),
+            no_income: h.hr_no_income.ln(),
+            problematic_debt: h.hr_problematic_debt.ln(),
+            lvb_unsupported: h.hr_lvb_unsupported.ln(),
+            psychiatric_untreated: h.hr_psychiatric_untreated.ln(),
+            weak_network: h.hr_weak_network.ln(),
+            per_decade_over_30: h.hr_per_decade_over_30.ln(),
+            per_year_over_30: h.hr_per_decade_over_30.ln() / 10.0,
+            per_day_older: h.hr_per_decade_over_30.ln() / 3652.5,
+            per_prior: h.hr_per_prior.ln(),
+            case_manager: h.hr_case_manager.ln(),
+            work: h.hr_work.ln(),
+            full_recovery: h.hr_full_recovery.ln(),
+            probation: h.hr_probation.ln(),
+            veiligheidshuis: h.hr_veiligheidshuis.ln(),
+            restorative_completed: h.hr_restorative_completed.ln(),
+            dropout_low_motivation: h.dropout_hr_low_motivation.ln(),
+        }
+    }
+}
+
+/// Sums of the log hazard ratios of the yes/no risk factors, for every combination, in two
+/// groups of six: the person's state and their support. The daily pass reads two entries
+/// instead of testing twelve conditions, each of which the CPU would mispredict often in
+/// a large cohort where every citizen differs.
+pub struct FactorSums {
+    /// Bits: active addiction, homeless, no income, work, problematic debt, LVB unsupported.
+    pub state: [f64; 64],
+    /// Bits: psychiatric problems untreated, weak network, case manager, probation,
+    /// Veiligheidshuis, restorative justice completed.
+    pub support: [f64; 64],
+}
+
+impl FactorSums {
+    fn new(ln: &LogRatios) -> Self {
+        let state = [
+            ln.active_addiction,
+            ln.homeless,
+            ln.no_income,
+            ln.work,
+            ln.problematic_debt,
+            ln.lvb_unsupported,
+        ];
+        let support = [
+            ln.psychiatric_untreated,
+            ln.weak_network,
+            ln.case_manager,
+            ln.probation,
+            ln.veiligheidshuis,
+            ln.restorative_completed,
+        ];
+        Self { state: sums_of_subsets(&state), support: sums_of_subsets(&support) }
+    }
+}
+
+fn sums_of_subsets(terms: &[f64; 6]) -> [f64; 64] {
+    std::array::from_fn(|bits| {
+        terms.iter().enumerate().filter(|(k, _)| bits & (1 << k) != 0).map(|(_, t)| t).sum()
+    })
+}
+
+/// The parts of the four recovery targets that depend on the person's state, looked up
+/// rather than branched on (as [`FactorSums`]), each computed as the formula does.
+pub struct RecoveryTargets {
+    /// Personal recovery's addiction part, by `Addiction` (none, remission, active).
+    pub addiction: [f32; 3],
+    /// Social recovery's part for contact with one's children (no, yes).
+    pub contact: [f32; 2],
+    /// Societal recovery, by bits: housed, an income, free (no offence in 180 days).
+    pub societal: [f32; 8],
+    /// Victim-related recovery, by `Restorative`.
+    pub victim: [f32; 5],
+}
+
+impl RecoveryTargets {
+    fn new() -> Self {
+        let yes = |bits: usize, k: u32| if bits & (1 << k) != 0 { 1.0f32 } else { 0.0 };
+        Self {
+            addiction: [1.0f32, 0.7, 0.0].map(|a| 0.5 * a),
+            contact: [0.0f32, 1.0].map(|c| 0.2 * c),
+            societal: std::array::from_fn(|b| {
+                0.4 * yes(b, 0) + 0.4 * yes(b, 1) + if yes(b, 2) > 0.0 { 0.2 } else { 0.0 }
+            }),
+            // Not offered, declined, ongoing, completed, failed.
+            victim: [0.2, 0.2, 0.6, 1.0, 0.3],
         }
     }
 }
@@ -187,14 +305,74 @@ pub fn month_of(day: u32) -> u32 {
 }
 
 /// What the person's open episodes do for them today.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct Care {
     pub remission_per_day: f64,
     pub relapse_multiplier: f64,
     pub lvb_support: bool,
     pub psychiatric_care: bool,
     pub debt_moratorium: bool,
-    pub facility: Option<crate::scenario::Climate>,
+    /// The shelter or supported housing the person lives in ([`NO_FACILITY`]: none).
+    pub facility: u8,
+}
+
+pub const NO_FACILITY: u8 = u8::MAX;
+
+impl Default for Care {
+    fn default() -> Self {
+        Self {
+            remission_per_day: 0.0,
+            relapse_multiplier: 1.0,
+            lvb_support: false,
+            psychiatric_care: false,
+            debt_moratorium: false,
+            facility: NO_FACILITY,
+        }
+    }
+}
+
+/// What a day in an active episode of one service does for the person, with neutral values
+/// (no remission, a relapse multiplier of 1, no support) for the kinds it is not.
+#[derive(Debug, Clone, Copy)]
+pub struct DailyCare {
+    pub remission_per_day: f64,
+    pub relapse_multiplier: f64,
+    pub debt_moratorium: bool,
+    pub lvb_support: bool,
+    pub psychiatric_care: bool,
+    /// A shelter or supported housing, with a living climate.
+    pub facility: bool,
+    /// Counted only with `lvb_support`.
+    pub competence_gain_per_day: f32,
+}
+
+impl DailyCare {
+    fn of(effect: Effect) -> Self {
+        let mut dc = DailyCare {
+            remission_per_day: 0.0,
+            relapse_multiplier: 1.0,
+            debt_moratorium: false,
+            lvb_support: false,
+            psychiatric_care: false,
+            facility: false,
+            competence_gain_per_day: 0.0,
+        };
+        match effect {
+            Effect::Addiction { remission_per_day, relapse_multiplier } => {
+                dc.remission_per_day = remission_per_day;
+                dc.relapse_multiplier = relapse_multiplier;
+            }
+            Effect::Debt { .. } => dc.debt_moratorium = true,
+            Effect::Housing { provides, .. } => dc.facility = provides != HousingKind::Own,
+            Effect::Lvb { competence_gain_per_day } => {
+                dc.lvb_support = true;
+                dc.competence_gain_per_day = competence_gain_per_day as f32;
+            }
+            Effect::Psychiatric => dc.psychiatric_care = true,
+            Effect::Income | Effect::Id | Effect::Work { .. } => {}
+        }
+        dc
+    }
 }
 
 /// All mutable state of one replication.
@@ -210,6 +388,8 @@ pub struct World<'s> {
     pub ledger: Ledger,
     pub monthly: Vec<MonthRow>,
     pub day: u16,
+    /// Today's draws with detail 0, shared by every citizen's day.
+    pub today: DayDraws,
     /// Scratch lists for the daily admissions, kept so the loop does not allocate.
     admission: (Vec<crate::services::Pick>, Vec<crate::services::Ticket>),
     /// The citizen whose costs are also booked in `traced_cost` (`u32::MAX`: nobody).
@@ -250,6 +430,7 @@ impl<'s> World<'s> {
             ledger: Ledger::new(sc.meta.horizon_days),
             monthly: Vec::with_capacity(months),
             day: 0,
+            today: DayDraws::new(0),
             admission: (Vec::new(), Vec::new()),
             traced: u32::MAX,
             traced_cost: [0.0; 4],
@@ -277,6 +458,7 @@ impl<'s> World<'s> {
     /// One day for everyone, then the waiting lists.
     pub fn step(&mut self) {
         let d = self.day;
+        self.today = DayDraws::new(d as u32);
         let month_end = self.t.month_end[d as usize];
         if month_end {
             self.monthly.push(MonthRow {
@@ -314,12 +496,11 @@ impl<'s> World<'s> {
             prefetch_lines(c);
             prefetch_lines(&self.keys[i + PREFETCH_AHEAD]);
         }
-        // Episodes only for those who have one open; their citizen line is already on its way.
-        if let Some(c) = self.citizens.get(i + PREFETCH_AHEAD / 2)
-            && c.open_episodes != 0
-        {
-            let j = i + PREFETCH_AHEAD / 2;
-            prefetch_lines(&self.episodes[j * self.t.programmes..(j + 1) * self.t.programmes]);
+        // Episodes for everyone: testing who has one open costs more in mispredicted
+        // branches than the prefetch does.
+        let j = i + PREFETCH_AHEAD / 2;
+        if let Some(e) = self.episodes.get(j * self.t.programmes..(j + 1) * self.t.programmes) {
+            prefetch_lines(e);
         }
     }
 
@@ -371,22 +552,19 @@ impl<'s> World<'s> {
         let h = &self.sc.hazards;
         let key = self.keys[i];
         let c = &mut self.citizens[i];
-        if c.firsts.release != NEVER {
-            c.counters.detention_days_after_release += 1;
-        }
-        let contact = c.child_contact && c.traits.has_children;
-        if contact {
-            self.charge(i, Payer::Justice, d, costs.child_contact_day);
-        } else {
-            c.network = (c.network - h.network_decay_in_detention_per_day as f32).max(0.0);
-        }
+        c.counters.detention_days_after_release += (c.firsts.release != NEVER) as u16;
+        // Contact with one's children is paid for and keeps the network; without it the
+        // network decays. Selected without branches (see `select`).
+        let contact = c.child_contact & c.traits.has_children;
+        let decayed = (c.network - h.network_decay_in_detention_per_day as f32).max(0.0);
+        c.network = pick_f32(contact, c.network, decayed);
+        self.charge(i, Payer::Justice, d, when(contact, costs.child_contact_day));
         let care = self.run_episodes(i, d);
         let c = &mut self.citizens[i];
-        if c.addiction == Addiction::Active {
-            let p = h.detention_remission_per_day + care.remission_per_day;
-            if chance(key, d as u32, Purpose::Remission, 0, p) {
-                c.addiction = Addiction::Remission;
-            }
+        let active = c.addiction == Addiction::Active;
+        let p = when(active, h.detention_remission_per_day + care.remission_per_day);
+        if self.today.below(key, Purpose::Remission, p) {
+            c.addiction = Addiction::Remission;
         }
         if d == c.planning_day {
             self.plan_release(i, d);
@@ -491,7 +669,7 @@ impl<'s> World<'s> {
         let dh = self.t.reoffend_dh[since_release.min(self.t.reoffend_dh.len() - 1)];
         // Most days the draw lies far above the chance: rule that out with a cheap upper
         // bound (2^⌊x·log2 e⌋+2 > e^x, and 1 − e^−y ≤ y) before paying for the exponential.
-        let u = uniform(key, dd, Purpose::Reoffend, 0);
+        let u = self.today.uniform(key, Purpose::Reoffend);
         if u < dh * exp_upper_bound(x) && u < chance_of_event(dh * x.exp()) {
             self.offend(i, d);
             if self.citizens[i].place == Place::Detention {
@@ -503,44 +681,39 @@ impl<'s> World<'s> {
         if self.citizens[i].place == Place::Detention {
             return;
         }
+        // The chances below are computed for everyone, as 0 where they do not apply, and
+        // drawn; only the rare event itself branches (see `select`).
         let c = &mut self.citizens[i];
         // Eviction from one's own home, far more likely when the rent cannot be paid.
-        if c.housing == Housing::Own {
-            let hr = if c.income == Income::None { h.eviction_hr_no_income } else { 1.0 };
-            if chance(key, dd, Purpose::Eviction, 0, h.eviction_per_day * hr) {
-                c.housing = Housing::Homeless;
-            }
+        let hr = pick(c.income == Income::None, h.eviction_hr_no_income, 1.0);
+        let p_evicted = when(c.housing == Housing::Own, h.eviction_per_day * hr);
+        if self.today.below(key, Purpose::Eviction, p_evicted) {
+            c.housing = Housing::Homeless;
         }
+        // Work is lost, or found by someone whose addiction is not active.
         let working = c.income == Income::Work;
-        if working && chance(key, dd, Purpose::JobLoss, 0, h.job_loss_per_day) {
-            c.income = Income::None;
-        } else if !working
-            && c.addiction != Addiction::Active
-            && chance(key, dd, Purpose::JobFound, 0, h.job_found_per_day)
-        {
-            c.income = Income::Work;
+        let p_found = when(c.addiction != Addiction::Active, h.job_found_per_day);
+        let p_change = pick(working, h.job_loss_per_day, p_found);
+        let purpose = if working { Purpose::JobLoss } else { Purpose::JobFound };
+        if self.today.below(key, purpose, p_change) {
+            c.income = if working { Income::None } else { Income::Work };
         }
-        if c.income == Income::None {
-            c.counters.days_without_income += 1;
-            if !care.debt_moratorium {
-                c.debt += h.debt_growth_per_day_no_income as f32;
-            }
-        }
-        if c.housing == Housing::Homeless {
-            c.counters.days_homeless += 1;
-        }
-        if c.addiction == Addiction::Active {
-            c.counters.days_active_addiction += 1;
-        }
-        let baseline = c.traits.network_baseline;
-        if c.network < baseline {
-            c.network = (c.network + h.network_recovery_per_day as f32).min(baseline);
-        }
-        if c.restorative == Restorative::Ongoing && d >= c.restorative_until {
+        let no_income = c.income == Income::None;
+        c.counters.days_without_income += no_income as u16;
+        let debt_grows = no_income & !care.debt_moratorium;
+        c.debt += when_f32(debt_grows, h.debt_growth_per_day_no_income as f32);
+        c.counters.days_homeless += (c.housing == Housing::Homeless) as u16;
+        c.counters.days_active_addiction += (c.addiction == Addiction::Active) as u16;
+        // The network recovers towards its baseline (and never falls to it from above).
+        let recovered =
+            (c.network + h.network_recovery_per_day as f32).min(c.traits.network_baseline);
+        c.network = c.network.max(recovered);
+        if (c.restorative == Restorative::Ongoing) & (d >= c.restorative_until) {
             let done = chance(key, dd, Purpose::Restorative, 1, sc.regime.restorative.completion);
             c.restorative = if done { Restorative::Completed } else { Restorative::Failed };
         }
-        if let Some(climate) = care.facility {
+        if care.facility != NO_FACILITY {
+            let climate = self.sc.services[care.facility as usize].climate();
             self.facility_day(i, d, climate);
         }
         self.seek_help(i, d, &care);
@@ -551,12 +724,10 @@ impl<'s> World<'s> {
         let costs = &self.sc.costs;
         let c = &self.citizens[i];
         let (on_benefit, supervised) = (c.income == Income::Benefit, c.probation_until > d);
-        if on_benefit {
-            self.charge_transfer(i, Payer::Municipality, d, costs.benefit_day);
-        }
-        if supervised {
-            self.charge(i, Payer::Justice, d, costs.probation_day);
-        }
+        // Booked as 0 when they do not apply, which leaves every sum as it was, rather than
+        // branching on them (see `when`).
+        self.charge_transfer(i, Payer::Municipality, d, when(on_benefit, costs.benefit_day));
+        self.charge(i, Payer::Justice, d, when(supervised, costs.probation_day));
     }
 
     /// The sum of log hazard ratios of the person's risk and protective factors today.
@@ -567,46 +738,25 @@ impl<'s> World<'s> {
         // Age in decades over 30, by multiplications only (divisions dominate this function).
         let x_age = ln.per_year_over_30 * (c.traits.age_at_start as f64 - 30.0)
             + ln.per_day_older * d as f64;
-        let mut x = x_age
+        let x = x_age
             + ln.per_prior * (c.traits.priors.min(h.priors_cap as u16)) as f64
             + ln.full_recovery * c.recovery.mean() as f64;
-        if c.addiction == Addiction::Active {
-            x += ln.active_addiction;
-        }
-        match c.housing {
-            Housing::Homeless => x += ln.homeless,
-            Housing::Own | Housing::Shelter | Housing::Supported => {}
-        }
-        match c.income {
-            Income::None => x += ln.no_income,
-            Income::Work => x += ln.work,
-            Income::Benefit => {}
-        }
-        if c.debt as f64 >= h.problematic_debt_threshold {
-            x += ln.problematic_debt;
-        }
-        if c.traits.lvb && !care.lvb_support {
-            x += ln.lvb_unsupported;
-        }
-        if c.traits.psychiatric && !care.psychiatric_care {
-            x += ln.psychiatric_untreated;
-        }
-        if (c.network as f64) < h.weak_network_below {
-            x += ln.weak_network;
-        }
-        if c.case_manager_until > d {
-            x += ln.case_manager;
-        }
-        if c.probation_until > d {
-            x += ln.probation;
-        }
-        if c.veiligheidshuis_until > d {
-            x += ln.veiligheidshuis;
-        }
-        if c.restorative == Restorative::Completed {
-            x += ln.restorative_completed;
-        }
-        x
+        // The factors that apply, as bits, index precomputed sums (see `FactorSums`).
+        let bit = |present: bool, k: u32| (present as usize) << k;
+        let state = bit(c.addiction == Addiction::Active, 0)
+            | bit(c.housing == Housing::Homeless, 1)
+            | bit(c.income == Income::None, 2)
+            | bit(c.income == Income::Work, 3)
+            | bit(c.debt as f64 >= h.problematic_debt_threshold, 4)
+            | bit(c.traits.lvb & !care.lvb_support, 5);
+        let support = bit(c.traits.psychiatric & !care.psychiatric_care, 0)
+            | bit((c.network as f64) < h.weak_network_below, 1)
+            | bit(c.case_manager_until > d, 2)
+            | bit(c.probation_until > d, 3)
+            | bit(c.veiligheidshuis_until > d, 4)
+            | bit(c.restorative == Restorative::Completed, 5);
+        let sums = &self.t.factor_sums;
+        x + sums.state[state] + sums.support[support]
     }
 
     /// An offence, and what the justice system makes of it.
@@ -649,40 +799,34 @@ impl<'s> World<'s> {
         let h = &self.sc.hazards;
         let key = self.keys[i];
         let c = &mut self.citizens[i];
-        match c.addiction {
-            Addiction::Active => {
-                let p = h.remission_per_day + care.remission_per_day;
-                if chance(key, d as u32, Purpose::Remission, 0, p) {
-                    c.addiction = Addiction::Remission;
-                }
+        // Remission while active, relapse while in remission, nothing otherwise: one draw
+        // with the chance that applies (see `select`).
+        let active = c.addiction == Addiction::Active;
+        let p_relapse =
+            when(c.addiction == Addiction::Remission, h.relapse_per_day * care.relapse_multiplier);
+        let p = pick(active, h.remission_per_day + care.remission_per_day, p_relapse);
+        let purpose = if active { Purpose::Remission } else { Purpose::Relapse };
+        if !self.today.below(key, purpose, p) {
+            return;
+        }
+        if active {
+            c.addiction = Addiction::Remission;
+        } else {
+            c.addiction = Addiction::Active;
+            c.counters.relapses = c.counters.relapses.saturating_add(1);
+            if c.firsts.relapse == NEVER {
+                c.firsts.relapse = d;
             }
-            Addiction::Remission => {
-                let p = h.relapse_per_day * care.relapse_multiplier;
-                if chance(key, d as u32, Purpose::Relapse, 0, p) {
-                    c.addiction = Addiction::Active;
-                    c.counters.relapses = c.counters.relapses.saturating_add(1);
-                    if c.firsts.relapse == NEVER {
-                        c.firsts.relapse = d;
-                    }
-                }
-            }
-            Addiction::None => {}
         }
     }
 
     fn probation_day(&mut self, i: usize, d: u16) {
         let sc = self.sc;
         let c = &self.citizens[i];
-        if c.probation_until <= d {
-            return;
-        }
-        let hr = if c.addiction == Addiction::Active {
-            sc.hazards.violation_hr_active_addiction
-        } else {
-            1.0
-        };
-        let p = sc.regime.probation.violation_per_day * hr;
-        if chance(self.keys[i], d as u32, Purpose::Violation, 0, p) {
+        let active = c.addiction == Addiction::Active;
+        let hr = pick(active, sc.hazards.violation_hr_active_addiction, 1.0);
+        let p = when(c.probation_until > d, sc.regime.probation.violation_per_day * hr);
+        if self.today.below(self.keys[i], Purpose::Violation, p) {
             self.citizens[i].counters.violations += 1;
             self.respond_to_violation(i, d);
         }
@@ -701,7 +845,7 @@ impl<'s> World<'s> {
         c.autonomy = toward(c.autonomy, 1.0 - felt);
         let p = incident_hazard(h, climate, felt);
         let key = self.keys[i];
-        if chance(key, d as u32, Purpose::Incident, 0, p) {
+        if self.today.chance(key, Purpose::Incident, p) {
             self.citizens[i].counters.incidents += 1;
             // Some incidents end the stay: the facility protects its other residents.
             if chance(key, d as u32, Purpose::Incident, 1, h.incident_eviction) {
@@ -733,11 +877,13 @@ impl<'s> World<'s> {
     /// Runs the person's open episodes for one day: costs, drop-out and completion; returns
     /// what the active ones do for the person today.
     fn run_episodes(&mut self, i: usize, d: u16) -> Care {
-        let mut care = Care { relapse_multiplier: 1.0, ..Care::default() };
-        let mut open = self.citizens[i].open_episodes;
-        while open != 0 {
-            let p = open.trailing_zeros() as usize;
-            open &= open - 1;
+        let mut care = Care::default();
+        // Only active episodes; a waiting one does nothing for the person yet.
+        let mut active = self.citizens[i].active_episodes;
+        while active != 0 {
+            let p = active.trailing_zeros() as usize;
+            active &= active - 1;
+            // An episode ended earlier in this loop (moving to another home) stays ended.
             if self.episode(i, p).status != Status::Active {
                 continue;
             }
@@ -756,25 +902,26 @@ impl<'s> World<'s> {
                 self.end_episode(i, p, d, Status::DroppedOut);
                 continue;
             }
-            match s.effect {
-                Effect::Addiction { remission_per_day, relapse_multiplier } => {
-                    care.remission_per_day += remission_per_day;
-                    care.relapse_multiplier *= relapse_multiplier;
-                }
-                Effect::Debt { .. } => care.debt_moratorium = true,
-                Effect::Housing { climate, provides, .. } if provides != HousingKind::Own => {
-                    care.facility = Some(climate);
-                }
-                Effect::Lvb { competence_gain_per_day } => {
-                    care.lvb_support = true;
-                    let c = &mut self.citizens[i];
-                    c.competence = (c.competence + competence_gain_per_day as f32).min(1.0);
-                }
-                Effect::Psychiatric => care.psychiatric_care = true,
-                _ => {}
-            }
+            self.receive_care(i, p, &mut care);
         }
         care
+    }
+
+    /// Adds what a day in programme `p` does for the person to `care`. Every kind of
+    /// service contributes through the same neutral-by-default values (see `DailyCare`), so
+    /// there is no branch on the kind of service.
+    #[inline(always)]
+    fn receive_care(&mut self, i: usize, p: usize, care: &mut Care) {
+        let dc = self.t.daily_care[p];
+        care.remission_per_day += dc.remission_per_day;
+        care.relapse_multiplier *= dc.relapse_multiplier;
+        care.debt_moratorium |= dc.debt_moratorium;
+        care.lvb_support |= dc.lvb_support;
+        care.psychiatric_care |= dc.psychiatric_care;
+        care.facility = if dc.facility { p as u8 } else { care.facility };
+        let c = &mut self.citizens[i];
+        let trained = (c.competence + dc.competence_gain_per_day).min(1.0);
+        c.competence = pick_f32(dc.lvb_support, trained, c.competence);
     }
 
     fn run_coordination(&mut self, i: usize, p: usize, d: u16) {
@@ -846,6 +993,7 @@ impl<'s> World<'s> {
         };
         let referral = self.episode(i, p).referral;
         *self.episode_mut(i, p) = Episode { status: Status::Active, referral, since: d, until };
+        self.citizens[i].active_episodes |= 1 << p;
         self.apply_start_effect(i, p, d);
         if s.duration == Duration::Immediate {
             self.end_episode(i, p, d, Status::Finished);
@@ -865,6 +1013,7 @@ impl<'s> World<'s> {
         let until = from.saturating_add(duration);
         let referral = self.episode(i, p).referral;
         *self.episode_mut(i, p) = Episode { status: Status::Active, referral, since: d, until };
+        self.citizens[i].active_episodes |= 1 << p;
         let c = &mut self.citizens[i];
         if p == self.t.case_manager {
             c.case_manager_until = until;
@@ -965,6 +1114,7 @@ impl<'s> World<'s> {
         let was = e.status;
         e.status = status;
         self.citizens[i].open_episodes &= !(1u32 << p);
+        self.citizens[i].active_episodes &= !(1u32 << p);
         let prog = &mut self.programmes[p];
         match was {
             Status::Active => prog.release_place(),
@@ -1053,11 +1203,7 @@ impl<'s> World<'s> {
             QueueRule::FirstCome => 0,
             QueueRule::MostProblems => problem_count(c, &self.sc.hazards),
             QueueRule::HighestRisk => {
-                let x = self.log_hazard_multiplier(
-                    i,
-                    d,
-                    &Care { relapse_multiplier: 1.0, ..Care::default() },
-                );
+                let x = self.log_hazard_multiplier(i, d, &Care::default());
                 ((x + 20.0).max(0.0) * 1000.0) as u32
             }
         }
@@ -1086,29 +1232,20 @@ impl<'s> World<'s> {
     fn update_recovery(&mut self, i: usize, d: u16) {
         let rate = self.sc.hazards.recovery_rate_per_day as f32;
         let c = &mut self.citizens[i];
-        let addiction = match c.addiction {
-            Addiction::None => 1.0,
-            Addiction::Remission => 0.7,
-            Addiction::Active => 0.0,
-        };
-        let personal = 0.5 * addiction + 0.25 * c.competence + 0.25 * c.autonomy;
-        let contact = if c.traits.has_children && (c.child_contact || c.place == Place::Community) {
-            1.0
-        } else {
-            0.0
-        };
-        let social = 0.8 * c.network + 0.2 * contact;
-        let housed = if matches!(c.housing, Housing::Homeless) { 0.0 } else { 1.0 };
-        let income = if c.income == Income::None { 0.0 } else { 1.0 };
-        let free = c.place == Place::Community
-            && (c.last_offence_day == NEVER || d.saturating_sub(c.last_offence_day) > 180);
-        let societal = 0.4 * housed + 0.4 * income + if free { 0.2 } else { 0.0 };
-        let victim = match c.restorative {
-            Restorative::Completed => 1.0,
-            Restorative::Ongoing => 0.6,
-            Restorative::Failed => 0.3,
-            Restorative::NotOffered | Restorative::Declined => 0.2,
-        };
+        // The targets' state-dependent parts are looked up (see `RecoveryTargets`).
+        let targets = &self.t.recovery_targets;
+        let personal =
+            targets.addiction[c.addiction as usize] + 0.25 * c.competence + 0.25 * c.autonomy;
+        let in_community = c.place == Place::Community;
+        let contact = c.traits.has_children & (c.child_contact | in_community);
+        let social = 0.8 * c.network + targets.contact[contact as usize];
+        let offence_free =
+            (c.last_offence_day == NEVER) | (d.saturating_sub(c.last_offence_day) > 180);
+        let free = in_community & offence_free;
+        let societal = targets.societal[(c.housing != Housing::Homeless) as usize
+            | ((c.income != Income::None) as usize) << 1
+            | (free as usize) << 2];
+        let victim = targets.victim[c.restorative as usize];
         let r = &mut c.recovery;
         r.personal += (personal - r.personal) * rate;
         r.social += (social - r.social) * rate;
@@ -1192,6 +1329,12 @@ impl World<'_> {
                 let bit = c.open_episodes & (1 << p) != 0;
                 if bit != e.is_open() {
                     return Err(format!("citizen {i} programme {p}: open bit {bit} but {e:?}"));
+                }
+                let active_bit = c.active_episodes & (1 << p) != 0;
+                if active_bit != (e.status == Status::Active) {
+                    return Err(format!(
+                        "citizen {i} programme {p}: active bit {active_bit} but {e:?}"
+                    ));
                 }
                 match e.status {
                     Status::Active => active[p] += 1,
@@ -1310,22 +1453,18 @@ pub fn incident_hazard(
 
 /// Needs as a domain bit mask, from the person's state.
 pub fn self_needs(c: &Citizen, h: &crate::scenario::RawHazards) -> u8 {
-    let mut needs = 0;
-    let mut set = |d: Domain, yes: bool| {
-        if yes {
-            needs |= domain_bit(d);
-        }
-    };
-    set(Domain::Addiction, c.addiction == Addiction::Active);
-    set(Domain::Debt, c.debt as f64 >= h.problematic_debt_threshold);
-    set(Domain::Housing, c.housing != Housing::Own);
-    set(Domain::Income, c.income == Income::None);
-    set(Domain::Id, !c.has_id);
-    set(Domain::Lvb, c.traits.lvb);
-    set(Domain::Psychiatric, c.traits.psychiatric);
-    // Work is a next step once there is a base: a benefit, papers and no active addiction.
-    set(Domain::Work, c.income == Income::Benefit && c.has_id && c.addiction != Addiction::Active);
-    needs
+    // Bits are set by arithmetic, not `if`: this runs for every citizen every day.
+    let bit = |d: Domain, yes: bool| domain_bit(d) * yes as u8;
+    let active = c.addiction == Addiction::Active;
+    bit(Domain::Addiction, active)
+        | bit(Domain::Debt, c.debt as f64 >= h.problematic_debt_threshold)
+        | bit(Domain::Housing, c.housing != Housing::Own)
+        | bit(Domain::Income, c.income == Income::None)
+        | bit(Domain::Id, !c.has_id)
+        | bit(Domain::Lvb, c.traits.lvb)
+        | bit(Domain::Psychiatric, c.traits.psychiatric)
+        // Work is a next step once there is a base: a benefit, papers and no active addiction.
+        | bit(Domain::Work, (c.income == Income::Benefit) & c.has_id & !active)
 }
 
 /// The count used by the "most problems" queue rule and by triage.

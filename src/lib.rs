@@ -26,6 +26,7 @@ pub mod regime;
 pub mod report;
 pub mod rng;
 pub mod scenario;
+pub mod select;
 pub mod services;
 pub mod stats;
 pub mod sweep;

@@ -163,6 +163,8 @@ pub struct Citizen {
     pub child_contact: bool,
     /// Bit per service: an episode is waiting or active.
     pub open_episodes: u32,
+    /// Bit per service: an episode is active (a subset of `open_episodes`).
+    pub active_episodes: u32,
     pub last_offence_day: u16,
     pub counters: Counters,
     pub firsts: Firsts,
@@ -355,6 +357,7 @@ fn synthesize_one(sc: &Scenario, th: &Thresholds, key: u64) -> Citizen {
         restorative_until: 0,
         child_contact: false,
         open_episodes: 0,
+        active_episodes: 0,
         last_offence_day: NEVER,
         counters: Counters::default(),
         firsts: Firsts::default(),

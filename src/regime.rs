@@ -167,7 +167,7 @@ impl World<'_> {
         };
         let purpose =
             if coordinated { Purpose::CaseManagerReferral } else { Purpose::SelfReferral };
-        if !chance(key, dd, purpose, 0, p) {
+        if !self.today.chance(key, purpose, p) {
             return;
         }
         // One need at a time, picked evenly among the unmet ones.
@@ -187,12 +187,7 @@ impl World<'_> {
     pub(crate) fn unmet_needs(&self, i: usize) -> u8 {
         let c = &self.citizens[i];
         let needs = self_needs(c, &self.sc.hazards) & self.t.domains_served;
-        let mut served = 0u8;
-        let mut open = c.open_episodes;
-        while open != 0 {
-            served |= self.t.programme_domain[open.trailing_zeros() as usize];
-            open &= open - 1;
-        }
+        let served = self.t.served_domains(c.open_episodes);
         let mut unmet = needs & !served;
         // Housing is a ladder: a bed in a shelter still leaves the need for a home.
         let housing = domain_bit(Domain::Housing);

@@ -64,13 +64,66 @@ pub fn citizen_key(seed: u64, replication: u32, citizen: u32) -> u64 {
     derive(derive(seed, replication as u64), citizen as u64)
 }
 
+/// The number of purposes (one more than the largest discriminant).
+pub const PURPOSES: usize = Purpose::Waiver as usize + 1;
+
+#[inline(always)]
+fn word(day: u32, purpose: Purpose, detail: u32) -> u64 {
+    ((day as u64) << 32) | ((purpose as u64) << 16) | detail as u64
+}
+
+/// Random bits as a uniform number in [0, 1).
+#[inline(always)]
+fn unit(bits: u64) -> f64 {
+    // 53 high bits give every representable multiple of 2^-53 in [0, 1). They fit an i64,
+    // whose conversion is one instruction where a u64's takes several on x86-64.
+    ((bits >> 11) as i64) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
 /// A uniform number in [0, 1) for (citizen key, day, purpose, detail).
 #[inline(always)]
 pub fn uniform(key: u64, day: u32, purpose: Purpose, detail: u32) -> f64 {
-    let word = ((day as u64) << 32) | ((purpose as u64) << 16) | detail as u64;
-    let bits = derive(key, word);
-    // 53 high bits give every representable multiple of 2^-53 in [0, 1).
-    (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    unit(derive(key, word(day, purpose, detail)))
+}
+
+/// The draws of one day with detail 0, for any citizen. Half of a draw's hash depends on
+/// the day and purpose only; it is mixed once per day here, so the daily pass pays for
+/// the other half only. The numbers are exactly those of [`uniform`].
+#[derive(Debug, Clone)]
+pub struct DayDraws {
+    mixed: [u64; PURPOSES],
+}
+
+impl DayDraws {
+    pub fn new(day: u32) -> Self {
+        let mut mixed = [0; PURPOSES];
+        for (k, m) in mixed.iter_mut().enumerate() {
+            // Purposes are numbered densely from 1; entry 0 is never read.
+            let w = ((day as u64) << 32) | ((k as u64) << 16);
+            *m = mix64(w.wrapping_add(GOLDEN));
+        }
+        Self { mixed }
+    }
+
+    /// [`uniform`]`(key, day, purpose, 0)`.
+    #[inline(always)]
+    pub fn uniform(&self, key: u64, purpose: Purpose) -> f64 {
+        unit(mix64(key ^ self.mixed[purpose as usize]))
+    }
+
+    /// [`chance`]`(key, day, purpose, 0, p)` with the draw always made: the same answer for
+    /// every `p` (a uniform in [0, 1) is never below 0 and always below 1), without a
+    /// branch on `p`, for chances that are 0 for some citizens (see `select`).
+    #[inline(always)]
+    pub fn below(&self, key: u64, purpose: Purpose, p: f64) -> bool {
+        self.uniform(key, purpose) < p
+    }
+
+    /// [`chance`]`(key, day, purpose, 0, p)`.
+    #[inline(always)]
+    pub fn chance(&self, key: u64, purpose: Purpose, p: f64) -> bool {
+        p > 0.0 && (p >= 1.0 || self.uniform(key, purpose) < p)
+    }
 }
 
 /// True with probability `p`, drawing nothing when the outcome is certain.
@@ -110,6 +163,36 @@ pub fn generator(key: u64, day: u32, purpose: Purpose, detail: u32) -> Xoshiro25
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_days_draws_are_those_of_uniform() {
+        for day in [0, 1, 365, 19_999] {
+            let today = DayDraws::new(day);
+            for citizen in 0..50 {
+                let k = citizen_key(11, 2, citizen);
+                for purpose in [Purpose::Population, Purpose::Reoffend, Purpose::Waiver] {
+                    let expected = uniform(k, day, purpose, 0);
+                    assert_eq!(today.uniform(k, purpose).to_bits(), expected.to_bits());
+                    for p in [0.0, 0.3, 1.0] {
+                        assert_eq!(today.chance(k, purpose, p), chance(k, day, purpose, 0, p));
+                        assert_eq!(today.below(k, purpose, p), chance(k, day, purpose, 0, p));
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_draw_always_made_agrees_with_chance() {
+        let k = citizen_key(3, 0, 9);
+        for day in 0..2_000 {
+            let today = DayDraws::new(day);
+            for p in [-0.5, 0.0, 1e-9, 0.01, 0.5, 0.999, 1.0, 1.5, f64::NAN] {
+                let expected = chance(k, day, Purpose::Relapse, 0, p);
+                assert_eq!(today.below(k, Purpose::Relapse, p), expected, "day {day}, p {p}");
+            }
+        }
+    }
 
     #[test]
     fn uniform_is_a_pure_function_of_its_arguments() {

@@ -190,6 +190,19 @@ fn out_of_range_value_names_line_key_and_allowed_range() {
 }
 
 #[test]
+fn more_services_than_the_engine_tracks_is_refused() {
+    let dir = tempdir();
+    let extra: String = (0..30)
+        .map(|k| format!("[services.extra_{k}]\ndomain = \"id\"\npayer = \"municipality\"\n\n"))
+        .collect();
+    let file = override_of_fragmented(dir.path(), "many.toml", &extra);
+    let err = validate_err(dir.path(), &file);
+    assert_contains(&err, "more than the engine can track");
+    assert_contains(&err, "= key: services");
+    assert_contains(&err, "= help: allowed: at most 30 services");
+}
+
+#[test]
 fn syntax_error_names_the_line() {
     let dir = tempdir();
     let file = write(dir.path(), "syntax.toml", "[scenario]\nname = \"unclosed\n\n[regime]\n");

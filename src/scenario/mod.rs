@@ -53,7 +53,7 @@ impl Effect {
 }
 
 /// The living climate of a shelter or supported-housing facility (seed 002).
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Climate {
     pub support: f64,
     pub structure: f64,
@@ -125,6 +125,14 @@ impl Service {
         match self.effect {
             Effect::Housing { provides, .. } => Some(provides),
             _ => None,
+        }
+    }
+
+    /// The living climate of a housing service (that of [`Climate::default`] otherwise).
+    pub fn climate(&self) -> Climate {
+        match self.effect {
+            Effect::Housing { climate, .. } => climate,
+            _ => Climate::default(),
         }
     }
 }

@@ -63,6 +63,7 @@ pub fn validate(raw: RawScenario, sources: &Sources) -> Result<Scenario, Scenari
     let services: Vec<Service> =
         raw.services.iter().filter_map(|(name, s)| check_service(&mut c, name, s)).collect();
     let release_housing_service = resolve_release_housing(&mut c, &raw, &services);
+    check_service_count(&mut c, raw.services.len());
     if !c.problems.is_empty() {
         return Err(ScenarioError::from_diagnostics(c.problems));
     }
@@ -83,6 +84,20 @@ pub fn validate(raw: RawScenario, sources: &Sources) -> Result<Scenario, Scenari
         files: sources.files.iter().map(|f| f.path.clone()).collect(),
         resolved: raw,
     })
+}
+
+/// The engine keeps one bit per programme (every service, case management and the
+/// Veiligheidshuis) in a 32-bit mask.
+pub const MAX_SERVICES: usize = 30;
+
+fn check_service_count(c: &mut Checker, count: usize) {
+    if count > MAX_SERVICES {
+        c.fail(
+            "services",
+            format!("{count} services are defined, more than the engine can track"),
+            &format!("at most {MAX_SERVICES} services"),
+        );
+    }
 }
 
 fn check_meta(c: &mut Checker, raw: &RawScenario) {
