@@ -947,8 +947,7 @@ impl<'s> World<'s> {
         let h = &self.sc.hazards;
         let c = &self.citizens[i];
         let motivation = (c.relatedness + c.competence + c.autonomy) as f64 / 3.0;
-        let addiction =
-            if c.addiction == Addiction::Active { h.dropout_hr_active_addiction } else { 1.0 };
+        let addiction = pick(c.addiction == Addiction::Active, h.dropout_hr_active_addiction, 1.0);
         let hazard = || {
             let low_motivation = (self.t.ln.dropout_low_motivation * (1.0 - motivation)).exp();
             s.dropout_per_day * low_motivation * addiction

@@ -7,6 +7,7 @@ use crate::engine::{DOMAINS, World, domain_bit, problem_count, self_needs};
 use crate::population::{Addiction, Housing, Income, Restorative};
 use crate::rng::{Purpose, chance, uniform};
 use crate::scenario::{Domain, Eligibility, HousingKind, Prerequisites, ViolationResponse};
+use crate::select::{pick, when};
 use crate::services::{Episode, Status};
 
 impl World<'_> {
@@ -144,30 +145,23 @@ impl World<'_> {
     /// coordinator does it for them.
     pub(crate) fn seek_help(&mut self, i: usize, d: u16, care: &crate::engine::Care) {
         let unmet = self.unmet_needs(i);
-        if unmet == 0 {
-            return;
-        }
         let h = &self.sc.hazards;
         let c = &self.citizens[i];
         let key = self.keys[i];
         let dd = d as u32;
-        let coordinated = c.case_manager_until > d || c.veiligheidshuis_until > d;
-        let p = if coordinated {
-            self.sc.regime.case_manager.referral_per_day
-        } else {
-            let mut p = h.self_referral_per_day;
-            if c.traits.lvb && !care.lvb_support {
-                p *= h.self_referral_lvb;
-            }
-            if c.addiction == Addiction::Active {
-                p *= h.self_referral_active_addiction;
-            }
-            p * (h.self_referral_low_competence
-                + (1.0 - h.self_referral_low_competence) * c.competence as f64)
-        };
+        // Computed and drawn for everyone, 0 without an unmet need: cheaper in a large cohort
+        // than branching on each citizen's state (see `select`).
+        let coordinated = (c.case_manager_until > d) | (c.veiligheidshuis_until > d);
+        let unsupported_lvb = c.traits.lvb & !care.lvb_support;
+        let on_own = h.self_referral_per_day
+            * pick(unsupported_lvb, h.self_referral_lvb, 1.0)
+            * pick(c.addiction == Addiction::Active, h.self_referral_active_addiction, 1.0)
+            * (h.self_referral_low_competence
+                + (1.0 - h.self_referral_low_competence) * c.competence as f64);
+        let p = pick(coordinated, self.sc.regime.case_manager.referral_per_day, on_own);
         let purpose =
             if coordinated { Purpose::CaseManagerReferral } else { Purpose::SelfReferral };
-        if !self.today.chance(key, purpose, p) {
+        if !self.today.below(key, purpose, when(unmet != 0, p)) {
             return;
         }
         // One need at a time, picked evenly among the unmet ones.
