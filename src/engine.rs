@@ -1477,6 +1477,16 @@ mod tests {
     use super::{chance_of_event, exp_upper_bound};
 
     #[test]
+    fn engine_state_per_citizen_is_at_most_212_bytes() {
+        // Under issue 7's 256-byte target with room for the process, for the shipped scenarios'
+        // 12 programmes: the citizen, one episode per programme and the random-stream key.
+        let per_citizen = std::mem::size_of::<crate::population::Citizen>()
+            + 12 * std::mem::size_of::<crate::services::Episode>()
+            + std::mem::size_of::<u64>();
+        assert!(per_citizen <= 212, "{per_citizen} bytes per citizen");
+    }
+
+    #[test]
     fn exp_upper_bound_lies_between_two_and_four_times_exp() {
         let mut x = -30.0;
         while x < 30.0 {

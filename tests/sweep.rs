@@ -398,9 +398,12 @@ fn set_overrides_are_checked_and_written_into_the_resolved_scenario() {
     };
     let bad = run_with(&tmp.path().join("bad"), &scenario, &["--set", "regime.warm_handover=1.5"]);
     assert!(!bad.success);
-    for e in
-        ["value 1.5 is out of range", "--set regime.warm_handover=1.5", "not from a file", "0 to 1"]
-    {
+    for e in [
+        "value 1.5 is out of range",
+        "--set regime.warm_handover=1.5",
+        "not in the scenario files",
+        "0 to 1",
+    ] {
         assert!(bad.stderr.contains(e), "expected `{e}` in:\n{}", bad.stderr);
     }
     let bad = run_with(&tmp.path().join("bad"), &scenario, &["--set", "regime.warm_handoverr=0.5"]);

@@ -256,7 +256,7 @@ impl Sources {
 
 /// What a diagnostic shows in place of `file:line:column` for a value set by an override.
 fn override_origin(o: &Override) -> PathBuf {
-    PathBuf::from(format!("override {} (not from a file)", o.origin))
+    PathBuf::from(format!("override {} (not in the scenario files)", o.origin))
 }
 
 /// Reads the file that the last of `files` extends, if any, refusing cycles.
