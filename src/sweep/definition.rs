@@ -361,7 +361,8 @@ fn grid(parameters: &[Parameter]) -> Vec<Point> {
 /// Latin hypercube: each parameter's interval is cut into `n` equal strata and every stratum
 /// gets exactly one of the `n` points, at a uniform position inside it; the strata are paired
 /// across parameters by independent random permutations. Draws depend only on `seed` and the
-/// parameter's position, so the design is the same on every machine.
+/// parameter's position, so the design is the same on every machine. A whole-number
+/// parameter is stratified over its whole numbers (see [`whole_in_stratum`]).
 fn lhs(parameters: &[Parameter], n: usize, seed: u64) -> Vec<Point> {
     let columns: Vec<Vec<Value>> = parameters
         .iter()
@@ -381,12 +382,34 @@ fn lhs(parameters: &[Parameter], n: usize, seed: u64) -> Vec<Point> {
                 .iter()
                 .map(|&s| {
                     let u: f64 = rng.random();
-                    number(lo + (hi - lo) * (s as f64 + u) / n as f64, p.integer)
+                    if p.integer {
+                        Value::Integer(whole_in_stratum(lo, hi, s, n, u))
+                    } else {
+                        number(lo + (hi - lo) * (s as f64 + u) / n as f64, false)
+                    }
                 })
                 .collect()
         })
         .collect();
     (0..n).map(|id| Point { id, values: columns.iter().map(|c| c[id].clone()).collect() }).collect()
+}
+
+/// The whole number of stratum `s` of `n` over the whole numbers in `[lo, hi]`, at uniform
+/// position `u` in [0, 1). The `m` whole numbers are cut into `n` runs of consecutive values
+/// as equal as can be, stratum `s` draws uniformly from run `s`: with `n ≤ m` every point has
+/// its own value and every value is equally likely; with `n > m` each value is used by
+/// `n / m` strata, give or take one. (Rounding a continuous draw instead would repeat values
+/// while others go unused, and give the two ends half the weight of the rest.)
+fn whole_in_stratum(lo: f64, hi: f64, s: usize, n: usize, u: f64) -> i64 {
+    let (first, last) = (lo.ceil() as i64, hi.floor() as i64);
+    if last < first {
+        return ((lo + hi) / 2.0).round() as i64;
+    }
+    let m = (last - first + 1) as u128;
+    let (s, n) = (s as u128, n as u128);
+    let (from, to) = (s * m / n, (s + 1) * m / n);
+    let offset = from + ((to.saturating_sub(from)) as f64 * u) as u128;
+    first + offset.min(m - 1) as i64
 }
 
 /// Keeps LHS draws apart from every simulation stream derived from the same seed.
@@ -541,6 +564,30 @@ mod tests {
             vec![Value::Float(0.1), Value::Float(0.45), Value::Float(0.8)]
         );
         assert_eq!(spaced(60.0, 240.0, 4, true), [60, 120, 180, 240].map(Value::Integer).to_vec());
+    }
+
+    #[test]
+    fn whole_numbers_are_stratified_over_the_whole_numbers() {
+        let values = |lo: f64, hi: f64, n: usize| {
+            let mut v: Vec<i64> = lhs(&[interval("a", lo, hi, true)], n, 3)
+                .iter()
+                .map(|p| p.values[0].as_integer().expect("whole number"))
+                .collect();
+            v.sort();
+            v
+        };
+        // As many points as values: each value once, the ends included.
+        assert_eq!(values(1.0, 10.0, 10), (1..=10).collect::<Vec<_>>());
+        // Fewer points: all distinct, one from each run of two.
+        let five = values(1.0, 10.0, 5);
+        for (k, v) in five.iter().enumerate() {
+            assert!((1 + 2 * k as i64..=2 + 2 * k as i64).contains(v), "{five:?}");
+        }
+        // More points than values: each value equally often.
+        let twenty = values(60.0, 64.0, 20);
+        for v in 60..=64 {
+            assert_eq!(twenty.iter().filter(|x| **x == v).count(), 4, "{twenty:?}");
+        }
     }
 
     #[test]
