@@ -1474,7 +1474,76 @@ pub fn problem_count(c: &Citizen, h: &crate::scenario::RawHazards) -> u32 {
 
 #[cfg(test)]
 mod tests {
-    use super::{chance_of_event, exp_upper_bound};
+    use super::{Care, World, chance_of_event, exp_upper_bound};
+    use crate::population::{Addiction, Housing, Income, Restorative};
+
+    /// The log hazard multiplier as a chain of `if`s over the factors, as it was written
+    /// before the factor sums: the reference the table lookup must agree with.
+    fn log_hazard_by_conditions(w: &World, i: usize, d: u16, care: &Care) -> f64 {
+        let (c, h, ln) = (&w.citizens[i], &w.sc.hazards, &w.t.ln);
+        let mut x = ln.per_year_over_30 * (c.traits.age_at_start as f64 - 30.0)
+            + ln.per_day_older * d as f64
+            + ln.per_prior * (c.traits.priors.min(h.priors_cap as u16)) as f64
+            + ln.full_recovery * c.recovery.mean() as f64;
+        let factors = [
+            (c.addiction == Addiction::Active, ln.active_addiction),
+            (c.housing == Housing::Homeless, ln.homeless),
+            (c.income == Income::None, ln.no_income),
+            (c.income == Income::Work, ln.work),
+            (c.debt as f64 >= h.problematic_debt_threshold, ln.problematic_debt),
+            (c.traits.lvb && !care.lvb_support, ln.lvb_unsupported),
+            (c.traits.psychiatric && !care.psychiatric_care, ln.psychiatric_untreated),
+            ((c.network as f64) < h.weak_network_below, ln.weak_network),
+            (c.case_manager_until > d, ln.case_manager),
+            (c.probation_until > d, ln.probation),
+            (c.veiligheidshuis_until > d, ln.veiligheidshuis),
+            (c.restorative == Restorative::Completed, ln.restorative_completed),
+        ];
+        for (applies, term) in factors {
+            if applies {
+                x += term;
+            }
+        }
+        x
+    }
+
+    #[test]
+    fn factor_sums_give_the_multiplier_of_the_factors_that_apply() {
+        let sc = crate::scenario::Scenario::load(std::path::Path::new("scenarios/fragmented.toml"))
+            .expect("shipped scenario");
+        let mut w = World::new(&sc, 0);
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |m: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % m
+        };
+        for i in 0..w.citizens.len() {
+            let c = &mut w.citizens[i];
+            c.addiction =
+                [Addiction::None, Addiction::Remission, Addiction::Active][next(3) as usize];
+            c.housing = [Housing::Own, Housing::Shelter, Housing::Supported, Housing::Homeless]
+                [next(4) as usize];
+            c.income = [Income::None, Income::Benefit, Income::Work][next(3) as usize];
+            c.debt = next(40_000) as f32;
+            c.network = next(100) as f32 / 100.0;
+            c.case_manager_until = next(400) as u16;
+            c.probation_until = next(400) as u16;
+            c.veiligheidshuis_until = next(400) as u16;
+            c.restorative = [Restorative::NotOffered, Restorative::Ongoing, Restorative::Completed]
+                [next(3) as usize];
+            let care = Care {
+                lvb_support: next(2) == 0,
+                psychiatric_care: next(2) == 0,
+                ..Care::default()
+            };
+            let d = next(400) as u16;
+            let (fast, slow) =
+                (w.log_hazard_multiplier(i, d, &care), log_hazard_by_conditions(&w, i, d, &care));
+            assert!((fast - slow).abs() < 1e-12, "citizen {i}: {fast} vs {slow}");
+        }
+    }
 
     #[test]
     fn engine_state_per_citizen_is_at_most_212_bytes() {
