@@ -11,6 +11,7 @@
 
 use crate::folder::{Folder, PAYER_NAMES, ScenarioInfo};
 use crate::report::thousands;
+use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::sync::Once;
@@ -239,6 +240,21 @@ pub fn png_of(
 
 // ----- shared pieces -----
 
+/// The grid every chart shares: black axis titles and labels at the given sizes, no minor
+/// lines, faint major lines.
+trait HouseGrid {
+    fn house_grid(&mut self, title_size: u32, label_size: u32) -> &mut Self;
+}
+
+impl<X: Ranged, Y: Ranged, DB: DrawingBackend> HouseGrid for MeshStyle<'_, '_, X, Y, DB> {
+    fn house_grid(&mut self, title_size: u32, label_size: u32) -> &mut Self {
+        self.axis_desc_style(text_style(title_size, BLACK))
+            .label_style(text_style(label_size, BLACK))
+            .light_line_style(WHITE)
+            .bold_line_style(BLACK.mix(0.12))
+    }
+}
+
 fn text_style(size: u32, colour: RGBColor) -> TextStyle<'static> {
     TextStyle {
         font: (FONT, size).into_font(),
@@ -355,10 +371,7 @@ fn draw_reconviction<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, f: &Fold
             if (x - x.round()).abs() < 1e-6 { whole(x) } else { format!("{x:.1}") }
         })
         .y_desc("reconvicted (% of released citizens)")
-        .axis_desc_style(text_style(18, BLACK))
-        .label_style(text_style(15, BLACK))
-        .light_line_style(WHITE)
-        .bold_line_style(BLACK.mix(0.12))
+        .house_grid(18, 15)
         .y_label_formatter(&|y| format!("{y:.0}%"))
         .draw()
         .map_err(err)?;
@@ -424,10 +437,7 @@ fn draw_costs<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, f: &Folder) -> 
             .map_err(err)?;
         let mut mesh = chart.configure_mesh();
         mesh.x_desc("year of the simulation")
-            .axis_desc_style(text_style(17, BLACK))
-            .label_style(text_style(14, BLACK))
-            .light_line_style(WHITE)
-            .bold_line_style(BLACK.mix(0.12))
+            .house_grid(17, 14)
             .disable_x_mesh()
             .x_labels(2 * years + 1)
             .x_label_formatter(&|x| {
@@ -493,10 +503,7 @@ fn draw_who_pays<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, f: &Folder) 
     chart
         .configure_mesh()
         .y_desc("alternative − baseline, € per released citizen")
-        .axis_desc_style(text_style(17, BLACK))
-        .label_style(text_style(15, BLACK))
-        .light_line_style(WHITE)
-        .bold_line_style(BLACK.mix(0.12))
+        .house_grid(17, 15)
         .disable_x_mesh()
         .x_labels(2 * n + 1)
         .x_label_formatter(&|x| category_label(&names, *x))
@@ -584,10 +591,7 @@ fn draw_places<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, f: &Folder) ->
         let mut mesh = chart.configure_mesh();
         mesh.x_desc("months since the start")
             .x_label_formatter(&whole)
-            .axis_desc_style(text_style(17, BLACK))
-            .label_style(text_style(14, BLACK))
-            .light_line_style(WHITE)
-            .bold_line_style(BLACK.mix(0.12))
+            .house_grid(17, 14)
             .y_label_formatter(&|y| format!("{y:.0}%"));
         if i == 0 {
             mesh.y_desc("% of the cohort");
@@ -631,13 +635,7 @@ fn draw_recovery<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, f: &Folder) 
             .build_cartesian_2d(0f64..months, 0f64..1.0)
             .map_err(err)?;
         let mut mesh = chart.configure_mesh();
-        mesh.axis_desc_style(text_style(15, BLACK))
-            .label_style(text_style(13, BLACK))
-            .light_line_style(WHITE)
-            .bold_line_style(BLACK.mix(0.12))
-            .x_labels(8)
-            .x_label_formatter(&whole)
-            .y_labels(3);
+        mesh.house_grid(15, 13).x_labels(8).x_label_formatter(&whole).y_labels(3);
         if d >= 2 {
             mesh.x_desc("months since the start");
         }
@@ -742,10 +740,7 @@ fn draw_queues<DB: DrawingBackend>(
             .build_cartesian_2d(0f64..months, 0f64..ymax)
             .map_err(err)?;
         let mut mesh = chart.configure_mesh();
-        mesh.axis_desc_style(text_style(15, BLACK))
-            .label_style(text_style(13, BLACK))
-            .light_line_style(WHITE)
-            .bold_line_style(BLACK.mix(0.12))
+        mesh.house_grid(15, 13)
             .y_labels(4)
             .x_labels(4)
             .x_label_formatter(&whole)
@@ -805,10 +800,7 @@ fn draw_waits<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, f: &Folder) -> 
         .configure_mesh()
         .x_desc("days waited after release (mean of those who started)")
         .x_label_formatter(&whole)
-        .axis_desc_style(text_style(17, BLACK))
-        .label_style(text_style(15, BLACK))
-        .light_line_style(WHITE)
-        .bold_line_style(BLACK.mix(0.12))
+        .house_grid(17, 15)
         .disable_y_mesh()
         .y_labels(2 * n + 1)
         .y_label_formatter(&|y| {
