@@ -47,8 +47,6 @@ pub struct Tables {
     pub starts_inside: Vec<bool>,
     /// Services per domain, in the order they are offered.
     pub by_domain: [Vec<u8>; 8],
-    /// Domain bit of each programme (0 for the coordination programmes).
-    pub programme_domain: Vec<u8>,
     /// Domains that have at least one service.
     pub domains_served: u8,
     pub factor_sums: FactorSums,
@@ -124,6 +122,7 @@ impl Tables {
             by_domain[i] = list;
         }
         let waivable = waivable_per_programme(sc, programmes);
+        // The domain bit of each programme (0 for the coordination programmes).
         let mut programme_domain: Vec<u8> =
             sc.services.iter().map(|s| domain_bit(s.domain())).collect();
         programme_domain.extend([0, 0]);
@@ -142,7 +141,7 @@ impl Tables {
                 .services
                 .iter()
                 .map(|s| DailyCare::of(s.effect))
-                .chain([DailyCare::of(Effect::Id); 2])
+                .chain([DailyCare::NONE; 2])
                 .collect(),
             recovery_targets: RecoveryTargets::new(),
             services,
@@ -152,7 +151,6 @@ impl Tables {
             intake_delay,
             starts_inside,
             by_domain,
-            programme_domain,
             domains_served,
             served_by_byte,
             waivable,
@@ -347,16 +345,19 @@ pub struct DailyCare {
 }
 
 impl DailyCare {
+    /// Nothing for the person's day: what coordination and the other kinds contribute.
+    const NONE: DailyCare = DailyCare {
+        remission_per_day: 0.0,
+        relapse_multiplier: 1.0,
+        debt_moratorium: false,
+        lvb_support: false,
+        psychiatric_care: false,
+        facility: false,
+        competence_gain_per_day: 0.0,
+    };
+
     fn of(effect: Effect) -> Self {
-        let mut dc = DailyCare {
-            remission_per_day: 0.0,
-            relapse_multiplier: 1.0,
-            debt_moratorium: false,
-            lvb_support: false,
-            psychiatric_care: false,
-            facility: false,
-            competence_gain_per_day: 0.0,
-        };
+        let mut dc = Self::NONE;
         match effect {
             Effect::Addiction { remission_per_day, relapse_multiplier } => {
                 dc.remission_per_day = remission_per_day;
@@ -656,7 +657,6 @@ impl<'s> World<'s> {
     fn community_day(&mut self, i: usize, d: u16) {
         let sc = self.sc;
         let h = &sc.hazards;
-        let costs = &sc.costs;
         let key = self.keys[i];
         let dd = d as u32;
         let care = self.run_episodes(i, d);
@@ -717,7 +717,6 @@ impl<'s> World<'s> {
             self.facility_day(i, d, climate);
         }
         self.seek_help(i, d, &care);
-        let _ = costs;
     }
 
     fn accrue_community_costs(&mut self, i: usize, d: u16) {
@@ -993,7 +992,7 @@ impl<'s> World<'s> {
         let referral = self.episode(i, p).referral;
         *self.episode_mut(i, p) = Episode { status: Status::Active, referral, since: d, until };
         self.citizens[i].active_episodes |= 1 << p;
-        self.apply_start_effect(i, p, d);
+        self.apply_start_effect(i, p);
         if s.duration == Duration::Immediate {
             self.end_episode(i, p, d, Status::Finished);
         }
@@ -1026,7 +1025,7 @@ impl<'s> World<'s> {
         }
     }
 
-    fn apply_start_effect(&mut self, i: usize, p: usize, d: u16) {
+    fn apply_start_effect(&mut self, i: usize, p: usize) {
         let effect = self.sc.services[p].effect;
         match effect {
             Effect::Id => self.citizens[i].has_id = true,
@@ -1034,7 +1033,7 @@ impl<'s> World<'s> {
                 self.citizens[i].income = Income::Benefit;
             }
             Effect::Housing { provides, .. } => {
-                self.end_other_housing(i, p, d);
+                self.end_other_housing(i, p);
                 self.citizens[i].housing = match provides {
                     HousingKind::Own => Housing::Own,
                     HousingKind::Shelter => Housing::Shelter,
@@ -1045,7 +1044,7 @@ impl<'s> World<'s> {
         }
     }
 
-    fn end_other_housing(&mut self, i: usize, keep: usize, d: u16) {
+    fn end_other_housing(&mut self, i: usize, keep: usize) {
         for k in 0..self.t.by_domain[2].len() {
             let q = self.t.by_domain[2][k] as usize;
             if q != keep && self.episode(i, q).is_open() {
@@ -1056,7 +1055,6 @@ impl<'s> World<'s> {
                     Status::Interrupted
                 };
                 self.close_episode(i, q, status);
-                let _ = d;
             }
         }
     }

@@ -67,9 +67,16 @@ pub fn citizen_key(seed: u64, replication: u32, citizen: u32) -> u64 {
 /// The number of purposes (one more than the largest discriminant).
 pub const PURPOSES: usize = Purpose::Waiver as usize + 1;
 
+/// The word a draw hashes with the citizen's key; `purpose` is a [`Purpose`]'s number.
 #[inline(always)]
-fn word(day: u32, purpose: Purpose, detail: u32) -> u64 {
+fn word(day: u32, purpose: u32, detail: u32) -> u64 {
     ((day as u64) << 32) | ((purpose as u64) << 16) | detail as u64
+}
+
+/// The answer to "does an event of chance `p` happen", drawing only when it is uncertain.
+#[inline(always)]
+fn decide(p: f64, draw: impl FnOnce() -> f64) -> bool {
+    p > 0.0 && (p >= 1.0 || draw() < p)
 }
 
 /// Random bits as a uniform number in [0, 1).
@@ -83,7 +90,7 @@ fn unit(bits: u64) -> f64 {
 /// A uniform number in [0, 1) for (citizen key, day, purpose, detail).
 #[inline(always)]
 pub fn uniform(key: u64, day: u32, purpose: Purpose, detail: u32) -> f64 {
-    unit(derive(key, word(day, purpose, detail)))
+    unit(derive(key, word(day, purpose as u32, detail)))
 }
 
 /// The draws of one day with detail 0, for any citizen. Half of a draw's hash depends on
@@ -99,8 +106,7 @@ impl DayDraws {
         let mut mixed = [0; PURPOSES];
         for (k, m) in mixed.iter_mut().enumerate() {
             // Purposes are numbered densely from 1; entry 0 is never read.
-            let w = ((day as u64) << 32) | ((k as u64) << 16);
-            *m = mix64(w.wrapping_add(GOLDEN));
+            *m = mix64(word(day, k as u32, 0).wrapping_add(GOLDEN));
         }
         Self { mixed }
     }
@@ -122,14 +128,14 @@ impl DayDraws {
     /// [`chance`]`(key, day, purpose, 0, p)`.
     #[inline(always)]
     pub fn chance(&self, key: u64, purpose: Purpose, p: f64) -> bool {
-        p > 0.0 && (p >= 1.0 || self.uniform(key, purpose) < p)
+        decide(p, || self.uniform(key, purpose))
     }
 }
 
 /// True with probability `p`, drawing nothing when the outcome is certain.
 #[inline(always)]
 pub fn chance(key: u64, day: u32, purpose: Purpose, detail: u32, p: f64) -> bool {
-    p > 0.0 && (p >= 1.0 || uniform(key, day, purpose, detail) < p)
+    decide(p, || uniform(key, day, purpose, detail))
 }
 
 /// [`chance`] for a probability that is costly to compute but known to be at most `bound`:
@@ -156,8 +162,7 @@ pub fn chance_within(
 
 /// A sequential generator for one (citizen, day, purpose), for sampling from `rand_distr`.
 pub fn generator(key: u64, day: u32, purpose: Purpose, detail: u32) -> Xoshiro256PlusPlus {
-    let word = ((day as u64) << 32) | ((purpose as u64) << 16) | detail as u64;
-    Xoshiro256PlusPlus::seed_from_u64(derive(key, word))
+    Xoshiro256PlusPlus::seed_from_u64(derive(key, word(day, purpose as u32, detail)))
 }
 
 #[cfg(test)]
