@@ -9,8 +9,9 @@
 //! [`plots`] draws the pictures and [`html`] writes the self-contained `report.html`;
 //! [`trace`] tells one citizen's life story. [`sweep`] runs a scenario over a design of
 //! parameter values (also split over a cluster) with [`scenario::overrides`]; [`progress`]
-//! shows bars.
+//! shows bars. [`classroom`] builds the offline teaching page.
 
+pub mod classroom;
 pub mod compare;
 pub mod costs;
 pub mod engine;

@@ -156,6 +156,26 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Build the classroom page: one offline HTML file where students pull levers and watch
+    /// citizens move.
+    ///
+    /// LESSON.toml names two regimes and a few levers, each with a handful of values; every
+    /// combination is simulated (a small sweep) and written, with a sample of citizens to
+    /// watch and their life stories, into one self-contained HTML file (no internet needed:
+    /// e-mail it or put it on a USB stick). See docs/classroom.md.
+    Classroom {
+        /// The lesson file (default: lessons/through-care.toml).
+        lesson: Option<PathBuf>,
+        /// The page to write (default: out/classroom-<lesson name>.html).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Replace an existing page.
+        #[arg(long)]
+        force: bool,
+        /// Worker threads (default: all cores); results do not depend on it.
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+    },
     /// Check scenario files without running them.
     Validate {
         #[arg(required = true)]
@@ -199,6 +219,9 @@ fn main() -> ExitCode {
         Command::Merge { dir } => merge(&dir),
         Command::Validate { files } => validate(&files),
         Command::Report { folder } => report(&folder),
+        Command::Classroom { lesson, out, force, threads } => {
+            classroom(lesson.as_deref(), out.as_deref(), force, threads)
+        }
         Command::Trace {
             scenarios,
             citizen,
@@ -491,6 +514,34 @@ fn run_sweep(path: &Path, o: &SweepOptions) -> Result<(), String> {
             out.display()
         ),
     }
+    Ok(())
+}
+
+fn classroom(
+    lesson: Option<&Path>,
+    out: Option<&Path>,
+    force: bool,
+    threads: usize,
+) -> Result<(), String> {
+    let lesson = lesson.unwrap_or(Path::new(reentry::classroom::DEFAULT_LESSON));
+    if !lesson.exists() {
+        return Err(format!(
+            "lesson file {} not found; name one (reentry classroom LESSON.toml) or run from the \
+             reentry folder, where {} is",
+            lesson.display(),
+            reentry::classroom::DEFAULT_LESSON
+        ));
+    }
+    let built = reentry::classroom::build(lesson, out, force, threads)?;
+    sayln!(
+        "{} lever settings ({} runs) in {:.1} s; page of {:.1} MB: {}",
+        built.points,
+        built.runs,
+        built.seconds,
+        built.bytes as f64 / 1e6,
+        built.path.display()
+    );
+    sayln!("open it in any browser (no internet needed), or send the file to students");
     Ok(())
 }
 

@@ -99,14 +99,14 @@ pub fn sample_citizens(sc: &Scenario, k: u32) -> Vec<u32> {
 
 /// Everything about the person the story compares from one day to the next.
 #[derive(Clone)]
-struct Snapshot {
-    c: Citizen,
+pub(crate) struct Snapshot {
+    pub(crate) c: Citizen,
     episodes: Vec<Episode>,
     cost: [f64; 4],
 }
 
 impl Snapshot {
-    fn of(w: &World, i: usize) -> Self {
+    pub(crate) fn of(w: &World, i: usize) -> Self {
         let np = w.t.programmes;
         Self {
             c: w.citizens[i].clone(),
@@ -116,7 +116,7 @@ impl Snapshot {
     }
 }
 
-fn programme_labels(sc: &Scenario) -> Vec<String> {
+pub(crate) fn programme_labels(sc: &Scenario) -> Vec<String> {
     sc.services
         .iter()
         .map(|s| s.label.clone())
@@ -252,7 +252,7 @@ fn addiction_word(a: Addiction) -> &'static str {
 }
 
 /// Who the person is on day 0.
-fn profile(sc: &Scenario, c: &Citizen) -> String {
+pub(crate) fn profile(sc: &Scenario, c: &Citizen) -> String {
     let t = &c.traits;
     let mut problems: Vec<&str> = Vec::new();
     if c.addiction == Addiction::Active {
@@ -293,7 +293,7 @@ fn profile(sc: &Scenario, c: &Citizen) -> String {
 }
 
 /// The events of day `d`, read off the difference between two snapshots.
-fn describe_day(
+pub(crate) fn describe_day(
     sc: &Scenario,
     labels: &[String],
     d: u32,
