@@ -152,12 +152,12 @@ function chartFrame(figId, w, h) {
 }
 function legend(s, x, y) {
   D.regimes.forEach((r, k) => {
-    svg('rect', { x: x, y: y + k * 22 - 11, width: 14, height: 14, fill: r.colour }, s);
-    svg('text', { x: x + 20, y: y + k * 22, 'font-size': 15 }, s, r.label);
+    svg('rect', { x: x, y: y + k * 24 - 13, width: 16, height: 16, fill: r.colour }, s);
+    svg('text', { x: x + 22, y: y + k * 24, 'font-size': 17 }, s, r.label);
   });
 }
 function drawCurve(runs) {
-  const W = 520, H = 330, L = 62, R = 16, T = 14, B = 52;
+  const W = 560, H = 330, L = 66, R = 16, T = 14, B = 56;
   const s = chartFrame('fig-curve', W, H);
   const n = runs[0].curve.length;
   const maxDay = (n - 1) * D.curve_step_days;
@@ -168,14 +168,14 @@ function drawCurve(runs) {
   for (let k = 0; k <= 4; k++) {
     const v = top * k / 4;
     svg('line', { x1: L, x2: W - R, y1: y(v), y2: y(v) }, grid);
-    svg('text', { x: L - 6, y: y(v) + 5, 'text-anchor': 'end', 'font-size': 14 }, s, Math.round(v * 100) + '%');
+    svg('text', { x: L - 6, y: y(v) + 6, 'text-anchor': 'end', 'font-size': 17 }, s, Math.round(v * 100) + '%');
   }
   for (let yr = 0; yr * 365 <= maxDay; yr++) {
     svg('line', { x1: x(yr * 365), x2: x(yr * 365), y1: T, y2: H - B }, grid);
-    svg('text', { x: x(yr * 365), y: H - B + 18, 'text-anchor': 'middle', 'font-size': 14 }, s, String(yr));
+    svg('text', { x: x(yr * 365), y: H - B + 21, 'text-anchor': 'middle', 'font-size': 17 }, s, String(yr));
   }
-  svg('text', { x: (L + W - R) / 2, y: H - 8, 'text-anchor': 'middle', 'font-size': 15 }, s, 'years since release');
-  svg('text', { transform: 'translate(16,' + (T + (H - T - B) / 2) + ') rotate(-90)', 'text-anchor': 'middle', 'font-size': 15 }, s, '% convicted again');
+  svg('text', { x: (L + W - R) / 2, y: H - 6, 'text-anchor': 'middle', 'font-size': 17 }, s, 'years since release');
+  svg('text', { transform: 'translate(18,' + (T + (H - T - B) / 2) + ') rotate(-90)', 'text-anchor': 'middle', 'font-size': 17 }, s, '% convicted again');
   runs.forEach((run, k) => {
     const pts = run.curve.map((v, i) => x(i * D.curve_step_days).toFixed(1) + ',' + y(v).toFixed(1)).join(' ');
     svg('polyline', { points: pts, fill: 'none', stroke: D.regimes[k].colour, 'stroke-width': 3.5 }, s);
@@ -184,27 +184,31 @@ function drawCurve(runs) {
 }
 function hbars(figId, groups, unitLabel, fmt, note) {
   // groups: [{label, values: [per regime], note?}]
-  const W = 520, L = 12, R = 100, rowH = 26, gap = 46, T = 8;
-  const H = T + groups.length * (rowH * D.regimes.length + gap) + 26;
+  const W = 560, L = 8, R = 120, rowH = 30, T = 6;
+  const groupH = g => 26 + rowH * D.regimes.length + (g.note ? 24 : 0) + 16;
+  const H = T + groups.reduce((a, g) => a + groupH(g), 0) + 30;
   const s = chartFrame(figId, W, H);
   const top = niceMax(Math.max(1, ...groups.flatMap(g => g.values.map(Math.abs))));
   const x = v => L + (W - L - R) * v / top;
   let yy = T;
   groups.forEach((g, gi) => {
-    svg('text', { x: L, y: yy + 16, 'font-size': 15, 'font-weight': 700 }, s, g.label);
-    if (g.note) svg('text', { x: W - 4, y: yy + 16, 'font-size': 14, 'text-anchor': 'end', fill: '#333' }, s, g.note);
-    yy += 22;
+    svg('text', { x: L, y: yy + 19, 'font-size': 18, 'font-weight': 700 }, s, g.label);
+    yy += 26;
     g.values.forEach((v, k) => {
-      svg('rect', { x: L, y: yy, width: Math.max(1, x(v) - L), height: rowH - 6, fill: D.regimes[k].colour }, s);
-      svg('text', { x: x(v) + 6, y: yy + rowH - 11, 'font-size': 14, id: figId + '-' + gi + '-' + k }, s, fmt(v));
+      svg('rect', { x: L, y: yy, width: Math.max(1, x(v) - L), height: rowH - 7, fill: D.regimes[k].colour }, s);
+      svg('text', { x: x(v) + 6, y: yy + rowH - 12, 'font-size': 17, id: figId + '-' + gi + '-' + k }, s, fmt(v));
       yy += rowH;
     });
-    yy += gap - 22;
+    if (g.note) {
+      svg('text', { x: L, y: yy + 16, 'font-size': 16, 'font-style': 'italic', fill: '#333' }, s, g.note);
+      yy += 24;
+    }
+    yy += 16;
   });
   svg('line', { x1: L, x2: W - R, y1: yy, y2: yy, stroke: '#777' }, s);
-  svg('text', { x: L, y: yy + 18, 'font-size': 14 }, s, '0');
-  svg('text', { x: W - R, y: yy + 18, 'font-size': 14, 'text-anchor': 'end' }, s, fmt(top));
-  svg('text', { x: (L + W - R) / 2, y: yy + 18, 'font-size': 14, 'text-anchor': 'middle' }, s, unitLabel);
+  svg('text', { x: L, y: yy + 22, 'font-size': 16 }, s, '0');
+  svg('text', { x: W - R, y: yy + 22, 'font-size': 16, 'text-anchor': 'end' }, s, fmt(top));
+  svg('text', { x: (L + W - R) / 2, y: yy + 22, 'font-size': 16, 'text-anchor': 'middle' }, s, unitLabel);
   if (note) el('p', { class: 'note' }, s.parentNode, note);
 }
 function drawDays(runs) {
@@ -219,19 +223,22 @@ function drawPayers(runs) {
   const groups = D.payers.map(([name, words]) => {
     const values = runs.map(r => number(r, 'cost_' + name));
     const diff = values[1] - values[0];
-    const verdict = Math.abs(diff) < 0.5 ? 'the same'
-      : diff > 0 ? 'pays ' + euro(diff) + ' more' : 'gains ' + euro(-diff);
+    const who = D.regimes[1].label.toLowerCase();
+    const verdict = Math.abs(diff) < 0.5 ? 'the same under ' + who
+      : diff > 0 ? 'pays ' + euro(diff) + ' more under ' + who : 'gains ' + euro(-diff) + ' under ' + who;
     return { label: words, values: values, note: verdict };
   });
   hbars('fig-payers', groups, 'euros per person, ' + YEARS + ' years', euro,
-    'Right: what ' + D.regimes[1].label.toLowerCase() + ' means for each payer compared with ' +
-    D.regimes[0].label.toLowerCase() + '. Future years count a little less (discounted), ' +
-    'benefits are money moving between people, not a cost to society.');
+    'Gains and extra pay are per person, compared with ' + D.regimes[0].label.toLowerCase() +
+    '. Future years count a little less (discounted). Benefits count for the municipality ' +
+    'but not in the cost to society: that money moves between people.');
 }
 
 // ----- watch the citizens -----
-const SLOT = 11, COLS = Math.ceil(Math.sqrt(D.watched.length)), BOX = COLS * SLOT + 14, LABEL = 22;
-const BOXES_PER_ROW = 3;
+const SLOT = 12, COLS = Math.ceil(Math.sqrt(D.watched.length)), LABEL = 40;
+const BOX = Math.max(COLS * SLOT + 14, 164);
+// Phones get two boxes a row, so that the words stay readable.
+const BOXES_PER_ROW = window.innerWidth < 600 ? 2 : 3;
 const BOX_ORDER = [0, 5, 2, 1, 3, 4]; // prison, care, shelter / street, supported, home
 const fields = [];
 const decoded = new Map();
@@ -249,11 +256,12 @@ function spotsOf(runIndex) {
 }
 function boxOrigin(spot) {
   const slot = BOX_ORDER.indexOf(spot);
-  return [6 + (slot % BOXES_PER_ROW) * (BOX + 8), 6 + Math.floor(slot / BOXES_PER_ROW) * (BOX + LABEL + 8)];
+  return [6 + (slot % BOXES_PER_ROW) * (BOX + 16), 6 + Math.floor(slot / BOXES_PER_ROW) * (BOX + LABEL + 8)];
 }
 function buildFields() {
   const box = document.getElementById('fields');
-  const W = 12 + BOXES_PER_ROW * (BOX + 8), H = 12 + 2 * (BOX + LABEL + 8);
+  const rows = Math.ceil(D.spots.length / BOXES_PER_ROW);
+  const W = 4 + BOXES_PER_ROW * (BOX + 16), H = 12 + rows * (BOX + LABEL + 8);
   D.regimes.forEach((r, k) => {
     const div = el('div', { class: 'field' }, box);
     const h = el('h3', {}, div);
@@ -265,7 +273,8 @@ function buildFields() {
       const [x0, y0] = boxOrigin(spot);
       const g = svg('g', { class: 'box' }, s);
       svg('rect', { x: x0, y: y0 + LABEL, width: BOX, height: BOX, rx: 6 }, g);
-      counts[spot] = svg('text', { x: x0 + 2, y: y0 + 16 }, g, words);
+      svg('text', { x: x0 + 2, y: y0 + 16, 'font-weight': 700 }, g, words);
+      counts[spot] = svg('text', { x: x0 + 2, y: y0 + 34 }, g, '');
     });
     const dots = D.watched.map((citizen, i) => {
       const c = svg('circle', { r: 4.2, cx: 0, cy: 0, fill: r.colour, class: 'dot', 'data-person': citizen }, s);
@@ -286,12 +295,13 @@ function showField() {
       const spot = spots[i][state.day];
       n[spot]++;
       const [x0, y0] = boxOrigin(spot);
-      const x = x0 + 7 + SLOT / 2 + (i % COLS) * SLOT, y = y0 + LABEL + 7 + SLOT / 2 + Math.floor(i / COLS) * SLOT;
+      const pad = (BOX - COLS * SLOT) / 2;
+      const x = x0 + pad + SLOT / 2 + (i % COLS) * SLOT, y = y0 + LABEL + pad + SLOT / 2 + Math.floor(i / COLS) * SLOT;
       const t = 'translate(' + x + 'px,' + y + 'px)';
       if (c.style.transform !== t) c.style.transform = t;
       c.classList.toggle('selected', state.person === i);
     });
-    D.spots.forEach(([, words], spot) => { f.counts[spot].textContent = words + ': ' + n[spot]; });
+    D.spots.forEach((_, spot) => { f.counts[spot].textContent = n[spot] + (n[spot] === 1 ? ' person' : ' people'); });
   });
   document.getElementById('day-counter').textContent = dayWords(state.day);
   document.getElementById('day-slider').value = state.day;
@@ -322,6 +332,7 @@ function openStory(i) {
   renderStory();
   showField();
   writeHash();
+  document.getElementById('story').scrollIntoView({ behavior: 'smooth', block: 'start' });
 }
 function renderStory() {
   const box = document.getElementById('story');

@@ -29,11 +29,11 @@ pub enum Spot {
 /// Boxes of the page, in code order: (key, what students read).
 pub const SPOTS: [(&str, &str); 6] = [
     ("prison", "prison"),
-    ("street", "street (homeless)"),
+    ("street", "street"),
     ("shelter", "night shelter"),
     ("supported", "supported housing"),
     ("home", "own home"),
-    ("care", "in addiction or mental-health care"),
+    ("care", "in care"),
 ];
 
 /// The indicators the page shows, by their `summary.csv` names.
