@@ -560,3 +560,86 @@ fn plan_runs(
     }
     Ok((runs, point_runs))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A lesson file in a temporary folder, its scenarios the shipped ones.
+    fn lesson_with(levers: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let scenarios = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+        let text = format!(
+            "[lesson]\ntitle = \"t\"\npopulation = 50\n\n\
+             [[regimes]]\nscenario = \"{}\"\nname = \"a\"\n\n\
+             [[regimes]]\nscenario = \"{}\"\nname = \"b\"\n\n{levers}",
+            scenarios.join("fragmented.toml").display(),
+            scenarios.join("through-care.toml").display()
+        );
+        let path = dir.path().join("lesson.toml");
+        std::fs::write(&path, text).unwrap();
+        (dir, path)
+    }
+
+    const TWO_LEVERS: &str = "[[levers]]\nid = \"h\"\nlabel = \"H\"\npath = \"regime.warm_handover\"\n\
+        values = [0.2, 0.8]\napplies_to = [\"b\"]\n\n\
+        [[levers]]\nid = \"c\"\nlabel = \"C\"\npath = \"services.addiction_care.capacity\"\n\
+        values = [60, 120, 240]\n";
+
+    #[test]
+    fn a_lever_for_one_regime_leaves_the_other_one_run() {
+        let (_dir, path) = lesson_with(TWO_LEVERS);
+        let l = Lesson::load(&path).unwrap();
+        assert_eq!(l.points(), 6);
+        // Regime a: one run per capacity; regime b: one per combination.
+        assert_eq!(l.runs.len(), 3 + 6);
+        for p in 0..6 {
+            let pos = positions_of(&l.levers, p);
+            let same_capacity = (0..6).filter(|q| positions_of(&l.levers, *q)[1] == pos[1]);
+            for q in same_capacity {
+                assert_eq!(l.point_runs[p][0], l.point_runs[q][0], "points {p} and {q}");
+            }
+            let b = &l.runs[l.point_runs[p][1]].scenario;
+            assert_eq!(b.regime.warm_handover, [0.2, 0.8][pos[0]]);
+            let cap = &b.services[b.service_index("addiction_care").unwrap()].capacity;
+            assert_eq!(*cap, crate::scenario::Capacity::Places([60, 120, 240][pos[1]]));
+            assert_eq!(b.meta.replications, DEFAULT_REPLICATIONS);
+            assert_eq!(b.population.size, 50);
+        }
+    }
+
+    #[test]
+    fn mistakes_name_file_line_key_and_what_is_allowed() {
+        let (_d, path) = lesson_with(&TWO_LEVERS.replace("label = \"H\"", "lable = \"H\""));
+        let e = Lesson::load(&path).unwrap_err();
+        assert!(e.contains("lable") && e.contains("lesson.toml:15:1"), "{e}");
+        let (_d, path) = lesson_with(&TWO_LEVERS.replace("[\"b\"]", "[\"c\"]"));
+        let e = Lesson::load(&path).unwrap_err();
+        assert!(e.contains("no regime is called `c`") && e.contains("allowed: a, b"), "{e}");
+        assert!(e.contains("levers[0].applies_to"), "{e}");
+        let (_d, path) = lesson_with(&TWO_LEVERS.replace("[0.2, 0.8]", "[0.2, 1.8]"));
+        let e = Lesson::load(&path).unwrap_err();
+        assert!(e.contains("lever `h`") && e.contains("lesson.toml:17:"), "{e}");
+        assert!(e.contains("regime.warm_handover") && e.contains("0 to 1"), "{e}");
+        let (_d, path) = lesson_with(&format!("{TWO_LEVERS}labels = [\"x\"]\n"));
+        let e = Lesson::load(&path).unwrap_err();
+        assert!(e.contains("1 labels for 3 values") && e.contains("levers[1].labels"), "{e}");
+        let (_d, path) = lesson_with("");
+        assert!(Lesson::load(&path).unwrap_err().contains("allowed: 1 to 6 levers"));
+    }
+
+    #[test]
+    fn a_lever_may_set_several_paths_together() {
+        let lever = "[[levers]]\nid = \"p\"\nlabel = \"P\"\n\
+            paths = [\"regime.id_before_release\", \"regime.benefit_before_release\"]\n\
+            values = [[0.3, 0.1], [0.9, 0.85]]\nstart = [0.9, 0.85]\n";
+        let (_d, path) = lesson_with(lever);
+        let l = Lesson::load(&path).unwrap();
+        assert_eq!(l.levers[0].start, 1);
+        let sc = &l.runs[l.point_runs[1][1]].scenario;
+        assert_eq!((sc.regime.id_before_release, sc.regime.benefit_before_release), (0.9, 0.85));
+        let (_d, path) = lesson_with(&lever.replace("[0.9, 0.85]]", "0.9]"));
+        let e = Lesson::load(&path).unwrap_err();
+        assert!(e.contains("each value is an array of 2 values"), "{e}");
+    }
+}

@@ -219,3 +219,65 @@ fn spot_of(world: &World, i: usize, care: &[usize]) -> Spot {
         Housing::Own => Spot::OwnHome,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn small() -> Scenario {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/through-care.toml");
+        let mut raw = Scenario::load(&path).unwrap().resolved;
+        raw.population.size = 150;
+        raw.scenario.horizon_days = 900;
+        Scenario::from_raw(raw).unwrap()
+    }
+
+    #[test]
+    fn following_citizens_changes_nothing_and_tells_the_trace_story() {
+        let sc = small();
+        let citizens = sample_citizens(&sc, 12);
+        let (result, watched) = follow(&sc, &citizens);
+        assert_eq!(result, World::new(&sc, 0).run());
+        for w in &watched {
+            let days: u32 = w.spots.iter().map(|(_, n)| n).sum();
+            assert_eq!(days, sc.meta.horizon_days);
+            assert_eq!(w.spots[0].0, Spot::Prison, "everyone starts inside");
+            assert!(w.spots.windows(2).all(|p| p[0].0 != p[1].0), "runs are merged");
+            let story = crate::trace::trace(&sc, 0, w.citizen, 0).unwrap();
+            let told: Vec<(u32, String)> = story
+                .events
+                .into_iter()
+                .filter(|e| !e.text.starts_with("end of year"))
+                .map(|e| (e.day, e.text))
+                .collect();
+            assert_eq!(w.events, told, "citizen {}", w.citizen);
+            assert_eq!(w.profile, story.profile);
+            let k = &story.end.counters;
+            assert_eq!(w.end[0], u32::from(k.offences));
+            assert_eq!(w.end[3], u32::from(k.days_homeless));
+            // Days homeless counted by the engine are days on the street in the picture
+            // (after release; detention days are prison).
+            let street: u32 =
+                w.spots.iter().filter(|(s, _)| *s == Spot::Street).map(|(_, n)| n).sum();
+            assert!(street <= w.end[3] + 1, "{street} street days, {} homeless", w.end[3]);
+        }
+    }
+
+    #[test]
+    fn the_curve_ends_at_the_five_year_indicator() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/fragmented.toml");
+        let mut raw = Scenario::load(&path).unwrap().resolved;
+        raw.population.size = 150;
+        raw.scenario.replications = 2;
+        let sc = Scenario::from_raw(raw).unwrap();
+        let reps = crate::experiments::run_replications(&sc, 2);
+        let r = result_of(&sc, &reps, Vec::new());
+        let two_years = r.numbers[1].unwrap();
+        let at = |day: u32| r.curve[(day / CURVE_STEP_DAYS) as usize];
+        // 730 is not a multiple of 30: the curve at 720 days is at most the 2-year value.
+        assert!(at(720) <= two_years && at(750) >= two_years, "{r:?}");
+        assert!(r.curve.windows(2).all(|w| w[0] <= w[1]));
+    }
+}
