@@ -398,6 +398,8 @@ fn an_existing_page_is_kept_unless_forced_and_a_bad_lesson_names_its_line() {
             "--out".as_ref(),
             page.as_os_str(),
             "--force".as_ref(),
+            "--threads".as_ref(),
+            "1".as_ref(),
         ],
     );
     assert!(forced.success, "{}", forced.stderr);
