@@ -3,6 +3,7 @@
 use clap::{Args, Parser, Subcommand};
 use reentry::compare::{Arm, align, terminal_comparison, write_compare};
 use reentry::experiments::{run_with_progress, summarise};
+use reentry::limits::{MAX_MESSAGE_LINE, cut_lines};
 use reentry::report::{OutputDir, RunOutput, terminal_summary, write_outputs};
 use reentry::scenario::{Override, Scenario};
 use reentry::sweep::{RunSettings, Shard, Sweep};
@@ -225,9 +226,28 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("{message}");
+            // One huge value (a path, a pasted line) must not flood the screen.
+            eprintln!("{}", cut_lines(&message, MAX_MESSAGE_LINE));
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Seeds are written as TOML integers, which are signed 64-bit.
+const MAX_SEED: u64 = i64::MAX as u64;
+
+/// `--scale` must leave a cohort big enough for shares and intervals to mean something.
+const MIN_SCALED_CITIZENS: u32 = 10;
+
+/// `compare`'s headline indicators include 2-year reconviction.
+const COMPARE_MIN_HORIZON_DAYS: u32 = 730;
+
+fn check_seed(seed: Option<u64>) -> Result<(), String> {
+    match seed {
+        Some(s) if s > MAX_SEED => Err(format!(
+            "--seed {s} is too large; allowed: 0 to {MAX_SEED} (scenario files store seeds as 64-bit signed integers)"
+        )),
+        _ => Ok(()),
     }
 }
 
@@ -241,6 +261,7 @@ fn parse_scale(text: &str) -> Result<f64, String> {
 }
 
 fn load(path: &Path, o: &RunOptions) -> Result<Scenario, String> {
+    check_seed(o.seed)?;
     let mut sc = Scenario::load_with(path, &o.set).map_err(|e| e.to_string())?;
     if o.replications.is_none() && o.seed.is_none() && o.population.is_none() && o.scale.is_none() {
         return Ok(sc);
@@ -248,6 +269,12 @@ fn load(path: &Path, o: &RunOptions) -> Result<Scenario, String> {
     let mut raw = sc.resolved.clone();
     if let Some(factor) = o.scale {
         raw.scale(factor);
+        if raw.population.size < MIN_SCALED_CITIZENS {
+            return Err(format!(
+                "--scale {factor} leaves {} citizens of {}; allowed: a scale that keeps at least {MIN_SCALED_CITIZENS}",
+                raw.population.size, sc.population.size
+            ));
+        }
     }
     if let Some(r) = o.replications {
         raw.scenario.replications = r;
@@ -271,9 +298,10 @@ fn run(path: &Path, o: &RunOptions) -> Result<(), String> {
         .clone()
         .unwrap_or_else(|| PathBuf::from("out").join(reentry::report::sanitize(&sc.meta.name)));
     let dir = OutputDir::prepare(&target, o.force)?;
+    let threads = reentry::limits::threads(o.threads);
     let started = std::time::Instant::now();
     let (written, (summary, reps, elapsed)) = dir.fill(|dir| {
-        let reps = run_with_progress(&sc, sc.meta.replications, o.threads, &sc.meta.name)?;
+        let reps = run_with_progress(&sc, sc.meta.replications, threads, &sc.meta.name)?;
         let elapsed = started.elapsed().as_secs_f64();
         let summary = summarise(&sc, &reps);
         let runs = [RunOutput { scenario: &sc, replications: &reps, summary: &summary }];
@@ -297,6 +325,14 @@ fn run(path: &Path, o: &RunOptions) -> Result<(), String> {
 
 fn compare(baseline: &Path, alternatives: &[PathBuf], o: &RunOptions) -> Result<(), String> {
     let base = load(baseline, o).map_err(|e| format!("baseline {}:\n{e}", baseline.display()))?;
+    if base.meta.horizon_days < COMPARE_MIN_HORIZON_DAYS {
+        // Checked before simulating: the comparison reports 2-year reconviction.
+        return Err(format!(
+            "baseline {}: scenario.horizon_days is {}; compare needs at least {COMPARE_MIN_HORIZON_DAYS} days (it reports 2-year reconviction); lengthen the horizon or use `reentry run`",
+            baseline.display(),
+            base.meta.horizon_days
+        ));
+    }
     let mut scenarios = vec![base];
     for path in alternatives {
         let what = format!("alternative {}", path.display());
@@ -319,12 +355,13 @@ fn compare(baseline: &Path, alternatives: &[PathBuf], o: &RunOptions) -> Result<
         PathBuf::from("out").join(format!("compare-{}-vs-{}", names[0], names[1..].join("-")))
     });
     let dir = OutputDir::prepare(&target, o.force)?;
+    let threads = reentry::limits::threads(o.threads);
     let started = std::time::Instant::now();
     let (written, (arms, comparisons, elapsed)) = dir.fill(|dir| {
         let arms = scenarios
             .into_iter()
             .map(|sc| {
-                run_with_progress(&sc, sc.meta.replications, o.threads, &sc.meta.name)
+                run_with_progress(&sc, sc.meta.replications, threads, &sc.meta.name)
                     .map(|r| Arm::new(sc, r))
             })
             .collect::<Result<Vec<_>, String>>()?;
@@ -348,6 +385,7 @@ fn compare(baseline: &Path, alternatives: &[PathBuf], o: &RunOptions) -> Result<
 /// Regenerates the report files in place; each is written to a temporary file and renamed, so
 /// a reader never sees a half-written picture.
 fn report(folder: &Path) -> Result<(), String> {
+    let checked = reentry::outdir::check_for_report(folder)?;
     let data = reentry::folder::Folder::read(folder)?;
     let files = reentry::html::report_files(&data)?;
     for (name, bytes) in &files {
@@ -361,6 +399,9 @@ fn report(folder: &Path) -> Result<(), String> {
             let _ = std::fs::remove_file(&temp);
             format!("cannot write {}: {e}", path.display())
         })?;
+    }
+    if checked {
+        reentry::outdir::write_marker(folder, "run")?;
     }
     sayln!("{} files written; open {}", files.len(), folder.join("report.html").display());
     Ok(())
@@ -453,7 +494,7 @@ fn run_sweep(path: &Path, o: &SweepOptions) -> Result<(), String> {
     });
     let settings = RunSettings {
         out: out.clone(),
-        threads: o.threads,
+        threads: reentry::limits::threads(o.threads),
         shard: o.shard,
         resume: o.resume,
         force: o.force,
@@ -510,24 +551,34 @@ fn merge(dir: &Path) -> Result<(), String> {
 fn validate(files: &[PathBuf]) -> Result<(), String> {
     let mut failed = 0;
     for f in files {
-        match Scenario::load(f) {
-            Ok(sc) => sayln!(
-                "ok: {} ({}; {} services, {} citizens, {} days)",
-                f.display(),
-                sc.meta.name,
-                sc.services.len(),
-                sc.population.size,
-                sc.meta.horizon_days
-            ),
+        match validate_one(f) {
+            Ok(line) => sayln!("ok: {} ({line})", f.display()),
             Err(e) => {
                 failed += 1;
-                eprintln!("{e}\n");
+                eprintln!("{}\n", cut_lines(&e, MAX_MESSAGE_LINE));
             }
         }
     }
-    if failed > 0 {
-        Err(format!("{failed} of {} scenario files have errors", files.len()))
-    } else {
-        Ok(())
+    if failed > 0 { Err(format!("{failed} of {} files have errors", files.len())) } else { Ok(()) }
+}
+
+/// Checks one scenario or sweep file (a sweep file has a `[sweep]` table); the summary line.
+fn validate_one(path: &Path) -> Result<String, String> {
+    if Sweep::is_sweep_file(path) {
+        let sweep = Sweep::load(path, &[])?;
+        return Ok(format!(
+            "sweep {}; {} points of base scenario {}",
+            sweep.name,
+            sweep.points.len(),
+            sweep.base.meta.name
+        ));
     }
+    let sc = Scenario::load(path).map_err(|e| e.to_string())?;
+    Ok(format!(
+        "{}; {} services, {} citizens, {} days",
+        sc.meta.name,
+        sc.services.len(),
+        sc.population.size,
+        sc.meta.horizon_days
+    ))
 }
