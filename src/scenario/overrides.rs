@@ -99,6 +99,14 @@ pub fn render_value(value: &Value) -> String {
 /// Sets `o.value` at `o.path` in `root`. Returns the path of the highest table it had to
 /// create (or the path itself), so later diagnostics under it can blame the override.
 pub(crate) fn apply(root: &mut toml::Table, o: &Override) -> Result<String, String> {
+    // Work on a copy: a refused override leaves the scenario as it was.
+    let mut copy = root.clone();
+    let created = apply_to(&mut copy, o)?;
+    *root = copy;
+    Ok(created)
+}
+
+fn apply_to(root: &mut toml::Table, o: &Override) -> Result<String, String> {
     let segments = o.segments();
     let Some((last, parents)) = segments.split_last() else {
         return Err(format!("empty override path in {}", o.origin));
