@@ -433,6 +433,17 @@ fn trace(
         (None, Some(k)) => sample_citizens(&scenarios[0], k),
         (None, None) => return Err("say whom to follow: --citizen N or --sample K".into()),
     };
+    let target = o.out.clone().unwrap_or_else(|| {
+        let names: Vec<String> =
+            scenarios.iter().map(|s| reentry::report::sanitize(&s.meta.name)).collect();
+        let who = match citizen {
+            Some(c) => format!("citizen-{c}"),
+            None => format!("sample-{}", citizens.len()),
+        };
+        PathBuf::from("out").join(format!("trace-{}-{who}", names.join("-vs-")))
+    });
+    // Checked before simulating: a refused folder costs the user no waiting.
+    let dir = OutputDir::prepare(&target, o.force)?;
     let mut stories = Vec::new();
     let mut text = String::new();
     for &c in &citizens {
@@ -448,16 +459,6 @@ fn trace(
             text.push('\n');
         }
     }
-    let target = o.out.clone().unwrap_or_else(|| {
-        let names: Vec<String> =
-            scenarios.iter().map(|s| reentry::report::sanitize(&s.meta.name)).collect();
-        let who = match citizen {
-            Some(c) => format!("citizen-{c}"),
-            None => format!("sample-{}", citizens.len()),
-        };
-        PathBuf::from("out").join(format!("trace-{}-{who}", names.join("-vs-")))
-    });
-    let dir = OutputDir::prepare(&target, o.force)?;
     let (written, ()) = dir.fill(|dir| {
         let (svg, png) = render_timeline(&stories)?;
         dir.write_file("story.txt", |w| w.write_all(text.as_bytes()))?;

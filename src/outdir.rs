@@ -391,13 +391,11 @@ fn clear_stale(target: &Target) {
             "old" if target.exists() => {
                 let _ = fs::remove_dir_all(entry.path());
             }
-            "old" => {
-                if fs::rename(entry.path(), &target.resolved).is_ok() {
-                    eprintln!(
-                        "note: put back {} (set aside by process {pid}, which died while replacing it)",
-                        target.shown.display()
-                    );
-                }
+            "old" if fs::rename(entry.path(), &target.resolved).is_ok() => {
+                eprintln!(
+                    "note: put back {} (set aside by process {pid}, which died while replacing it)",
+                    target.shown.display()
+                );
             }
             _ => {}
         }

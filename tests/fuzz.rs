@@ -453,6 +453,9 @@ fn mutated_scenarios_through_the_command_line() {
         let started = Instant::now();
         let run = common::reentry(dir.path(), &args);
         assert!(started.elapsed() < Duration::from_secs(60), "{args:?} took too long");
+        if run.success && case % 2 == 0 {
+            assert!(run.stdout.contains(&format!("ok: {name}")), "{}", run.stdout);
+        }
         if !run.success {
             refused += 1;
             assert!(
