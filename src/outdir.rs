@@ -702,6 +702,50 @@ mod tests {
     }
 
     #[test]
+    fn a_failed_swap_puts_the_old_folder_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        fs::create_dir(&out).unwrap();
+        fs::write(out.join("results.csv"), "old").unwrap();
+        let target = Target::resolve(&out).unwrap();
+        let e = swap_in(&dir.path().join("never-written"), &target).unwrap_err();
+        assert!(e.contains("the old folder is unchanged"), "{e}");
+        assert_eq!(fs::read_to_string(out.join("results.csv")).unwrap(), "old");
+        let new = dir.path().join("new");
+        fs::create_dir(&new).unwrap();
+        fs::write(new.join("results.csv"), "new").unwrap();
+        swap_in(&new, &target).unwrap();
+        assert_eq!(fs::read_to_string(out.join("results.csv")).unwrap(), "new");
+        let left: Vec<_> = fs::read_dir(dir.path()).unwrap().flatten().collect();
+        assert_eq!(left.len(), 1, "nothing set aside is left");
+    }
+
+    #[test]
+    fn non_finite_values_in_a_csv_stop_the_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("a.csv"), "x,y\n1,NA\n").unwrap();
+        check_finite_csv(dir.path()).unwrap();
+        fs::write(dir.path().join("b.csv"), "x,y\n1,2\n3,inf\n").unwrap();
+        let e = check_finite_csv(dir.path()).unwrap_err();
+        assert!(e.contains("b.csv") && e.contains("row 3") && e.contains("`inf`"), "{e}");
+    }
+
+    #[test]
+    fn the_marker_records_and_checks_every_file() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("plots")).unwrap();
+        fs::write(dir.path().join("a.csv"), "x\n1\n").unwrap();
+        fs::write(dir.path().join("plots/p.svg"), "<svg/>").unwrap();
+        write_marker(dir.path(), "run").unwrap();
+        let marker = verify_files(dir.path(), |_| false).unwrap();
+        assert_eq!(marker.files.keys().collect::<Vec<_>>(), ["a.csv", "plots/p.svg"]);
+        fs::write(dir.path().join("plots/p.svg"), "<svg></svg>").unwrap();
+        let e = verify_files(dir.path(), |_| false).unwrap_err();
+        assert!(e.contains("p.svg was changed"), "{e}");
+        verify_files(dir.path(), |n| n.starts_with("plots/")).unwrap();
+    }
+
+    #[test]
     fn protected_places() {
         assert!(protected(Path::new("/")).is_some());
         let cwd = fs::canonicalize(std::env::current_dir().unwrap()).unwrap();
