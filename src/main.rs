@@ -385,6 +385,8 @@ fn compare(baseline: &Path, alternatives: &[PathBuf], o: &RunOptions) -> Result<
 /// Regenerates the report files in place; each is written to a temporary file and renamed, so
 /// a reader never sees a half-written picture.
 fn report(folder: &Path) -> Result<(), String> {
+    // Not while another process writes or replaces the folder.
+    let _lock = reentry::outdir::lock_in_place(folder, "lock")?;
     let checked = reentry::outdir::check_for_report(folder)?;
     let data = reentry::folder::Folder::read(folder)?;
     let files = reentry::html::report_files(&data)?;

@@ -86,10 +86,12 @@ pub fn run(sweep: &Sweep, settings: &RunSettings) -> Result<Report, String> {
     let (target, _lock) = outdir::lock_in_place(&settings.out, &lock_name)?;
     let replaced = prepare_folder(&target, settings)?;
     let dir = settings.out.as_path();
-    let _restore = replaced
+    let restore = replaced
         .as_ref()
         .map(|old| outdir::restore_on_signal(target.resolved.clone(), old.clone()));
     let result = run_in(sweep, settings, &manifest, dir, shard);
+    // From here on a signal must not undo anything: the folders are settled below.
+    drop(restore);
     match (&result, replaced) {
         // The new sweep is complete: only now is the folder it replaced removed.
         (Ok(_), Some(old)) => fs::remove_dir_all(&old).map_err(|e| {
