@@ -31,7 +31,8 @@ struct RunOptions {
     replications: Option<u32>,
     #[arg(long)]
     seed: Option<u64>,
-    /// Worker threads (default: all cores); results do not depend on it.
+    /// Worker threads (default: all cores; more than the cores are capped); results do not
+    /// depend on it.
     #[arg(long, default_value_t = 0)]
     threads: usize,
     /// Override the cohort size (of every scenario).
@@ -42,7 +43,9 @@ struct RunOptions {
     /// 2,000-person cohort into a national one of 30,000 releases.
     #[arg(long, value_parser = parse_scale)]
     scale: Option<f64>,
-    /// Replace an existing output folder.
+    /// Replace an existing output folder, but only one that reentry wrote (it holds
+    /// reentry-folder.json), never `.`, `/`, the home folder, a mount point or a folder
+    /// holding the current folder; the old folder is removed only after the new one is in.
     #[arg(long)]
     force: bool,
     /// Override one scenario value by dotted path, e.g. --set regime.warm_handover=0.8 or
@@ -69,7 +72,8 @@ struct SweepOptions {
     /// Continue an interrupted sweep (or shard): run only the points without a result.
     #[arg(long, conflicts_with = "force")]
     resume: bool,
-    /// Start over: a whole sweep replaces its output folder; a shard redoes only its points.
+    /// Start over: a whole sweep replaces its output folder (only one reentry wrote); a shard
+    /// redoes only its points.
     #[arg(long)]
     force: bool,
     /// Override the sweep's replications.
@@ -125,7 +129,8 @@ enum Command {
     },
     /// Combine the part files of a sharded sweep into runs.csv and summary.csv.
     Merge { dir: PathBuf },
-    /// Redraw plots/*.png|svg and report.html from the files of an existing output folder.
+    /// Redraw plots/*.png|svg and report.html from the files of an existing output folder,
+    /// after checking them against the hashes in its reentry-folder.json.
     Report { folder: PathBuf },
     /// Tell one citizen's life story (or a few), under one or more scenarios side by side.
     ///
@@ -153,11 +158,11 @@ enum Command {
         /// Output folder (default: out/trace-<scenarios>-<citizens>).
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Replace an existing output folder.
+        /// Replace an existing output folder (only one that reentry wrote).
         #[arg(long)]
         force: bool,
     },
-    /// Check scenario files without running them.
+    /// Check scenario and sweep files without running them: every problem of a file at once.
     Validate {
         #[arg(required = true)]
         files: Vec<PathBuf>,

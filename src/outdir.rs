@@ -89,6 +89,20 @@ impl Target {
         Ok(Target { shown, parent: parent.to_path_buf(), resolved: resolved.clone(), name })
     }
 
+    /// The path as the user wrote it, plus where it leads when that is not obvious
+    /// (`dir/child/..`).
+    fn described(&self) -> String {
+        let indirect = self
+            .shown
+            .components()
+            .any(|c| matches!(c, std::path::Component::ParentDir | std::path::Component::CurDir));
+        if indirect {
+            format!("{} (that is {})", self.shown.display(), self.resolved.display())
+        } else {
+            self.shown.display().to_string()
+        }
+    }
+
     pub fn exists(&self) -> bool {
         fs::symlink_metadata(&self.resolved).is_ok()
     }
@@ -101,7 +115,7 @@ impl Target {
     /// Checks that the existing target may be replaced: it is a folder this program wrote,
     /// and none of the places that are never replaced.
     pub fn check_replaceable(&self) -> Result<(), String> {
-        let shown = self.shown.display();
+        let shown = self.described();
         let meta = fs::symlink_metadata(&self.resolved)
             .map_err(|e| format!("cannot inspect {shown}: {e}"))?;
         if !meta.is_dir() {
@@ -112,7 +126,7 @@ impl Target {
         }
         read_marker(&self.resolved).map(|_| ()).map_err(|why| {
             format!(
-                "refusing to replace {shown}: {why}. --force only replaces a folder that reentry wrote \
+                "refusing to replace {shown}: {why}.\n--force only replaces a folder that reentry wrote \
                  (one holding {MARKER}); move the folder away yourself or choose another --out"
             )
         })
@@ -176,6 +190,9 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// Reads and checks the marker of `dir`.
 pub fn read_marker(dir: &Path) -> Result<Marker, String> {
     let path = dir.join(MARKER);
+    if fs::symlink_metadata(&path).is_err() {
+        return Err(format!("it holds no {MARKER}, so reentry did not write it"));
+    }
     let text = crate::limits::read_text_limited(&path, 64 * crate::limits::MAX_INPUT_BYTES)
         .map_err(|e| format!("it has no readable {MARKER} ({e})"))?;
     let marker: Marker =
@@ -471,8 +488,9 @@ fn undo(cleanup: &Cleanup) {
             let _ = fs::remove_dir_all(path);
         }
         Cleanup::Temporaries(dirs) => {
+            let here = host_name();
             for dir in dirs {
-                remove_temporaries(dir, |_, pid| pid == std::process::id());
+                remove_temporaries(dir, |host, pid| host == here && pid == std::process::id());
             }
         }
         Cleanup::Restore { new, old } => {

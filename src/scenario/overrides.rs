@@ -149,7 +149,7 @@ fn refuse_new_service(here: &Slot, segments: &[Segment], o: &Override) -> Result
         let known: Vec<&str> = t.keys().map(String::as_str).collect();
         return Err(format!(
             "unknown service `{name}` in override `{}`; overrides set values of existing \
-             services only; services in this scenario: {}",
+             services only\nservices in this scenario: {}",
             o.path,
             known.join(", ")
         ));

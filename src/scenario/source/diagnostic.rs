@@ -95,7 +95,7 @@ impl Diagnostic {
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // A message can quote a user's value, which can be as long as a file.
-        writeln!(f, "error: {}", crate::limits::cut_line(&self.message, MAX_SHOWN_LINE * 2))?;
+        writeln!(f, "error: {}", crate::limits::cut_lines(&self.message, MAX_SHOWN_LINE * 2))?;
         let width = self.location.as_ref().map_or(1, |l| l.line.to_string().len());
         let pad = " ".repeat(width);
         match &self.location {
