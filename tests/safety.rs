@@ -586,3 +586,20 @@ fn long_error_lines_are_cut() {
     let widest = r.stderr.lines().map(|l| l.chars().count()).max().unwrap();
     assert!(widest <= 300, "a line of {widest} characters");
 }
+
+#[test]
+fn an_old_folder_left_aside_by_a_crash_is_put_back() {
+    let tmp = tempdir();
+    let out = tmp.path().join("results");
+    run_ok(tmp.path(), &shipped("fragmented.toml"), &out, &[]);
+    let before = snapshot(&out);
+    // A process (long dead: no process has id 4194307 on Linux) was killed between moving
+    // the old folder aside and moving the new one in.
+    let aside = tmp.path().join(".results.old-4194307");
+    fs::rename(&out, &aside).unwrap();
+    let r = run(tmp.path(), &shipped("fragmented.toml"), &out, &["--seed", "3"]);
+    assert!(!r.success, "the run wrote over the put-back folder without --force");
+    assert_contains(&r.stderr, "put back");
+    assert!(!aside.exists());
+    assert!(snapshot(&out) == before, "the old results were not put back intact");
+}
