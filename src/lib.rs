@@ -5,7 +5,8 @@
 //! step ([`engine`]). Scenarios are TOML files checked before any work ([`scenario`]).
 //! Outcomes ([`outcomes`]) and costs per payer ([`costs`]) are collected per replication;
 //! [`experiments`] runs replications in parallel and summarises them with [`stats`];
-//! [`report`] writes what users read; [`folder`] reads an output folder back, from which
+//! [`report`] writes what users read into an [`outdir`] (staged, locked, hashed, never
+//! replacing a folder it did not write); [`limits`] bounds every input; [`folder`] reads an output folder back, from which
 //! [`plots`] draws the pictures and [`html`] writes the self-contained `report.html`;
 //! [`trace`] tells one citizen's life story. [`sweep`] runs a scenario over a design of
 //! parameter values (also split over a cluster) with [`scenario::overrides`]; [`progress`]
@@ -18,7 +19,9 @@ pub mod engine;
 pub mod experiments;
 pub mod folder;
 pub mod html;
+pub mod limits;
 pub mod outcomes;
+pub mod outdir;
 pub mod plots;
 pub mod population;
 pub mod progress;

@@ -3,6 +3,7 @@
 use clap::{Args, Parser, Subcommand};
 use reentry::compare::{Arm, align, terminal_comparison, write_compare};
 use reentry::experiments::{run_with_progress, summarise};
+use reentry::limits::{MAX_MESSAGE_LINE, cut_lines};
 use reentry::report::{OutputDir, RunOutput, terminal_summary, write_outputs};
 use reentry::scenario::{Override, Scenario};
 use reentry::sweep::{RunSettings, Shard, Sweep};
@@ -30,7 +31,8 @@ struct RunOptions {
     replications: Option<u32>,
     #[arg(long)]
     seed: Option<u64>,
-    /// Worker threads (default: all cores); results do not depend on it.
+    /// Worker threads (default: all cores; more than the cores are capped); results do not
+    /// depend on it.
     #[arg(long, default_value_t = 0)]
     threads: usize,
     /// Override the cohort size (of every scenario).
@@ -41,7 +43,9 @@ struct RunOptions {
     /// 2,000-person cohort into a national one of 30,000 releases.
     #[arg(long, value_parser = parse_scale)]
     scale: Option<f64>,
-    /// Replace an existing output folder.
+    /// Replace an existing output folder, but only one that reentry wrote (it holds
+    /// reentry-folder.json), never `.`, `/`, the home folder, a mount point or a folder
+    /// holding the current folder; the old folder is removed only after the new one is in.
     #[arg(long)]
     force: bool,
     /// Override one scenario value by dotted path, e.g. --set regime.warm_handover=0.8 or
@@ -68,7 +72,8 @@ struct SweepOptions {
     /// Continue an interrupted sweep (or shard): run only the points without a result.
     #[arg(long, conflicts_with = "force")]
     resume: bool,
-    /// Start over: a whole sweep replaces its output folder; a shard redoes only its points.
+    /// Start over: a whole sweep replaces its output folder (only one reentry wrote); a shard
+    /// redoes only its points.
     #[arg(long)]
     force: bool,
     /// Override the sweep's replications.
@@ -124,7 +129,8 @@ enum Command {
     },
     /// Combine the part files of a sharded sweep into runs.csv and summary.csv.
     Merge { dir: PathBuf },
-    /// Redraw plots/*.png|svg and report.html from the files of an existing output folder.
+    /// Redraw plots/*.png|svg and report.html from the files of an existing output folder,
+    /// after checking them against the hashes in its reentry-folder.json.
     Report { folder: PathBuf },
     /// Tell one citizen's life story (or a few), under one or more scenarios side by side.
     ///
@@ -152,7 +158,7 @@ enum Command {
         /// Output folder (default: out/trace-<scenarios>-<citizens>).
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Replace an existing output folder.
+        /// Replace an existing output folder (only one that reentry wrote).
         #[arg(long)]
         force: bool,
     },
@@ -176,7 +182,7 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         threads: usize,
     },
-    /// Check scenario files without running them.
+    /// Check scenario and sweep files without running them: every problem of a file at once.
     Validate {
         #[arg(required = true)]
         files: Vec<PathBuf>,
@@ -248,9 +254,28 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("{message}");
+            // One huge value (a path, a pasted line) must not flood the screen.
+            eprintln!("{}", cut_lines(&message, MAX_MESSAGE_LINE));
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Seeds are written as TOML integers, which are signed 64-bit.
+const MAX_SEED: u64 = i64::MAX as u64;
+
+/// `--scale` must leave a cohort big enough for shares and intervals to mean something.
+const MIN_SCALED_CITIZENS: u32 = 10;
+
+/// `compare`'s headline indicators include 2-year reconviction.
+const COMPARE_MIN_HORIZON_DAYS: u32 = 730;
+
+fn check_seed(seed: Option<u64>) -> Result<(), String> {
+    match seed {
+        Some(s) if s > MAX_SEED => Err(format!(
+            "--seed {s} is too large; allowed: 0 to {MAX_SEED} (scenario files store seeds as 64-bit signed integers)"
+        )),
+        _ => Ok(()),
     }
 }
 
@@ -264,6 +289,7 @@ fn parse_scale(text: &str) -> Result<f64, String> {
 }
 
 fn load(path: &Path, o: &RunOptions) -> Result<Scenario, String> {
+    check_seed(o.seed)?;
     let mut sc = Scenario::load_with(path, &o.set).map_err(|e| e.to_string())?;
     if o.replications.is_none() && o.seed.is_none() && o.population.is_none() && o.scale.is_none() {
         return Ok(sc);
@@ -271,6 +297,12 @@ fn load(path: &Path, o: &RunOptions) -> Result<Scenario, String> {
     let mut raw = sc.resolved.clone();
     if let Some(factor) = o.scale {
         raw.scale(factor);
+        if raw.population.size < MIN_SCALED_CITIZENS {
+            return Err(format!(
+                "--scale {factor} leaves {} citizens of {}; allowed: a scale that keeps at least {MIN_SCALED_CITIZENS}",
+                raw.population.size, sc.population.size
+            ));
+        }
     }
     if let Some(r) = o.replications {
         raw.scenario.replications = r;
@@ -294,9 +326,10 @@ fn run(path: &Path, o: &RunOptions) -> Result<(), String> {
         .clone()
         .unwrap_or_else(|| PathBuf::from("out").join(reentry::report::sanitize(&sc.meta.name)));
     let dir = OutputDir::prepare(&target, o.force)?;
+    let threads = reentry::limits::threads(o.threads);
     let started = std::time::Instant::now();
     let (written, (summary, reps, elapsed)) = dir.fill(|dir| {
-        let reps = run_with_progress(&sc, sc.meta.replications, o.threads, &sc.meta.name)?;
+        let reps = run_with_progress(&sc, sc.meta.replications, threads, &sc.meta.name)?;
         let elapsed = started.elapsed().as_secs_f64();
         let summary = summarise(&sc, &reps);
         let runs = [RunOutput { scenario: &sc, replications: &reps, summary: &summary }];
@@ -320,6 +353,14 @@ fn run(path: &Path, o: &RunOptions) -> Result<(), String> {
 
 fn compare(baseline: &Path, alternatives: &[PathBuf], o: &RunOptions) -> Result<(), String> {
     let base = load(baseline, o).map_err(|e| format!("baseline {}:\n{e}", baseline.display()))?;
+    if base.meta.horizon_days < COMPARE_MIN_HORIZON_DAYS {
+        // Checked before simulating: the comparison reports 2-year reconviction.
+        return Err(format!(
+            "baseline {}: scenario.horizon_days is {}; compare needs at least {COMPARE_MIN_HORIZON_DAYS} days (it reports 2-year reconviction); lengthen the horizon or use `reentry run`",
+            baseline.display(),
+            base.meta.horizon_days
+        ));
+    }
     let mut scenarios = vec![base];
     for path in alternatives {
         let what = format!("alternative {}", path.display());
@@ -342,12 +383,13 @@ fn compare(baseline: &Path, alternatives: &[PathBuf], o: &RunOptions) -> Result<
         PathBuf::from("out").join(format!("compare-{}-vs-{}", names[0], names[1..].join("-")))
     });
     let dir = OutputDir::prepare(&target, o.force)?;
+    let threads = reentry::limits::threads(o.threads);
     let started = std::time::Instant::now();
     let (written, (arms, comparisons, elapsed)) = dir.fill(|dir| {
         let arms = scenarios
             .into_iter()
             .map(|sc| {
-                run_with_progress(&sc, sc.meta.replications, o.threads, &sc.meta.name)
+                run_with_progress(&sc, sc.meta.replications, threads, &sc.meta.name)
                     .map(|r| Arm::new(sc, r))
             })
             .collect::<Result<Vec<_>, String>>()?;
@@ -371,6 +413,9 @@ fn compare(baseline: &Path, alternatives: &[PathBuf], o: &RunOptions) -> Result<
 /// Regenerates the report files in place; each is written to a temporary file and renamed, so
 /// a reader never sees a half-written picture.
 fn report(folder: &Path) -> Result<(), String> {
+    // Not while another process writes or replaces the folder.
+    let _lock = reentry::outdir::lock_in_place(folder, "lock")?;
+    let checked = reentry::outdir::check_for_report(folder)?;
     let data = reentry::folder::Folder::read(folder)?;
     let files = reentry::html::report_files(&data)?;
     for (name, bytes) in &files {
@@ -384,6 +429,9 @@ fn report(folder: &Path) -> Result<(), String> {
             let _ = std::fs::remove_file(&temp);
             format!("cannot write {}: {e}", path.display())
         })?;
+    }
+    if checked {
+        reentry::outdir::write_marker(folder, "run")?;
     }
     sayln!("{} files written; open {}", files.len(), folder.join("report.html").display());
     Ok(())
@@ -415,6 +463,17 @@ fn trace(
         (None, Some(k)) => sample_citizens(&scenarios[0], k),
         (None, None) => return Err("say whom to follow: --citizen N or --sample K".into()),
     };
+    let target = o.out.clone().unwrap_or_else(|| {
+        let names: Vec<String> =
+            scenarios.iter().map(|s| reentry::report::sanitize(&s.meta.name)).collect();
+        let who = match citizen {
+            Some(c) => format!("citizen-{c}"),
+            None => format!("sample-{}", citizens.len()),
+        };
+        PathBuf::from("out").join(format!("trace-{}-{who}", names.join("-vs-")))
+    });
+    // Checked before simulating: a refused folder costs the user no waiting.
+    let dir = OutputDir::prepare(&target, o.force)?;
     let mut stories = Vec::new();
     let mut text = String::new();
     for &c in &citizens {
@@ -430,16 +489,6 @@ fn trace(
             text.push('\n');
         }
     }
-    let target = o.out.clone().unwrap_or_else(|| {
-        let names: Vec<String> =
-            scenarios.iter().map(|s| reentry::report::sanitize(&s.meta.name)).collect();
-        let who = match citizen {
-            Some(c) => format!("citizen-{c}"),
-            None => format!("sample-{}", citizens.len()),
-        };
-        PathBuf::from("out").join(format!("trace-{}-{who}", names.join("-vs-")))
-    });
-    let dir = OutputDir::prepare(&target, o.force)?;
     let (written, ()) = dir.fill(|dir| {
         let (svg, png) = render_timeline(&stories)?;
         dir.write_file("story.txt", |w| w.write_all(text.as_bytes()))?;
@@ -476,7 +525,7 @@ fn run_sweep(path: &Path, o: &SweepOptions) -> Result<(), String> {
     });
     let settings = RunSettings {
         out: out.clone(),
-        threads: o.threads,
+        threads: reentry::limits::threads(o.threads),
         shard: o.shard,
         resume: o.resume,
         force: o.force,
@@ -532,7 +581,7 @@ fn classroom(
             reentry::classroom::DEFAULT_LESSON
         ));
     }
-    let built = reentry::classroom::build(lesson, out, force, threads)?;
+    let built = reentry::classroom::build(lesson, out, force, reentry::limits::threads(threads))?;
     sayln!(
         "{} lever settings ({} runs) in {:.1} s; page of {:.1} MB: {}",
         built.points,
@@ -561,24 +610,34 @@ fn merge(dir: &Path) -> Result<(), String> {
 fn validate(files: &[PathBuf]) -> Result<(), String> {
     let mut failed = 0;
     for f in files {
-        match Scenario::load(f) {
-            Ok(sc) => sayln!(
-                "ok: {} ({}; {} services, {} citizens, {} days)",
-                f.display(),
-                sc.meta.name,
-                sc.services.len(),
-                sc.population.size,
-                sc.meta.horizon_days
-            ),
+        match validate_one(f) {
+            Ok(line) => sayln!("ok: {} ({line})", f.display()),
             Err(e) => {
                 failed += 1;
-                eprintln!("{e}\n");
+                eprintln!("{}\n", cut_lines(&e, MAX_MESSAGE_LINE));
             }
         }
     }
-    if failed > 0 {
-        Err(format!("{failed} of {} scenario files have errors", files.len()))
-    } else {
-        Ok(())
+    if failed > 0 { Err(format!("{failed} of {} files have errors", files.len())) } else { Ok(()) }
+}
+
+/// Checks one scenario or sweep file (a sweep file has a `[sweep]` table); the summary line.
+fn validate_one(path: &Path) -> Result<String, String> {
+    if Sweep::is_sweep_file(path) {
+        let sweep = Sweep::load(path, &[])?;
+        return Ok(format!(
+            "sweep {}; {} points of base scenario {}",
+            sweep.name,
+            sweep.points.len(),
+            sweep.base.meta.name
+        ));
     }
+    let sc = Scenario::load(path).map_err(|e| e.to_string())?;
+    Ok(format!(
+        "{}; {} services, {} citizens, {} days",
+        sc.meta.name,
+        sc.services.len(),
+        sc.population.size,
+        sc.meta.horizon_days
+    ))
 }

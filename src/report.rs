@@ -9,9 +9,7 @@ use crate::outcomes::{EVENTS, ReplicationResult};
 use crate::scenario::Scenario;
 use crate::stats::{Estimate, mean_interval};
 use serde::Serialize;
-use std::fs;
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
 
 /// One scenario's results, as the exporters see them.
 pub struct RunOutput<'a> {
@@ -501,110 +499,8 @@ impl Exporter for SummaryJson {
 
 // ----- the output folder -----
 
-/// A folder being written: files go to a staging folder that replaces `target` on commit.
-pub struct OutputDir {
-    target: PathBuf,
-    staging: PathBuf,
-    force: bool,
-}
-
-impl OutputDir {
-    /// Checks up front that `target` may be written, before any simulation work.
-    pub fn prepare(target: &Path, force: bool) -> Result<Self, String> {
-        if target.exists() && !force {
-            return Err(format!(
-                "output folder {} already exists; choose another with --out or replace it with --force",
-                target.display()
-            ));
-        }
-        if target.exists() && !target.is_dir() {
-            return Err(format!("{} exists and is not a folder", target.display()));
-        }
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_else(|| "out".into());
-        let parent =
-            target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        fs::create_dir_all(parent)
-            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-        let staging = parent.join(format!(".{name}.partial-{}", std::process::id()));
-        if staging.exists() {
-            fs::remove_dir_all(&staging)
-                .map_err(|e| format!("cannot clear {}: {e}", staging.display()))?;
-        }
-        fs::create_dir_all(&staging)
-            .map_err(|e| format!("cannot create {}: {e}", staging.display()))?;
-        Ok(Self { target: target.to_path_buf(), staging, force })
-    }
-
-    pub fn write_file(
-        &self,
-        name: &str,
-        write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
-    ) -> Result<(), String> {
-        let path = self.staging.join(name);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)
-                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-        }
-        let file = fs::File::create(&path)
-            .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
-        let mut buf = io::BufWriter::new(file);
-        write(&mut buf).and_then(|_| buf.flush()).map_err(|e| format!("cannot write {name}: {e}"))
-    }
-
-    /// Where the files are being written (the staging folder, until commit).
-    pub fn path(&self) -> &Path {
-        &self.staging
-    }
-
-    /// Draws the pictures and `report.html` from the files already written, as
-    /// `reentry report` would from the finished folder.
-    pub fn write_report(&self) -> Result<(), String> {
-        let folder = crate::folder::Folder::read(&self.staging)?;
-        for (name, bytes) in crate::html::report_files(&folder)? {
-            self.write_file(&name, |w| w.write_all(&bytes))?;
-        }
-        Ok(())
-    }
-
-    /// Moves the finished folder into place.
-    pub fn commit(self) -> Result<PathBuf, String> {
-        if self.target.exists() {
-            if !self.force {
-                return Err(format!(
-                    "{} appeared while running; not replacing it",
-                    self.target.display()
-                ));
-            }
-            fs::remove_dir_all(&self.target)
-                .map_err(|e| format!("cannot replace {}: {e}", self.target.display()))?;
-        }
-        fs::rename(&self.staging, &self.target)
-            .map_err(|e| format!("cannot move results to {}: {e}", self.target.display()))?;
-        Ok(self.target.clone())
-    }
-
-    pub fn abandon(self) {
-        let _ = fs::remove_dir_all(&self.staging);
-    }
-
-    /// Runs `work` (which fills the folder) and commits the folder if it succeeds; on any
-    /// error the staging folder is removed, so nothing half-written is left behind.
-    pub fn fill<T>(
-        self,
-        work: impl FnOnce(&OutputDir) -> Result<T, String>,
-    ) -> Result<(PathBuf, T), String> {
-        match work(&self) {
-            Ok(value) => Ok((self.commit()?, value)),
-            Err(e) => {
-                self.abandon();
-                Err(e)
-            }
-        }
-    }
-}
+/// The staged output folder lives in [`crate::outdir`]; re-exported where it always was.
+pub use crate::outdir::OutputDir;
 
 /// Writes every exporter's file plus the resolved scenario(s).
 pub fn write_outputs(dir: &OutputDir, runs: &[RunOutput]) -> Result<(), String> {

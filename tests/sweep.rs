@@ -330,6 +330,13 @@ fn output_folder_rules() {
     assert_eq!(read(&out.join("notes.txt")), "mine");
     let run = try_sweep(tmp.path(), &file, &out, &["--resume"]);
     assert!(!run.success && run.stderr.contains("nothing to resume"), "{}", run.stderr);
+    // --force replaces only a folder reentry wrote: the user's notes stay.
+    let run = try_sweep(tmp.path(), &file, &out, &["--force"]);
+    assert!(!run.success && run.stderr.contains("refusing to replace"), "{}", run.stderr);
+    assert_eq!(read(&out.join("notes.txt")), "mine");
+    fs::remove_dir_all(&out).unwrap();
+    sweep(tmp.path(), &file, &out, &[]);
+    fs::write(out.join("notes.txt"), "written into a sweep folder").unwrap();
     sweep(tmp.path(), &file, &out, &["--force"]);
     assert!(!out.join("notes.txt").exists());
     assert!(out.join("runs.csv").exists());

@@ -173,8 +173,16 @@ impl Scenario {
     /// any check, so they are checked exactly like values written in a file.
     pub fn load_with(path: &Path, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
         let sources = Sources::read(path)?;
-        sources.check_each_file::<RawScenario>()?;
-        Scenario::from_sources(&sources, overrides)
+        let (repaired, mut problems) = sources.check_and_repair::<RawScenario>();
+        if problems.is_empty() {
+            return Scenario::from_sources(&sources, overrides);
+        }
+        // Report the range problems of the keys that were fine too, all in one go.
+        if let Err(more) = Scenario::from_sources(&repaired, overrides) {
+            problems.extend(more.diagnostics().into_iter().cloned());
+        }
+        source::sort_in_file_order(&mut problems);
+        Err(ScenarioError::from_diagnostics(problems))
     }
 
     /// Checks already-read files (each checked alone by the caller) with `overrides` applied;

@@ -99,25 +99,29 @@ pub fn render_value(value: &Value) -> String {
 /// Sets `o.value` at `o.path` in `root`. Returns the path of the highest table it had to
 /// create (or the path itself), so later diagnostics under it can blame the override.
 pub(crate) fn apply(root: &mut toml::Table, o: &Override) -> Result<String, String> {
+    // Work on a copy: a refused override leaves the scenario as it was.
+    let mut copy = root.clone();
+    let created = apply_to(&mut copy, o)?;
+    *root = copy;
+    Ok(created)
+}
+
+fn apply_to(root: &mut toml::Table, o: &Override) -> Result<String, String> {
     let segments = o.segments();
     let Some((last, parents)) = segments.split_last() else {
         return Err(format!("empty override path in {}", o.origin));
     };
+    if segments == [Segment::Key(SERVICES.into())] {
+        return Err(format!(
+            "`{SERVICES}` cannot be overridden as a whole (that would add or drop services); \
+             set values inside one, e.g. services.addiction_care.capacity=240"
+        ));
+    }
     let mut created: Option<usize> = None;
     let mut here = Slot::Table(root);
     for (depth, segment) in parents.iter().enumerate() {
-        if depth == 1
-            && segments.first() == Some(&Segment::Key("services".into()))
-            && let (Slot::Table(t), Segment::Key(name)) = (&here, segment)
-            && !t.contains_key(name)
-        {
-            // A new key under [services] would silently add a service with default values.
-            let known: Vec<&str> = t.keys().map(String::as_str).collect();
-            return Err(format!(
-                "unknown service `{name}` in override `{}`; services in this scenario: {}",
-                o.path,
-                known.join(", ")
-            ));
+        if depth == 1 {
+            refuse_new_service(&here, &segments, o)?;
         }
         let (next, made) = here.child(segment, &segments[..=depth])?;
         if made && created.is_none() {
@@ -125,9 +129,63 @@ pub(crate) fn apply(root: &mut toml::Table, o: &Override) -> Result<String, Stri
         }
         here = next;
     }
-    let value = coerce(here.get(last), o.value.clone());
+    if segments.len() == 2 {
+        refuse_new_service(&here, &segments, o)?;
+    }
+    let value = merge_into(here.get(last), o.value.clone());
     here.set(last, value, &segments)?;
+    refuse_extends(root, o)?;
     Ok(keys::render(&segments[..=created.unwrap_or(segments.len() - 1)]))
+}
+
+const SERVICES: &str = "services";
+
+/// A new key under `[services]` would silently add a service with default values.
+fn refuse_new_service(here: &Slot, segments: &[Segment], o: &Override) -> Result<(), String> {
+    if let ([Segment::Key(first), Segment::Key(name), ..], Slot::Table(t)) = (segments, here)
+        && first == SERVICES
+        && !t.contains_key(name)
+    {
+        let known: Vec<&str> = t.keys().map(String::as_str).collect();
+        return Err(format!(
+            "unknown service `{name}` in override `{}`; overrides set values of existing \
+             services only\nservices in this scenario: {}",
+            o.path,
+            known.join(", ")
+        ));
+    }
+    Ok(())
+}
+
+/// `extends` names files, which are read before any override applies: an override that
+/// smuggles it in (`scenario={extends="..."}`) would write a resolved scenario that does not
+/// re-run as it ran.
+fn refuse_extends(root: &toml::Table, o: &Override) -> Result<(), String> {
+    match root.get("scenario").and_then(Value::as_table) {
+        Some(scenario) if scenario.contains_key("extends") => Err(format!(
+            "`scenario.extends` cannot be set by an override (in `{}`): it is resolved before overrides apply",
+            o.path
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The value an override leaves at its path: an inline table sets the keys it names inside
+/// the existing table (keys it does not name keep their values), so an override changes
+/// values of keys and never silently drops the rest of a table; a float key given a whole
+/// number stays a float.
+fn merge_into(existing: Option<&Value>, value: Value) -> Value {
+    match (existing, value) {
+        (Some(Value::Table(old)), Value::Table(new)) => {
+            let mut merged = old.clone();
+            for (key, value) in new {
+                let value = merge_into(merged.get(&key), value);
+                merged.insert(key, value);
+            }
+            Value::Table(merged)
+        }
+        (existing, value) => coerce(existing, value),
+    }
 }
 
 /// A float key given a whole number (`--set regime.warm_handover=1`) stays a float, so the
@@ -248,5 +306,29 @@ mod tests {
         assert!(Override::parse_cli("no-equals-sign").is_err());
         assert!(Override::parse_cli("a..b=1").is_err());
         assert!(Override::parse_cli("scenario.extends=\"x.toml\"").is_err());
+    }
+
+    #[test]
+    fn refuses_whole_new_services_and_smuggled_extends() {
+        let mut t = table("[scenario]\nname = \"a\"\n[services.shelter]\ncapacity = 60\n");
+        let o = Override::parse_cli("services.ghost={domain=\"addiction\"}").unwrap();
+        assert!(apply(&mut t, &o).unwrap_err().contains("unknown service `ghost`"));
+        let o = Override::parse_cli("services={ghost={domain=\"addiction\"}}").unwrap();
+        assert!(apply(&mut t, &o).unwrap_err().contains("cannot be overridden as a whole"));
+        let o = Override::parse_cli("scenario={name=\"x\", extends=\"/etc/passwd\"}").unwrap();
+        assert!(apply(&mut t, &o).unwrap_err().contains("`scenario.extends` cannot be set"));
+        assert!(!t.to_string().contains("passwd"));
+    }
+
+    #[test]
+    fn inline_tables_set_keys_inside_the_existing_table() {
+        let mut t = table("[services.shelter]\ncapacity = 60\ncost_per_day = 80.0\n");
+        let o = Override::parse_cli("services.shelter={capacity=5, cost_per_day=1}").unwrap();
+        apply(&mut t, &o).unwrap();
+        assert_eq!(t["services"]["shelter"]["capacity"], Value::Integer(5));
+        assert_eq!(t["services"]["shelter"]["cost_per_day"], Value::Float(1.0));
+        let o = Override::parse_cli("services.shelter={capacity=7}").unwrap();
+        apply(&mut t, &o).unwrap();
+        assert_eq!(t["services"]["shelter"]["cost_per_day"], Value::Float(1.0), "kept");
     }
 }

@@ -15,12 +15,15 @@ use toml::{Spanned, Value};
 
 use super::overrides::{self, Override};
 
-pub use diagnostic::{Diagnostic, Location, ScenarioError};
+pub use diagnostic::{Diagnostic, Location, ScenarioError, sort_in_file_order};
 
 /// The table and key under which a file names the file it builds on.
 const SCENARIO: &str = "scenario";
 const EXTENDS: &str = "extends";
 const EXTENDS_KEY: &str = "scenario.extends";
+
+/// A broken file can hold thousands of problems; this many are shown.
+const MAX_PROBLEMS_PER_FILE: usize = 50;
 
 /// The path shown for problems in a scenario built in code rather than read from a file.
 pub const IN_MEMORY: &str = "<in memory>";
@@ -92,16 +95,29 @@ impl SourceFile {
         }
     }
 
-    /// Deserializes this file alone so that its errors carry its own spans.
-    fn check<T: DeserializeOwned>(&self) -> Result<(), ScenarioError> {
+    /// Deserializes this file alone so that its errors carry its own spans. Serde stops at
+    /// the first problem, so the offending key is taken out and the file tried again, until
+    /// it deserializes: every unknown key and wrong type is found in one go. Returns the
+    /// problems and the keys taken out.
+    fn check_all<T: DeserializeOwned>(&self) -> (Vec<Diagnostic>, Vec<Vec<keys::Segment>>) {
+        let (mut problems, mut removed) = (Vec::new(), Vec::new());
         let Some(mut doc) = self.spanned() else {
-            return Ok(());
+            return (problems, removed);
         };
         strip_extends_spanned(doc.get_mut());
-        match T::deserialize(toml::de::Deserializer::from(doc)) {
-            Ok(_) => Ok(()),
-            Err(error) => Err(self.deserialize_error(&error).into()),
+        while problems.len() < MAX_PROBLEMS_PER_FILE {
+            let Err(error) = T::deserialize(toml::de::Deserializer::from(doc.clone())) else {
+                break;
+            };
+            let diagnostic = self.deserialize_error(&error);
+            let path = diagnostic.key.as_deref().and_then(keys::parse_dotted);
+            problems.push(diagnostic);
+            match path {
+                Some(path) if keys::remove_spanned(doc.get_mut(), &path) => removed.push(path),
+                _ => break,
+            }
         }
+        (problems, removed)
     }
 
     fn deserialize_error(&self, error: &toml::de::Error) -> Diagnostic {
@@ -139,7 +155,7 @@ impl Sources {
     /// Reads `path` and follows `[scenario] extends = "other.toml"` (relative to the
     /// extending file's folder) recursively.
     pub fn read(path: &Path) -> Result<Sources, ScenarioError> {
-        let text = std::fs::read_to_string(path)
+        let text = crate::limits::read_input(path)
             .map_err(|source| ScenarioError::Io { path: path.to_path_buf(), source })?;
         Sources::from_text(path, text)
     }
@@ -180,8 +196,25 @@ impl Sources {
     /// types), so unknown keys, wrong types and unknown enum variants are reported in the
     /// file and at the line where they were written. One diagnostic per faulty file.
     pub fn check_each_file<T: DeserializeOwned>(&self) -> Result<(), ScenarioError> {
-        let errors = self.files.iter().filter_map(|file| file.check::<T>().err()).collect();
-        ScenarioError::from_all(errors)
+        let (_, problems) = self.check_and_repair::<T>();
+        if problems.is_empty() { Ok(()) } else { Err(ScenarioError::from_diagnostics(problems)) }
+    }
+
+    /// Like [`Sources::check_each_file`], returning every problem of every file (in file
+    /// order) and these sources with the offending keys taken out of the merged table, so
+    /// range checks can still run on the rest and report their problems too.
+    pub fn check_and_repair<T: DeserializeOwned>(&self) -> (Sources, Vec<Diagnostic>) {
+        let mut repaired = self.clone();
+        let mut problems = Vec::new();
+        for file in &self.files {
+            let (found, removed) = file.check_all::<T>();
+            problems.extend(found);
+            for path in removed {
+                keys::remove_plain(&mut repaired.merged, &path);
+            }
+        }
+        diagnostic::sort_in_file_order(&mut problems);
+        (repaired, problems)
     }
 
     /// Deserializes the merged table into `T`. Errors are located at the most-derived file
@@ -272,7 +305,7 @@ fn read_base(
     };
     let folder = current.path.parent().unwrap_or(Path::new(""));
     let path = folder.join(&target);
-    let text = std::fs::read_to_string(&path).map_err(|error| {
+    let text = crate::limits::read_input(&path).map_err(|error| {
         Diagnostic::at(
             current.location(span.clone()),
             format!("cannot read extended file `{}`: {error}", path.display()),

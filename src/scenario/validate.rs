@@ -22,7 +22,11 @@ impl<'a> Checker<'a> {
 
     fn range(&mut self, key: &str, value: f64, lo: f64, hi: f64) {
         if !(value.is_finite() && value >= lo && value <= hi) {
-            self.fail(key, format!("value {value} is out of range"), &format!("{lo} to {hi}"));
+            self.fail(
+                key,
+                format!("value {} is out of range", shown(value)),
+                &format!("{lo} to {hi}"),
+            );
         }
     }
 
@@ -35,8 +39,10 @@ impl<'a> Checker<'a> {
         self.range(key, value, 0.01, 100.0);
     }
 
-    fn non_negative(&mut self, key: &str, value: f64) {
-        self.range(key, value, 0.0, f64::MAX);
+    /// An amount in euros (a cost per day, event or case, a debt): at most ten million, so
+    /// sums over a cohort and a horizon stay far from overflowing to infinity.
+    fn euros(&mut self, key: &str, value: f64) {
+        self.range(key, value, 0.0, MAX_EUROS);
     }
 
     fn whole(&mut self, key: &str, value: u32, lo: u32, hi: u32) {
@@ -52,6 +58,18 @@ impl<'a> Checker<'a> {
     }
 }
 
+/// A number for a message: huge or tiny ones in scientific notation, not 160 digits.
+fn shown(x: f64) -> String {
+    if x != 0.0 && x.is_finite() && !(1e-6..1e12).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
+/// The largest amount of euros any single cost or debt parameter may take.
+pub const MAX_EUROS: f64 = 10_000_000.0;
+
 /// Checks every value of `raw` and builds the [`Scenario`] the engine runs.
 pub fn validate(raw: RawScenario, sources: &Sources) -> Result<Scenario, ScenarioError> {
     let mut c = Checker { sources, problems: Vec::new() };
@@ -65,7 +83,9 @@ pub fn validate(raw: RawScenario, sources: &Sources) -> Result<Scenario, Scenari
     let release_housing_service = resolve_release_housing(&mut c, &raw, &services);
     check_service_count(&mut c, raw.services.len());
     if !c.problems.is_empty() {
-        return Err(ScenarioError::from_diagnostics(c.problems));
+        let mut problems = c.problems;
+        super::source::sort_in_file_order(&mut problems);
+        return Err(ScenarioError::from_diagnostics(problems));
     }
     Ok(Scenario {
         meta: Meta {
@@ -107,6 +127,15 @@ fn check_meta(c: &mut Checker, raw: &RawScenario) {
     c.whole("scenario.replications", m.replications, 1, 100_000);
     if m.name.trim().is_empty() {
         c.fail("scenario.name", "the scenario needs a name".into(), "a non-empty string");
+    }
+    let length = m.name.chars().count();
+    if length > crate::limits::MAX_NAME_CHARS {
+        // The name becomes part of file names (scenario-NAME.toml, out/NAME).
+        c.fail(
+            "scenario.name",
+            format!("the name is {length} characters long, too long for a file name"),
+            &format!("at most {} characters", crate::limits::MAX_NAME_CHARS),
+        );
     }
 }
 
@@ -265,8 +294,13 @@ fn check_hazards(c: &mut Checker, raw: &RawScenario) {
         c.probability(&format!("hazards.{key}"), v);
     }
     c.range("hazards.overcontrol_weight", h.overcontrol_weight, 0.0, 10.0);
-    c.non_negative("hazards.debt_growth_per_day_no_income", h.debt_growth_per_day_no_income);
-    c.non_negative("hazards.problematic_debt_threshold", h.problematic_debt_threshold);
+    c.range(
+        "hazards.debt_growth_per_day_no_income",
+        h.debt_growth_per_day_no_income,
+        0.0,
+        100_000.0,
+    );
+    c.euros("hazards.problematic_debt_threshold", h.problematic_debt_threshold);
     c.whole(
         "hazards.housing_lost_after_detention_days",
         h.housing_lost_after_detention_days,
@@ -291,7 +325,7 @@ fn check_costs(c: &mut Checker, raw: &RawScenario) {
         ("child_contact_day", k.child_contact_day),
         ("victim_cost_per_offence", k.victim_cost_per_offence),
     ] {
-        c.non_negative(&format!("costs.{key}"), v);
+        c.euros(&format!("costs.{key}"), v);
     }
 }
 
@@ -355,8 +389,8 @@ fn check_service(c: &mut Checker, name: &str, s: &RawService) -> Option<Service>
     c.probability(&key("dropout_per_day"), dropout);
     let cost_per_day = s.cost_per_day.unwrap_or(0.0);
     let cost_per_intake = s.cost_per_intake.unwrap_or(0.0);
-    c.non_negative(&key("cost_per_day"), cost_per_day);
-    c.non_negative(&key("cost_per_intake"), cost_per_intake);
+    c.euros(&key("cost_per_day"), cost_per_day);
+    c.euros(&key("cost_per_intake"), cost_per_intake);
     let effect = build_effect(c, name, domain, s);
     if c.problems.len() > before {
         return None;

@@ -110,6 +110,15 @@ pub const BASE_SCENARIO: &str = "base-scenario.toml";
 const MAX_POINT_ERRORS: usize = 5;
 
 impl Sweep {
+    /// Whether `path` holds a sweep (a `[sweep]` table) rather than a scenario; an unreadable
+    /// or broken file is not, so its scenario diagnostics explain it.
+    pub fn is_sweep_file(path: &Path) -> bool {
+        crate::limits::read_input(path)
+            .ok()
+            .and_then(|text| text.parse::<toml::Table>().ok())
+            .is_some_and(|t| t.get("sweep").is_some_and(Value::is_table))
+    }
+
     /// Reads and checks a sweep file; `extra` overrides (from the command line) apply to the
     /// base scenario after the sweep's own settings.
     pub fn load(path: &Path, extra: &[Override]) -> Result<Sweep, String> {

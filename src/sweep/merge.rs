@@ -57,6 +57,10 @@ fn replications(manifest: &Manifest) -> Result<u32, String> {
         .ok_or_else(|| format!("{}: no scenario.replications", super::store::BASE_FILE))
 }
 
+/// The largest part file read: far beyond any real sweep (a million rows of a few dozen
+/// indicators), but not the whole memory.
+const PART_LIMIT: u64 = 4 << 30;
+
 /// One part file found in `parts/`.
 struct Part {
     name: String,
@@ -94,7 +98,7 @@ fn read_parts(dir: &Path, hash: &str, only: Option<&str>) -> Result<Vec<Part>, S
             ));
         };
         let path = parts_dir.join(&name);
-        let text = fs::read_to_string(&path)
+        let text = crate::limits::read_text_limited(&path, PART_LIMIT)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let (block, what) = Block::parse(&text, hash, &path.display().to_string())?;
         if what != format!("shard={index}/{count}") {
@@ -239,6 +243,7 @@ pub fn merge_parts(dir: &Path, only: Option<&str>) -> Result<Merged, String> {
     rows.sort_by_key(|r| (r.point, r.replication));
     write_atomic(&dir.join("runs.csv"), &runs_csv(&points, first, &rows)?)?;
     write_atomic(&dir.join("summary.csv"), &summary_csv(&points, first, &rows)?)?;
+    crate::outdir::write_marker(dir, "sweep")?;
     Ok(Merged { parts: parts.len(), points: points.rows.len(), replications: reps })
 }
 

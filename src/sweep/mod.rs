@@ -22,6 +22,7 @@ pub use merge::{Merged, merge};
 use store::{Block, Manifest, PARTS_DIR, RESULTS_DIR, Row, part_name, point_path, write_atomic};
 
 use crate::experiments::{indicator_matrix, run_replications_with};
+use crate::outdir;
 use crate::progress::Progress;
 
 /// Which share of the design points this process runs.
@@ -77,14 +78,55 @@ pub struct Report {
 /// Runs the sweep (or one shard of it) into `settings.out`.
 pub fn run(sweep: &Sweep, settings: &RunSettings) -> Result<Report, String> {
     let shard = settings.shard.unwrap_or(Shard::WHOLE);
-    let dir = settings.out.as_path();
     let manifest = Manifest::of(sweep)?;
-    prepare_folder(dir, settings)?;
+    let lock_name = match settings.shard {
+        None => "lock".to_string(),
+        Some(s) => format!("lock-shard-{}-of-{}", s.index, s.count),
+    };
+    let (target, _lock) = outdir::lock_in_place(&settings.out, &lock_name)?;
+    let replaced = prepare_folder(&target, settings)?;
+    let dir = settings.out.as_path();
+    let restore = replaced
+        .as_ref()
+        .map(|old| outdir::restore_on_signal(target.resolved.clone(), old.clone()));
+    let result = run_in(sweep, settings, &manifest, dir, shard);
+    // From here on a signal must not undo anything: the folders are settled below.
+    drop(restore);
+    match (&result, replaced) {
+        // The new sweep is complete: only now is the folder it replaced removed.
+        (Ok(_), Some(old)) => fs::remove_dir_all(&old).map_err(|e| {
+            format!("the sweep is done, but cannot remove the old folder {}: {e}", old.display())
+        })?,
+        // A failed forced sweep puts the previous folder back.
+        (Err(_), Some(old)) => {
+            let _ = fs::remove_dir_all(&target.resolved);
+            let _ = fs::rename(&old, &target.resolved);
+        }
+        (_, None) => {}
+    }
+    result
+}
+
+fn run_in(
+    sweep: &Sweep,
+    settings: &RunSettings,
+    manifest: &Manifest,
+    dir: &Path,
+    shard: Shard,
+) -> Result<Report, String> {
     manifest.install(dir)?;
+    if outdir::read_marker(dir).is_err() {
+        outdir::write_marker(dir, "sweep")?;
+    }
     let mine: Vec<usize> = (0..sweep.points.len()).filter(|p| shard.owns(*p)).collect();
     store::clear_temporaries(dir, &mine);
+    let scratch = vec![dir.join(RESULTS_DIR), dir.join(PARTS_DIR)];
+    for sub in &scratch {
+        outdir::remove_dead_temporaries(sub);
+    }
+    let _cleanup = outdir::remove_temporaries_on_signal(scratch);
     let part = dir.join(PARTS_DIR).join(part_name(shard.index, shard.count));
-    let todo = points_to_run(sweep, &manifest, dir, &mine, &part, settings)?;
+    let todo = points_to_run(sweep, manifest, dir, &mine, &part, settings)?;
     run_points(sweep, &manifest.hash, dir, &todo, settings.threads)?;
     write_part(sweep, &manifest.hash, dir, &mine, shard, &part)?;
     let merged = match settings.shard {
@@ -102,28 +144,34 @@ pub fn run(sweep: &Sweep, settings: &RunSettings) -> Result<Report, String> {
 }
 
 /// The output-folder rules. A whole sweep owns its folder: an existing one is refused unless
-/// `--resume` (continue it) or `--force` (start over). Shards share a folder: it may exist,
-/// and `--force` redoes only this shard's points (see [`points_to_run`]). In every case the
-/// manifest found there must be this sweep's (checked by the caller).
-fn prepare_folder(dir: &Path, settings: &RunSettings) -> Result<(), String> {
-    if dir.exists() && !dir.is_dir() {
-        return Err(format!("{} exists and is not a folder", dir.display()));
+/// `--resume` (continue it) or `--force` (start over: only a folder reentry wrote, and never a
+/// protected place, see [`outdir`]; it is set aside and returned, to be removed once the new
+/// sweep is done). Shards share a folder: it may exist, and `--force` redoes only this
+/// shard's points (see [`points_to_run`]). In every case the manifest found there must be
+/// this sweep's (checked by the caller).
+fn prepare_folder(
+    target: &outdir::Target,
+    settings: &RunSettings,
+) -> Result<Option<PathBuf>, String> {
+    let dir = target.resolved.as_path();
+    let shown = target.shown.display();
+    if target.exists() && !dir.is_dir() {
+        return Err(format!("{shown} exists and is not a folder"));
     }
     let occupied = fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some());
+    let mut replaced = None;
     if settings.shard.is_none() && occupied {
         if settings.force {
-            fs::remove_dir_all(dir)
-                .map_err(|e| format!("cannot replace {}: {e}", dir.display()))?;
+            target.check_replaceable()?;
+            replaced = Some(outdir::set_aside(target)?);
         } else if settings.resume && !dir.join(store::SWEEP_FILE).exists() {
             return Err(format!(
-                "{} exists but holds no sweep ({} is missing): nothing to resume; choose another --out",
-                dir.display(),
+                "{shown} exists but holds no sweep ({} is missing): nothing to resume; choose another --out",
                 store::SWEEP_FILE
             ));
         } else if !settings.resume {
             return Err(format!(
-                "output folder {} already exists; continue this sweep with --resume, start over with --force, or choose another --out",
-                dir.display()
+                "output folder {shown} already exists; continue this sweep with --resume, start over with --force, or choose another --out"
             ));
         }
     }
@@ -131,7 +179,7 @@ fn prepare_folder(dir: &Path, settings: &RunSettings) -> Result<(), String> {
         let path = dir.join(sub);
         fs::create_dir_all(&path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
     }
-    Ok(())
+    Ok(replaced)
 }
 
 /// This process's points that have no valid result yet. Without `--resume` or `--force`, a

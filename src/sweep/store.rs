@@ -26,6 +26,9 @@ pub const POINTS_FILE: &str = "points.csv";
 pub const RESULTS_DIR: &str = "results";
 pub const PARTS_DIR: &str = "parts";
 
+/// The largest manifest or point file read (a point holds one row per replication).
+const MANIFEST_LIMIT: u64 = 256 << 20;
+
 /// The files that define a sweep, and their hash (the sweep's identity).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Manifest {
@@ -66,7 +69,7 @@ impl Manifest {
         let mut files = Vec::new();
         for name in [SWEEP_FILE, BASE_FILE, POINTS_FILE] {
             let path = dir.join(name);
-            let text = fs::read_to_string(&path).map_err(|e| {
+            let text = crate::limits::read_text_limited(&path, MANIFEST_LIMIT).map_err(|e| {
                 format!("{} is not a sweep folder: cannot read {name}: {e}", dir.display())
             })?;
             files.push((name, text));
@@ -127,11 +130,9 @@ fn points_csv(sweep: &Sweep) -> Result<String, String> {
 /// file in the same folder, flushed to disk, then renamed over `path`.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
     let name = path.file_name().map_or("file".into(), |n| n.to_string_lossy().into_owned());
-    // Unique per process and moment: shards on several machines may share the folder.
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    let tmp = path.with_file_name(format!(".{name}.tmp-{}-{nanos}", std::process::id()));
+    // Unique per machine, process and moment: shards on several machines may share the
+    // folder, and a later run removes the temporaries of dead processes of its own machine.
+    let tmp = path.with_file_name(crate::outdir::temporary_name(&name));
     let result = (|| {
         let mut file = fs::File::create(&tmp)?;
         file.write_all(bytes)?;
@@ -200,7 +201,12 @@ fn parse_exact(s: &str) -> Option<f64> {
 impl Block {
     /// `what` is e.g. `point=7` or `shard=1/4`; it and the hash go in the first line.
     pub fn to_text(&self, hash: &str, what: &str) -> Result<String, String> {
-        let mut out = format!("{MAGIC} sweep={hash} {what}\n# units: {}\n", self.units.join(","));
+        if let Some(bad) = self.rows.iter().flat_map(|r| &r.values).find(|x| x.is_infinite()) {
+            return Err(format!(
+                "not writing {what}: an indicator is {bad} (an overflow: are some costs or rates absurdly large?)"
+            ));
+        }
+        let mut body = format!("# units: {}\n", self.units.join(","));
         let mut w = csv::Writer::from_writer(Vec::new());
         let mut header = vec!["point".to_string(), "replication".into()];
         header.extend(self.indicators.iter().cloned());
@@ -211,8 +217,10 @@ impl Block {
             w.write_record(&record).map_err(|e| e.to_string())?;
         }
         let bytes = w.into_inner().map_err(|e| e.to_string())?;
-        out.push_str(&String::from_utf8_lossy(&bytes));
-        Ok(out)
+        body.push_str(&String::from_utf8_lossy(&bytes));
+        // The content hash lets `--resume` and `merge` tell an edited or damaged file.
+        let sum = crate::outdir::sha256_hex(body.as_bytes());
+        Ok(format!("{MAGIC} sweep={hash} {what} sha256={sum}\n{body}"))
     }
 
     /// Parses a point or part file; returns the block and the `what` of its first line.
@@ -232,6 +240,15 @@ impl Block {
             return Err(bad(&format!(
                 "comes from another sweep (hash {hash}, this folder's sweep is {expected_hash})"
             )));
+        }
+        let (what, sum) = what
+            .rsplit_once(" sha256=")
+            .ok_or_else(|| bad("first line lacks sha256=<hash> (written by an older reentry?)"))?;
+        let body = text.split_once('\n').map_or("", |(_, body)| body);
+        if crate::outdir::sha256_hex(body.as_bytes()) != sum.trim() {
+            return Err(bad(
+                "its content does not match the hash in its first line: it was edited or damaged after it was written",
+            ));
         }
         let units_line = lines
             .next()
@@ -277,7 +294,8 @@ impl Block {
         replications: u32,
     ) -> Result<Block, String> {
         let path = point_path(dir, id);
-        let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text = crate::limits::read_text_limited(&path, MANIFEST_LIMIT)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
         let (block, what) = Block::parse(&text, hash, &path.display().to_string())?;
         let complete = what == format!("point={id}")
             && block.rows.len() == replications as usize
@@ -316,6 +334,14 @@ mod tests {
         assert_eq!(back.rows[1], block.rows[1]);
         assert!(Block::parse(&text, "other", "t").unwrap_err().contains("another sweep"));
         assert!(Block::parse(&text[..20], "abc", "t").is_err());
+        let edited = text.replace("12345", "12346");
+        let e = Block::parse(&edited, "abc", "t").unwrap_err();
+        assert!(e.contains("t: its content does not match"), "{e}");
+        let infinite = Block {
+            rows: vec![Row { point: 0, replication: 0, values: vec![f64::INFINITY, 1.0] }],
+            ..block
+        };
+        assert!(infinite.to_text("abc", "point=0").unwrap_err().contains("inf"));
     }
 
     #[test]

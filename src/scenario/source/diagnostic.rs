@@ -94,7 +94,8 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "error: {}", self.message)?;
+        // A message can quote a user's value, which can be as long as a file.
+        writeln!(f, "error: {}", crate::limits::cut_lines(&self.message, MAX_SHOWN_LINE * 2))?;
         let width = self.location.as_ref().map_or(1, |l| l.line.to_string().len());
         let pad = " ".repeat(width);
         match &self.location {
@@ -105,7 +106,9 @@ impl fmt::Display for Diagnostic {
             write!(f, "\n{pad} = key: {key}")?;
         }
         if let Some(help) = &self.help {
-            write!(f, "\n{pad} = help: {help}")?;
+            // Long lists of allowed keys are wrapped, never cut: they are the answer.
+            let indent = format!("\n{pad}         ");
+            write!(f, "\n{pad} = help: {}", wrap(help, MAX_SHOWN_LINE).join(&indent))?;
         }
         Ok(())
     }
@@ -115,6 +118,7 @@ fn write_snippet(f: &mut fmt::Formatter<'_>, location: &Location, pad: &str) -> 
     let Location { path, line, column, line_text, span_len } = location;
     writeln!(f, "{pad}--> {}:{line}:{column}", path.display())?;
     writeln!(f, "{pad} |")?;
+    let (line_text, column, span_len) = window(line_text, *column, *span_len);
     writeln!(f, "{line} | {line_text}")?;
     // Tabs are copied into the padding so the carets line up under the same characters.
     let indent: String = line_text
@@ -122,10 +126,70 @@ fn write_snippet(f: &mut fmt::Formatter<'_>, location: &Location, pad: &str) -> 
         .take(column.saturating_sub(1))
         .map(|c| if c == '\t' { '\t' } else { ' ' })
         .collect();
-    write!(f, "{pad} | {indent}{}", "^".repeat(*span_len))
+    write!(f, "{pad} | {indent}{}", "^".repeat(span_len))
+}
+
+/// `text` in lines of at most `width` characters, broken at spaces where possible.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in text.split(' ') {
+        let last = lines.last_mut().expect("never empty");
+        if !last.is_empty() && last.chars().count() + 1 + word.chars().count() > width {
+            lines.push(String::new());
+        }
+        let last = lines.last_mut().expect("never empty");
+        if !last.is_empty() {
+            last.push(' ');
+        }
+        last.push_str(&crate::limits::cut_line(word, width));
+    }
+    lines
+}
+
+/// The widest source line shown; a longer one is cut around the column with "…".
+const MAX_SHOWN_LINE: usize = 120;
+
+/// The part of a long line around `column` (1-based), with the column and underline length
+/// moved to match; short lines are returned whole.
+fn window(line: &str, column: usize, span_len: usize) -> (String, usize, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= MAX_SHOWN_LINE {
+        return (line.to_string(), column, span_len);
+    }
+    let start = column.saturating_sub(1).saturating_sub(MAX_SHOWN_LINE / 3).min(chars.len());
+    let end = (start + MAX_SHOWN_LINE).min(chars.len());
+    let mut shown: String = chars[start..end].iter().collect();
+    let mut column = column - start;
+    if start > 0 {
+        shown.insert(0, '…');
+        column += 1;
+    }
+    if end < chars.len() {
+        shown.push('…');
+    }
+    let span_len = span_len.clamp(1, MAX_SHOWN_LINE);
+    (shown, column, span_len)
 }
 
 impl std::error::Error for Diagnostic {}
+
+/// Orders problems as a reader meets them: by file (in the order first seen), then line and
+/// column; problems without a line come after those of their file. The sort is stable, and
+/// exact repeats are dropped.
+pub fn sort_in_file_order(problems: &mut Vec<Diagnostic>) {
+    let mut files: Vec<PathBuf> = Vec::new();
+    for d in problems.iter() {
+        if !files.contains(&d.path) {
+            files.push(d.path.clone());
+        }
+    }
+    problems.sort_by_key(|d| {
+        let file = files.iter().position(|f| *f == d.path).unwrap_or(usize::MAX);
+        let place = d.location.as_ref().map_or((usize::MAX, usize::MAX), |l| (l.line, l.column));
+        (file, place)
+    });
+    problems.dedup();
+}
 
 /// Everything that can go wrong while reading a scenario.
 #[derive(Debug, thiserror::Error)]

@@ -163,6 +163,49 @@ pub(crate) fn span_of(root: &DeTable<'_>, path: &[Segment]) -> Option<Range<usiz
     Some(span)
 }
 
+/// Removes the key at `path` from the spanned document (to look past one problem for the
+/// next). `false` if there is no such key or the path ends in an array index.
+pub(crate) fn remove_spanned(root: &mut DeTable<'_>, path: &[Segment]) -> bool {
+    let Some((Segment::Key(last), parents)) = path.split_last() else { return false };
+    let mut here = root;
+    let mut segments = parents.iter().peekable();
+    while let Some(segment) = segments.next() {
+        let Segment::Key(key) = segment else { return false };
+        let Some(value) = here.get_mut(key.as_str()) else { return false };
+        let mut value = value.get_mut();
+        // Follow indices into arrays of tables (`parameters[0].path`).
+        while let Some(Segment::Index(k)) = segments.peek() {
+            segments.next();
+            let DeValue::Array(items) = value else { return false };
+            let Some(item) = items.get_mut(*k) else { return false };
+            value = item.get_mut();
+        }
+        let DeValue::Table(table) = value else { return false };
+        here = table;
+    }
+    here.remove(last.as_str()).is_some()
+}
+
+/// Removes the key at `path` from a plain table; `false` if it is not there.
+pub(crate) fn remove_plain(root: &mut toml::Table, path: &[Segment]) -> bool {
+    let Some((Segment::Key(last), parents)) = path.split_last() else { return false };
+    let mut here: &mut toml::Table = root;
+    let mut segments = parents.iter().peekable();
+    while let Some(segment) = segments.next() {
+        let Segment::Key(key) = segment else { return false };
+        let Some(mut value) = here.get_mut(key) else { return false };
+        while let Some(Segment::Index(k)) = segments.peek() {
+            segments.next();
+            let toml::Value::Array(items) = value else { return false };
+            let Some(item) = items.get_mut(*k) else { return false };
+            value = item;
+        }
+        let toml::Value::Table(table) = value else { return false };
+        here = table;
+    }
+    here.remove(last).is_some()
+}
+
 fn step<'v, 'i>(
     value: &'v Spanned<DeValue<'i>>,
     segment: &Segment,
