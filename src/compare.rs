@@ -73,9 +73,9 @@ pub fn align(base: &Scenario, alt: Scenario, what: &str) -> Result<Scenario, Str
             raw.scenario.horizon_days, base.meta.horizon_days
         ));
     }
-    let files = alt.files.clone();
     let mut sc = Scenario::from_raw(raw).map_err(|e| format!("{what}:\n{e}"))?;
-    sc.files = files;
+    sc.files = alt.files;
+    sc.cohort_note = alt.cohort_note;
     Ok(sc)
 }
 

@@ -46,6 +46,8 @@ pub struct ScenarioInfo {
     pub queues: Vec<QueueSeries>,
     /// Flattened resolved parameters (`key = value`), sorted by key.
     pub parameters: BTreeMap<String, String>,
+    /// Set when the command line changed the cohort but not the capacities.
+    pub cohort_note: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -169,6 +171,8 @@ struct JsonScenario {
     horizon_days: u32,
     discount_rate: f64,
     indicators: Vec<IndicatorInfo>,
+    #[serde(default)]
+    cohort_note: Option<String>,
 }
 
 impl Folder {
@@ -211,6 +215,7 @@ impl Folder {
                 transfers: Vec::new(),
                 queues: Vec::new(),
                 parameters,
+                cohort_note: s.cohort_note,
             });
         }
         read_survival(dir, &mut scenarios)?;

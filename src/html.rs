@@ -36,7 +36,7 @@ th{background:#f3f3f3}td.num{text-align:right;white-space:nowrap}\
 .swatch{display:inline-block;width:.9em;height:.9em;margin-right:.4em;vertical-align:middle}\
 figure{margin:1.5em 0}figcaption{color:#444;font-size:.92em;max-width:60em}\
 svg{max-width:100%;height:auto}code,pre{background:#f6f6f6}pre{padding:.6em;overflow-x:auto}\
-.gains{color:#0072b2;font-weight:bold}.pays{color:#d55e00;font-weight:bold}.note{color:#555}";
+.gains{color:#0072b2;font-weight:bold}.pays{color:#d55e00;font-weight:bold}.note{color:#555}.warning{border-left:4px solid #d55e00;padding-left:.5em}";
 
 /// The whole page.
 pub fn report_html(f: &Folder, plots: &[Plot]) -> String {
@@ -123,7 +123,15 @@ fn scenarios(h: &mut String, f: &Folder) {
             s.horizon_days as f64 / 365.25
         );
     }
-    h.push_str("</table>\n</section>\n");
+    h.push_str("</table>\n");
+    // One note per distinct wording: every arm of a comparison gets the same adjustment.
+    let mut notes: Vec<&str> =
+        f.scenarios.iter().filter_map(|s| s.cohort_note.as_deref()).collect();
+    notes.dedup();
+    for note in notes {
+        let _ = writeln!(h, "<p class=\"warning\"><b>Cohort and capacities:</b> {}</p>", esc(note));
+    }
+    h.push_str("</section>\n");
 }
 
 /// Keys that name or describe a scenario rather than change what happens.

@@ -4,7 +4,7 @@ use clap::{Args, Parser, Subcommand};
 use reentry::compare::{Arm, align, terminal_comparison, write_compare};
 use reentry::experiments::{run_with_progress, summarise};
 use reentry::report::{OutputDir, RunOutput, terminal_summary, write_outputs};
-use reentry::scenario::{Override, Scenario};
+use reentry::scenario::{Adjustments, Override, Scenario};
 use reentry::sweep::{RunSettings, Shard, Sweep};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -33,12 +33,15 @@ struct RunOptions {
     /// Worker threads (default: all cores); results do not depend on it.
     #[arg(long, default_value_t = 0)]
     threads: usize,
-    /// Override the cohort size (of every scenario).
+    /// Override the cohort size (of every scenario). Capacities stay as they are, so more or
+    /// fewer citizens share each place (said on the terminal and in the report); --scale
+    /// changes both together.
     #[arg(long)]
     population: Option<u32>,
     /// Scale the region: multiply the cohort and every limited capacity (service places, case
     /// managers, Veiligheidshuis caseload) by this factor, e.g. --scale 15 turns the shipped
-    /// 2,000-person cohort into a national one of 30,000 releases.
+    /// 2,000-person cohort into a national one of 30,000 releases. In `compare` every scenario
+    /// is scaled alike (see the resolved scenario files in the output folder).
     #[arg(long, value_parser = parse_scale)]
     scale: Option<f64>,
     /// Replace an existing output folder.
@@ -74,9 +77,13 @@ struct SweepOptions {
     /// Override the sweep's replications.
     #[arg(long)]
     replications: Option<u32>,
-    /// Override the sweep's cohort size.
+    /// Override the sweep's cohort size (capacities stay as they are).
     #[arg(long)]
     population: Option<u32>,
+    /// Scale the base scenario's region: its cohort (after --population) and every limited
+    /// capacity, as in `run`. Refused when the sweep varies one of these values.
+    #[arg(long, value_parser = parse_scale)]
+    scale: Option<f64>,
     /// Override the sweep's seed (the same for every point).
     #[arg(long)]
     seed: Option<u64>,
@@ -146,9 +153,12 @@ enum Command {
         replication: u32,
         #[arg(long)]
         seed: Option<u64>,
-        /// Override the cohort size.
+        /// Override the cohort size (capacities stay as they are).
         #[arg(long)]
         population: Option<u32>,
+        /// Scale the region of every scenario: cohort and every limited capacity (as in `run`).
+        #[arg(long, value_parser = parse_scale)]
+        scale: Option<f64>,
         /// Output folder (default: out/trace-<scenarios>-<citizens>).
         #[arg(long)]
         out: Option<PathBuf>,
@@ -206,6 +216,7 @@ fn main() -> ExitCode {
             replication,
             seed,
             population,
+            scale,
             out,
             force,
         } => {
@@ -215,7 +226,7 @@ fn main() -> ExitCode {
                 seed,
                 threads: 0,
                 population,
-                scale: None,
+                scale,
                 force,
                 set: Vec::new(),
             };
@@ -231,7 +242,6 @@ fn main() -> ExitCode {
     }
 }
 
-/// Applies the command-line overrides (replications, seed, cohort size) to a loaded scenario.
 /// A scale factor: positive and finite.
 fn parse_scale(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
@@ -240,28 +250,30 @@ fn parse_scale(text: &str) -> Result<f64, String> {
     }
 }
 
+impl RunOptions {
+    /// What the options change in every scenario of the command.
+    fn adjustments(&self) -> Adjustments {
+        Adjustments {
+            scale: self.scale,
+            population: self.population,
+            replications: self.replications,
+            seed: self.seed,
+        }
+    }
+}
+
+/// Loads a scenario with the command line's overrides and adjustments; every scenario of a
+/// command is loaded this way, so all are scaled alike.
 fn load(path: &Path, o: &RunOptions) -> Result<Scenario, String> {
-    let mut sc = Scenario::load_with(path, &o.set).map_err(|e| e.to_string())?;
-    if o.replications.is_none() && o.seed.is_none() && o.population.is_none() && o.scale.is_none() {
-        return Ok(sc);
+    let sc = Scenario::load_with(path, &o.set).map_err(|e| e.to_string())?;
+    sc.adjusted(&o.adjustments()).map_err(|e| format!("invalid command-line override:\n{e}"))
+}
+
+/// Says on the terminal when the command line changed the cohort but not the capacities.
+fn say_cohort_note(sc: &Scenario) {
+    if let Some(note) = &sc.cohort_note {
+        sayln!("note: {note}\n");
     }
-    let mut raw = sc.resolved.clone();
-    if let Some(factor) = o.scale {
-        raw.scale(factor);
-    }
-    if let Some(r) = o.replications {
-        raw.scenario.replications = r;
-    }
-    if let Some(s) = o.seed {
-        raw.scenario.seed = s;
-    }
-    if let Some(n) = o.population {
-        raw.population.size = n;
-    }
-    let files = sc.files.clone();
-    sc = Scenario::from_raw(raw).map_err(|e| format!("invalid command-line override:\n{e}"))?;
-    sc.files = files;
-    Ok(sc)
 }
 
 fn run(path: &Path, o: &RunOptions) -> Result<(), String> {
@@ -270,6 +282,7 @@ fn run(path: &Path, o: &RunOptions) -> Result<(), String> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("out").join(reentry::report::sanitize(&sc.meta.name)));
+    say_cohort_note(&sc);
     let dir = OutputDir::prepare(&target, o.force)?;
     let started = std::time::Instant::now();
     let (written, (summary, reps, elapsed)) = dir.fill(|dir| {
@@ -300,7 +313,8 @@ fn compare(baseline: &Path, alternatives: &[PathBuf], o: &RunOptions) -> Result<
     let mut scenarios = vec![base];
     for path in alternatives {
         let what = format!("alternative {}", path.display());
-        let alt = Scenario::load_with(path, &o.set).map_err(|e| format!("{what}:\n{e}"))?;
+        // Loaded like the baseline, so --scale changes every arm's capacities alike.
+        let alt = load(path, o).map_err(|e| format!("{what}:\n{e}"))?;
         let mut alt = align(&scenarios[0], alt, &what)?;
         // Two arms with one name would be indistinguishable in the outputs.
         let mut name = alt.meta.name.clone();
@@ -318,6 +332,7 @@ fn compare(baseline: &Path, alternatives: &[PathBuf], o: &RunOptions) -> Result<
             scenarios.iter().map(|s| reentry::report::sanitize(&s.meta.name)).collect();
         PathBuf::from("out").join(format!("compare-{}-vs-{}", names[0], names[1..].join("-")))
     });
+    say_cohort_note(&scenarios[0]);
     let dir = OutputDir::prepare(&target, o.force)?;
     let started = std::time::Instant::now();
     let (written, (arms, comparisons, elapsed)) = dir.fill(|dir| {
@@ -377,10 +392,11 @@ fn trace(
         check_citizen, render_timeline, sample_citizens, side_by_side, story_text,
     };
     let first = load(&paths[0], o).map_err(|e| format!("{}:\n{e}", paths[0].display()))?;
+    say_cohort_note(&first);
     let mut scenarios = vec![first];
     for path in &paths[1..] {
         let what = format!("scenario {}", path.display());
-        let sc = Scenario::load(path).map_err(|e| format!("{what}:\n{e}"))?;
+        let sc = load(path, o).map_err(|e| format!("{what}:\n{e}"))?;
         scenarios.push(align(&scenarios[0], sc, &what)?);
     }
     let citizens = match (citizen, sample) {
@@ -447,7 +463,7 @@ fn sweep_overrides(o: &SweepOptions) -> Result<Vec<Override>, String> {
 }
 
 fn run_sweep(path: &Path, o: &SweepOptions) -> Result<(), String> {
-    let sweep = Sweep::load(path, &sweep_overrides(o)?)?;
+    let sweep = Sweep::load(path, &sweep_overrides(o)?, o.scale)?;
     let out = o.out.clone().unwrap_or_else(|| {
         PathBuf::from("out").join(format!("sweep-{}", reentry::report::sanitize(&sweep.name)))
     });
@@ -458,6 +474,12 @@ fn run_sweep(path: &Path, o: &SweepOptions) -> Result<(), String> {
         resume: o.resume,
         force: o.force,
     };
+    if let (Some(n), None) = (o.population, o.scale) {
+        sayln!(
+            "note: --population {n} leaves every capacity of the base scenario as it is, so the \
+             number of citizens per place changes (and with it waiting); --scale changes both"
+        );
+    }
     let started = std::time::Instant::now();
     let report = reentry::sweep::run(&sweep, &settings)?;
     let elapsed = started.elapsed().as_secs_f64();

@@ -436,6 +436,8 @@ struct JsonScenario<'a> {
     horizon_days: u32,
     discount_rate: f64,
     indicators: Vec<JsonIndicator<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cohort_note: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -474,6 +476,7 @@ pub fn json_scenario(run: &RunOutput) -> serde_json::Value {
                 sd: finite(r.estimate.sd),
             })
             .collect(),
+        cohort_note: run.scenario.cohort_note.as_deref(),
     };
     serde_json::to_value(js).unwrap_or(serde_json::Value::Null)
 }

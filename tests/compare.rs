@@ -224,3 +224,112 @@ fn cli_compare_with_a_broken_alternative_names_the_file() {
     assert!(!out.exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `capacity` of every service in a resolved scenario file, by service name.
+fn capacities(resolved: &Path) -> Vec<(String, Option<i64>)> {
+    let text = std::fs::read_to_string(resolved).unwrap();
+    let doc: toml::Value = toml::from_str(&text).unwrap();
+    let services = doc["services"].as_table().unwrap();
+    services
+        .iter()
+        .map(|(k, v)| (k.clone(), v.get("capacity").and_then(|c| c.as_integer())))
+        .collect()
+}
+
+#[test]
+fn cli_compare_scales_every_arm_alike() {
+    // Failed before the fix: only the baseline was scaled, so the resolved through-care file
+    // kept its 120 addiction-care places next to the baseline's 60 at --scale 0.5.
+    let dir = tempfile_dir("scale");
+    let out = dir.join("cmp");
+    let (base, alt) = (shipped("fragmented.toml"), shipped("through-care.toml"));
+    let args: Vec<&std::ffi::OsStr> = vec![
+        "compare".as_ref(),
+        base.as_ref(),
+        alt.as_ref(),
+        "--out".as_ref(),
+        out.as_ref(),
+        "--scale".as_ref(),
+        "0.25".as_ref(),
+        "--replications".as_ref(),
+        "2".as_ref(),
+    ];
+    let (ok, stdout, stderr) = reentry(&args);
+    assert!(ok, "{stderr}");
+    assert!(!stdout.contains("note: --population"), "--scale alone keeps the ratio: {stdout}");
+    for (file, name) in [(&base, "fragmented"), (&alt, "through-care")] {
+        let unscaled = Scenario::load(file).unwrap().resolved;
+        let resolved = out.join(format!("scenario-{name}.toml"));
+        let got = capacities(&resolved);
+        assert!(!got.is_empty());
+        for (service, cap) in got {
+            let want = unscaled.services[&service].capacity.map(|n| {
+                let x = (n as f64 * 0.25).round() as i64;
+                x.max(1)
+            });
+            assert_eq!(cap, want, "{name}: {service}");
+        }
+        let doc: toml::Value =
+            toml::from_str(&std::fs::read_to_string(&resolved).unwrap()).unwrap();
+        assert_eq!(doc["population"]["size"].as_integer(), Some(500), "{name}");
+        let managers = doc["regime"]["case_manager"]["managers"].as_integer().unwrap();
+        let want = (unscaled.regime.case_manager.managers as f64 * 0.25).round() as i64;
+        assert_eq!(
+            managers,
+            if unscaled.regime.case_manager.managers > 0 { want.max(1) } else { 0 }
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn cli_population_without_scale_says_the_ratio_changed() {
+    let dir = tempfile_dir("ratio");
+    let out = dir.join("cmp");
+    let (base, alt) = (shipped("fragmented.toml"), shipped("through-care.toml"));
+    let args: Vec<&std::ffi::OsStr> = vec![
+        "compare".as_ref(),
+        base.as_ref(),
+        alt.as_ref(),
+        "--out".as_ref(),
+        out.as_ref(),
+        "--population".as_ref(),
+        "300".as_ref(),
+        "--replications".as_ref(),
+        "2".as_ref(),
+    ];
+    let (ok, stdout, stderr) = reentry(&args);
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("note: --population 300 leaves every capacity as it is"), "{stdout}");
+    let json = std::fs::read_to_string(out.join("summary.json")).unwrap();
+    assert!(json.contains("\"cohort_note\""), "summary.json keeps the note");
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("Cohort and capacities:"), "the report says it");
+    assert!(html.contains("--scale 0.1500"), "and how to keep the ratio");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn adjustments_scale_then_size_and_note_only_a_changed_ratio() {
+    use reentry::scenario::Adjustments;
+    let sc = Scenario::load(&shipped("through-care.toml")).unwrap();
+    let cap = |s: &Scenario| s.resolved.services["addiction_care"].capacity;
+    let file_cap = cap(&sc).expect("addiction care is limited");
+    let scaled = sc.clone().adjusted(&Adjustments { scale: Some(2.0), ..Default::default() });
+    let scaled = scaled.unwrap();
+    assert_eq!(cap(&scaled), Some(2 * file_cap));
+    assert_eq!(scaled.population.size, 2 * sc.population.size);
+    assert_eq!(scaled.cohort_note, None);
+    assert_eq!(scaled.files, sc.files, "the files it came from are kept");
+    let same_ratio = Adjustments {
+        scale: Some(2.0),
+        population: Some(2 * sc.population.size),
+        ..Default::default()
+    };
+    assert_eq!(sc.clone().adjusted(&same_ratio).unwrap().cohort_note, None);
+    let crowded = Adjustments { population: Some(sc.population.size * 3), ..Default::default() };
+    let crowded = sc.clone().adjusted(&crowded).unwrap();
+    assert_eq!(cap(&crowded), Some(file_cap), "--population leaves capacities alone");
+    let note = crowded.cohort_note.expect("a changed ratio is noted");
+    assert!(note.contains("3.00 times as many citizens share each place"), "{note}");
+}
