@@ -124,6 +124,9 @@ pub struct ComparisonInfo {
     pub who_pays_who_gains: Vec<PayerShiftInfo>,
     pub societal_cost_difference: JsonEstimate,
     pub cost_per_reconviction_avoided: Option<f64>,
+    /// `dominant`, `dominated`, … (absent in folders of older versions).
+    #[serde(default)]
+    pub cost_effectiveness: Option<String>,
     pub net_societal_benefit_per_citizen: JsonEstimate,
 }
 

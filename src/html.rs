@@ -274,6 +274,12 @@ fn diff_with_interval(unit: &str, e: &JsonEstimate) -> String {
 
 fn headline(h: &mut String, f: &Folder) {
     h.push_str("<section id=\"headline\">\n<h2>Headline results</h2>\n");
+    if f.scenarios.iter().any(|s| s.replications < 2) {
+        h.push_str(
+            "<p class=\"warning\"><b>One replication:</b> there are no intervals (n/a), so \
+             nothing here tells chance from effect. Run more replications (10 or more).</p>\n",
+        );
+    }
     if f.is_comparison() {
         headline_compare(h, f);
     } else {
@@ -363,15 +369,24 @@ fn key_sentence(c: &crate::folder::ComparisonInfo) -> String {
             thousands(net.abs())
         );
     }
-    match c.cost_per_reconviction_avoided {
-        Some(x) if x < 0.0 => out.push_str(
-            "It both lowers reconviction and saves money, so there is no price per reconviction \
-             avoided.",
-        ),
-        Some(x) => {
+    match (c.cost_per_reconviction_avoided, c.cost_effectiveness.as_deref()) {
+        (Some(x), _) => {
             let _ = write!(out, "Cost per reconviction avoided: €{}.", thousands(x));
         }
-        None => out.push_str("Reconviction does not fall, so no cost per reconviction avoided."),
+        (None, Some("dominant")) => out.push_str(
+            "The alternative is <b>dominant</b>: it both lowers reconviction and saves society \
+             money, so there is no price per reconviction avoided.",
+        ),
+        (None, Some("dominated")) => out.push_str(
+            "The alternative is <b>dominated</b>: it costs society more without lowering \
+             reconviction.",
+        ),
+        (None, Some("saves_money_works_worse")) => out.push_str(
+            "The alternative saves money but reconviction rises: no cost per reconviction avoided.",
+        ),
+        (None, _) => {
+            out.push_str("Reconviction does not fall, so no cost per reconviction avoided.")
+        }
     }
     out
 }

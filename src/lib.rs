@@ -7,7 +7,7 @@
 //! [`experiments`] runs replications in parallel and summarises them with [`stats`];
 //! [`report`] writes what users read; [`folder`] reads an output folder back, from which
 //! [`plots`] draws the pictures and [`html`] writes the self-contained `report.html`;
-//! [`trace`] tells one citizen's life story. [`sweep`] runs a scenario over a design of
+//! [`trace`] tells one citizen's life story; [`levers`] splits a practice into its levers. [`sweep`] runs a scenario over a design of
 //! parameter values (also split over a cluster) with [`scenario::overrides`]; [`progress`]
 //! shows bars.
 
@@ -17,6 +17,7 @@ pub mod engine;
 pub mod experiments;
 pub mod folder;
 pub mod html;
+pub mod levers;
 pub mod outcomes;
 pub mod plots;
 pub mod population;

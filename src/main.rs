@@ -117,6 +117,20 @@ enum Command {
         #[command(flatten)]
         options: RunOptions,
     },
+    /// Split the difference between two scenarios into its levers.
+    ///
+    /// Finds every key whose resolved value differs between BASELINE and ALTERNATIVE, then runs
+    /// the baseline with each lever alone (its effect alone) and the alternative without each
+    /// lever (its effect last, given the others), all on common random numbers with the
+    /// baseline's seed, replications and cohort. Writes levers.csv (tidy: lever, design,
+    /// indicator, effect and 95% paired interval), levers.md (the table printed) and both
+    /// resolved scenarios. Indicators: 2-year reconviction and societal cost per citizen.
+    Levers {
+        baseline: PathBuf,
+        alternative: PathBuf,
+        #[command(flatten)]
+        options: RunOptions,
+    },
     /// Run a base scenario over a design of parameter values (grid or Latin hypercube).
     ///
     /// SWEEP.toml names the base scenario and the dotted paths to vary; every point uses the
@@ -205,6 +219,9 @@ fn main() -> ExitCode {
         Command::Compare { baseline, alternatives, options } => {
             compare(&baseline, &alternatives, &options)
         }
+        Command::Levers { baseline, alternative, options } => {
+            levers(&baseline, &alternative, &options)
+        }
         Command::Sweep { sweep, options } => run_sweep(&sweep, &options),
         Command::Merge { dir } => merge(&dir),
         Command::Validate { files } => validate(&files),
@@ -269,7 +286,8 @@ fn load(path: &Path, o: &RunOptions) -> Result<Scenario, String> {
     sc.adjusted(&o.adjustments()).map_err(|e| format!("invalid command-line override:\n{e}"))
 }
 
-/// Says on the terminal when the command line changed the cohort but not the capacities.
+/// Says on the terminal when the command line changed the cohort but not the capacities
+/// (after the results are written, so a reader that stops early loses nothing).
 fn say_cohort_note(sc: &Scenario) {
     if let Some(note) = &sc.cohort_note {
         sayln!("note: {note}\n");
@@ -282,7 +300,6 @@ fn run(path: &Path, o: &RunOptions) -> Result<(), String> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("out").join(reentry::report::sanitize(&sc.meta.name)));
-    say_cohort_note(&sc);
     let dir = OutputDir::prepare(&target, o.force)?;
     let started = std::time::Instant::now();
     let (written, (summary, reps, elapsed)) = dir.fill(|dir| {
@@ -296,6 +313,7 @@ fn run(path: &Path, o: &RunOptions) -> Result<(), String> {
     })?;
     let run = RunOutput { scenario: &sc, replications: &reps, summary: &summary };
     say!("{}", terminal_summary(&run));
+    say_cohort_note(&sc);
     let citizen_days =
         sc.population.size as f64 * sc.meta.horizon_days as f64 * sc.meta.replications as f64;
     sayln!(
@@ -332,7 +350,6 @@ fn compare(baseline: &Path, alternatives: &[PathBuf], o: &RunOptions) -> Result<
             scenarios.iter().map(|s| reentry::report::sanitize(&s.meta.name)).collect();
         PathBuf::from("out").join(format!("compare-{}-vs-{}", names[0], names[1..].join("-")))
     });
-    say_cohort_note(&scenarios[0]);
     let dir = OutputDir::prepare(&target, o.force)?;
     let started = std::time::Instant::now();
     let (written, (arms, comparisons, elapsed)) = dir.fill(|dir| {
@@ -355,8 +372,34 @@ fn compare(baseline: &Path, alternatives: &[PathBuf], o: &RunOptions) -> Result<
     for c in &comparisons {
         sayln!("{}", terminal_comparison(&arms[0], c));
     }
+    say_cohort_note(&arms[0].scenario);
     sayln!("{elapsed:.1} s; results in {}", written.display());
     sayln!("report (opens offline in any browser): {}", written.join("report.html").display());
+    Ok(())
+}
+
+fn levers(baseline: &Path, alternative: &Path, o: &RunOptions) -> Result<(), String> {
+    let base = load(baseline, o).map_err(|e| format!("baseline {}:\n{e}", baseline.display()))?;
+    let what = format!("alternative {}", alternative.display());
+    let alt = load(alternative, o).map_err(|e| format!("{what}:\n{e}"))?;
+    let alt = align(&base, alt, &what)?;
+    let target = o.out.clone().unwrap_or_else(|| {
+        let name = |s: &Scenario| reentry::report::sanitize(&s.meta.name);
+        PathBuf::from("out").join(format!("levers-{}-vs-{}", name(&base), name(&alt)))
+    });
+    let dir = OutputDir::prepare(&target, o.force)?;
+    let (written, d) = dir.fill(|dir| {
+        let d = reentry::levers::decompose(&base, &alt, o.threads)?;
+        reentry::levers::write_levers(dir, &d, &base, &alt)?;
+        Ok(d)
+    })?;
+    sayln!("{}", d.table());
+    say_cohort_note(&base);
+    sayln!(
+        "alone = the baseline with only this lever changed; last = the alternative with only \
+         this lever set back; all = the whole difference. Paired 95% intervals."
+    );
+    sayln!("results in {}", written.display());
     Ok(())
 }
 
@@ -392,7 +435,7 @@ fn trace(
         check_citizen, render_timeline, sample_citizens, side_by_side, story_text,
     };
     let first = load(&paths[0], o).map_err(|e| format!("{}:\n{e}", paths[0].display()))?;
-    say_cohort_note(&first);
+    let note = first.cohort_note.clone();
     let mut scenarios = vec![first];
     for path in &paths[1..] {
         let what = format!("scenario {}", path.display());
@@ -440,6 +483,9 @@ fn trace(
         dir.write_file("timeline.png", |w| w.write_all(&png))
     })?;
     say!("{text}");
+    if let Some(note) = note {
+        sayln!("note: {note}\n");
+    }
     sayln!("timeline picture and story in {}", written.display());
     Ok(())
 }

@@ -14,8 +14,9 @@ use std::path::{Path, PathBuf};
 const SMALL: [&str; 4] = ["--population", "300", "--replications", "3"];
 
 /// Every file `run` writes besides `scenario-<name>.toml`.
-const RESULT_FILES: [&str; 24] = [
+const RESULT_FILES: [&str; 25] = [
     "summary.csv",
+    "waiting_times.csv",
     "outcomes.csv",
     "survival.csv",
     "monthly.csv",

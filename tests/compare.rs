@@ -1,7 +1,7 @@
 //! `reentry compare`: paired differences on common random numbers, who pays and who gains,
 //! and the command line.
 
-use reentry::compare::{Arm, align, compare};
+use reentry::compare::{Arm, align, compare, terminal_comparison};
 use reentry::costs::PAYERS;
 use reentry::experiments::{indicators, run_replications};
 use reentry::scenario::Scenario;
@@ -34,6 +34,12 @@ fn a_scenario_compared_with_itself_differs_by_exactly_zero() {
     assert!(c.differences.len() > 30, "{} indicators", c.differences.len());
     for d in &c.differences {
         let e = &d.difference;
+        if d.baseline.mean.is_nan() {
+            // Undefined in every replication (a programme nobody waited for): so is the
+            // difference, and both arms agree on it.
+            assert!(e.mean.is_nan() && d.alternative.mean.is_nan(), "{}: {e:?}", d.indicator);
+            continue;
+        }
         assert_eq!((e.mean, e.lo, e.hi), (0.0, 0.0, 0.0), "{}: {e:?}", d.indicator);
         assert_eq!(d.baseline, d.alternative, "{}", d.indicator);
     }
@@ -332,4 +338,58 @@ fn adjustments_scale_then_size_and_note_only_a_changed_ratio() {
     assert_eq!(cap(&crowded), Some(file_cap), "--population leaves capacities alone");
     let note = crowded.cohort_note.expect("a changed ratio is noted");
     assert!(note.contains("3.00 times as many citizens share each place"), "{note}");
+}
+
+#[test]
+fn cheaper_and_better_is_dominant_and_the_reverse_dominated() {
+    // Failed before: a cheaper and better alternative got a negative "cost per reconviction
+    // avoided" (a number that reads as a price), and the reverse got nothing.
+    use reentry::compare::CostEffectiveness;
+    let base = small("fragmented.toml", 300, 3);
+    let mut raw = base.resolved.clone();
+    raw.hazards.reoffend_scale_days *= 4.0; // far less reoffending: fewer costs of crime
+    let safer = align(&base, Scenario::from_raw(raw).unwrap(), "safer").unwrap();
+    let (base, safer) = (arm(base), arm(safer));
+    let c = compare(&base, &safer).unwrap();
+    assert!(c.societal_cost_difference.mean < 0.0 && c.reconviction_2y_difference.mean < 0.0);
+    assert_eq!(c.cost_effectiveness, CostEffectiveness::Dominant);
+    assert_eq!(c.cost_per_reconviction_avoided, None, "no negative price");
+    assert!(terminal_comparison(&base, &c).contains("none — dominant"));
+    let back = compare(&safer, &base).unwrap();
+    assert_eq!(back.cost_effectiveness, CostEffectiveness::Dominated);
+    assert_eq!(back.cost_per_reconviction_avoided, None);
+    assert!(terminal_comparison(&safer, &back).contains("none — dominated"));
+}
+
+#[test]
+fn cost_effectiveness_quadrants() {
+    use reentry::compare::CostEffectiveness as C;
+    assert_eq!(C::of(-10.0, -0.01), C::Dominant);
+    assert_eq!(C::of(0.0, -0.01), C::Dominant);
+    assert_eq!(C::of(10.0, 0.01), C::Dominated);
+    assert_eq!(C::of(10.0, 0.0), C::Dominated);
+    assert_eq!(C::of(10.0, -0.01), C::CostsMoreWorksBetter);
+    assert_eq!(C::of(-10.0, 0.01), C::SavesMoneyWorksWorse);
+    assert_eq!(C::of(0.0, 0.0), C::NoDifference);
+    assert_eq!(C::of(f64::NAN, -0.1), C::NoDifference);
+}
+
+#[test]
+fn one_replication_has_no_interval_and_says_so() {
+    // Failed before: one replication gave zero-width intervals, which look like certainty.
+    let base = arm(small("fragmented.toml", 200, 1));
+    let alt = arm(align(&base.scenario, small("through-care.toml", 200, 1), "tc").unwrap());
+    let c = compare(&base, &alt).unwrap();
+    let d = c.get("reconviction_2y").unwrap();
+    assert!(d.difference.mean.is_finite());
+    assert!(d.difference.lo.is_nan() && d.difference.hi.is_nan(), "{:?}", d.difference);
+    assert!(d.baseline.lo.is_nan(), "{:?}", d.baseline);
+    assert!(d.welch_half_width.is_nan());
+    let text = terminal_comparison(&base, &c);
+    assert!(text.contains("only 1 replication: no intervals"), "{text}");
+    assert!(text.contains("[n/a, n/a]"), "{text}");
+    let run = reentry::report::terminal_summary(&base.run_output());
+    assert!(run.contains("only 1 replication"), "{run}");
+    let three = arm(small("fragmented.toml", 200, 3));
+    assert!(!reentry::report::terminal_summary(&three.run_output()).contains("only 1 replication"));
 }
