@@ -27,6 +27,9 @@ pub struct Lever {
     /// `None`: the key is not set in that scenario.
     pub baseline: Option<Value>,
     pub alternative: Option<Value>,
+    /// For a table of keys that only work together (e.g. switching case management on and
+    /// giving it case managers): the keys that differ in it, relative to `path`.
+    pub members: Vec<String>,
 }
 
 impl Lever {
@@ -39,6 +42,25 @@ impl Lever {
             Some(v) => v.to_string(),
             None => "(not set)".into(),
         }
+    }
+
+    /// Both values for a table: the keys that differ in each scenario.
+    fn shown_pair(&self) -> (String, String) {
+        if self.members.is_empty() {
+            return (Lever::shown(&self.baseline), Lever::shown(&self.alternative));
+        }
+        let side = |v: &Option<Value>| {
+            let values: Vec<String> = self
+                .members
+                .iter()
+                .map(|m| {
+                    let found = m.split('.').try_fold(v.as_ref(), |v, k| Some(v?.get(k)));
+                    format!("{m} = {}", Lever::shown(&found.flatten().cloned()))
+                })
+                .collect();
+            values.join("; ")
+        };
+        (side(&self.baseline), side(&self.alternative))
     }
 }
 
@@ -83,9 +105,45 @@ fn walk(
                 path: path.clone(),
                 baseline: b.cloned(),
                 alternative: a.cloned(),
+                members: Vec::new(),
             }),
         }
         path.pop();
+    }
+}
+
+/// The levers of [`differing_levers`], with those that do not make a valid scenario on their
+/// own (case managers without case management) merged into their table, which is then one
+/// lever: the keys that only work together are switched together.
+pub fn buildable_levers(base: &RawScenario, alt: &RawScenario) -> Result<Vec<Lever>, String> {
+    let mut levers = differing_levers(base, alt)?;
+    let (bt, at) = (Value::Table(as_table(base)?), Value::Table(as_table(alt)?));
+    loop {
+        let invalid = levers.iter().find_map(|l| {
+            let set = with_value(base, &l.path, l.alternative.as_ref()).err();
+            set.or_else(|| with_value(alt, &l.path, l.baseline.as_ref()).err()).map(|e| (l, e))
+        });
+        let Some((lever, error)) = invalid else { return Ok(levers) };
+        let parent = lever.path[..lever.path.len() - 1].to_vec();
+        if parent.len() < 2 {
+            return Err(error);
+        }
+        let lookup = |v: &Value| parent.iter().try_fold(v, |v, k| v.get(k)).cloned();
+        let mut members = Vec::new();
+        levers.retain(|l| {
+            let inside = l.path.starts_with(&parent);
+            if inside {
+                members.push(l.path[parent.len()..].join("."));
+            }
+            !inside
+        });
+        levers.push(Lever {
+            baseline: lookup(&bt),
+            alternative: lookup(&at),
+            path: parent,
+            members,
+        });
+        levers.sort_by(|a, b| a.path.cmp(&b.path));
     }
 }
 
@@ -180,7 +238,7 @@ fn run_indicators(sc: &Scenario, threads: usize, what: &str) -> Result<Vec<Vec<f
 /// Runs the baseline, the alternative and two runs per lever; `alt` must already be aligned
 /// with `base` ([`crate::compare::align`]).
 pub fn decompose(base: &Scenario, alt: &Scenario, threads: usize) -> Result<Decomposition, String> {
-    let levers = differing_levers(&base.resolved, &alt.resolved)?;
+    let levers = buildable_levers(&base.resolved, &alt.resolved)?;
     // Every run is built and checked before the first one starts.
     let mut runs = Vec::with_capacity(2 * levers.len());
     for lever in &levers {
@@ -247,7 +305,10 @@ impl Decomposition {
         .map_err(io::Error::other)?;
         for e in &self.effects {
             let (key, bv, av) = match &e.lever {
-                Some(l) => (l.key(), Lever::shown(&l.baseline), Lever::shown(&l.alternative)),
+                Some(l) => {
+                    let (bv, av) = l.shown_pair();
+                    (l.key(), bv, av)
+                }
                 None => ("(all levers)".into(), String::new(), String::new()),
             };
             w.write_record([
@@ -284,10 +345,9 @@ impl Decomposition {
         };
         for lever in &self.levers {
             let key = lever.key();
+            let (bv, av) = lever.shown_pair();
             out.push_str(&format!(
-                "| `{key}` | {} → {} | {} | {} | {} | {} |\n",
-                Lever::shown(&lever.baseline),
-                Lever::shown(&lever.alternative),
+                "| `{key}` | {bv} → {av} | {} | {} | {} | {} |\n",
                 cell(Some(&key), Design::Alone, INDICATORS[0]),
                 cell(Some(&key), Design::Last, INDICATORS[0]),
                 cell(Some(&key), Design::Alone, INDICATORS[1]),

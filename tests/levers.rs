@@ -94,3 +94,25 @@ fn cli_levers_writes_the_table_and_the_csv() {
     assert!(csv.contains("services.shelter.climate.support"), "{csv}");
     assert!(out.join("scenario-shelter-climate.toml").is_file());
 }
+
+#[test]
+fn keys_that_only_work_together_become_one_lever() {
+    // Case managers without case management (or the reverse) is not a valid scenario, so the
+    // case-manager table is switched as one lever; the planning lever stays on its own.
+    let base = small("twente.toml");
+    let alt = small("huis-van-herstel.toml");
+    let levers = reentry::levers::buildable_levers(&base.resolved, &alt.resolved).unwrap();
+    let keys: Vec<String> = levers.iter().map(|l| l.key()).collect();
+    assert!(keys.contains(&"regime.case_manager".to_string()), "{keys:?}");
+    assert!(keys.contains(&"regime.planning_days_before_release".to_string()), "{keys:?}");
+    assert!(!keys.iter().any(|k| k.starts_with("regime.case_manager.")), "{keys:?}");
+    let cm = levers.iter().find(|l| l.key() == "regime.case_manager").unwrap();
+    assert!(
+        cm.members.contains(&"enabled".to_string()) && cm.members.contains(&"managers".to_string())
+    );
+    // Every lever, set alone on either side, is a valid scenario.
+    for l in &levers {
+        with_value(&base.resolved, &l.path, l.alternative.as_ref()).unwrap();
+        with_value(&alt.resolved, &l.path, l.baseline.as_ref()).unwrap();
+    }
+}
