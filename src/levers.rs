@@ -375,17 +375,15 @@ fn fmt_effect(indicator: &str, e: &Estimate) -> String {
         } else if indicator == "reconviction_2y" {
             format!("{:+.2} pp", 100.0 * x)
         } else {
-            let s = crate::report::thousands(x.abs());
-            format!(
-                "{}€{s}",
-                if x < 0.0 {
-                    "−"
-                } else if x > 0.0 {
-                    "+"
-                } else {
-                    ""
-                }
-            )
+            // Signed like the percentage points and the compare table: -€1,234, +€56, €0.
+            let sign = if x < 0.0 {
+                "-"
+            } else if x > 0.0 {
+                "+"
+            } else {
+                ""
+            };
+            format!("{sign}€{}", crate::report::thousands(x.abs()))
         }
     };
     format!("{} [{}, {}]", f(e.mean), f(e.lo), f(e.hi))
