@@ -73,9 +73,9 @@ pub fn align(base: &Scenario, alt: Scenario, what: &str) -> Result<Scenario, Str
             raw.scenario.horizon_days, base.meta.horizon_days
         ));
     }
-    let files = alt.files.clone();
     let mut sc = Scenario::from_raw(raw).map_err(|e| format!("{what}:\n{e}"))?;
-    sc.files = files;
+    sc.files = alt.files;
+    sc.cohort_note = alt.cohort_note;
     Ok(sc)
 }
 
@@ -119,9 +119,12 @@ pub struct Comparison {
     pub societal_cost_difference: Estimate,
     /// Paired difference of the 2-year reconviction share.
     pub reconviction_2y_difference: Estimate,
-    /// `Δ societal cost / (−Δ reconviction_2y)` in euros; `None` (null) unless reconviction
-    /// falls. Negative = the alternative saves money while reducing reconviction.
+    /// `Δ societal cost / (−Δ reconviction_2y)` in euros: only when the alternative lowers
+    /// reconviction at a higher cost (a price to weigh); `None` (null) otherwise, when
+    /// [`Comparison::cost_effectiveness`] says why.
     pub cost_per_reconviction_avoided: Option<f64>,
+    /// Where the alternative lies against the baseline: cheaper and better, dearer and worse…
+    pub cost_effectiveness: CostEffectiveness,
     /// Whether the 95% interval of the reconviction difference lies wholly below zero.
     pub reconviction_fall_significant: bool,
     /// `−Δ societal cost` per citizen: positive = the alternative is cheaper for society.
@@ -131,6 +134,53 @@ pub struct Comparison {
 impl Comparison {
     pub fn get(&self, indicator: &str) -> Option<&Difference> {
         self.differences.iter().find(|d| d.indicator == indicator)
+    }
+}
+
+/// The alternative's place on the cost-effectiveness plane (point estimates of the paired
+/// differences in societal cost and 2-year reconviction). A ratio is a price only when the
+/// alternative buys fewer reconvictions with more money; a negative "cost per reconviction
+/// avoided" would read as a bargain whether the option is cheaper and better or dearer and
+/// worse, so those get a name instead of a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CostEffectiveness {
+    /// Cheaper (or equal) and less reconviction.
+    Dominant,
+    /// Dearer (or equal) and more (or equal) reconviction.
+    Dominated,
+    /// Less reconviction at a higher cost: the cost per reconviction avoided applies.
+    CostsMoreWorksBetter,
+    /// Cheaper but more reconviction: a saving per extra reconviction.
+    SavesMoneyWorksWorse,
+    /// Neither cost nor reconviction differs (or one is undefined).
+    NoDifference,
+}
+
+impl CostEffectiveness {
+    pub fn of(delta_cost: f64, delta_reconviction: f64) -> Self {
+        if !(delta_cost.is_finite() && delta_reconviction.is_finite())
+            || (delta_cost == 0.0 && delta_reconviction == 0.0)
+        {
+            return Self::NoDifference;
+        }
+        match (delta_cost <= 0.0, delta_reconviction < 0.0) {
+            (true, true) => Self::Dominant,
+            (false, true) => Self::CostsMoreWorksBetter,
+            (true, false) if delta_cost < 0.0 => Self::SavesMoneyWorksWorse,
+            _ => Self::Dominated,
+        }
+    }
+
+    /// In words, for the terminal and the report.
+    pub fn words(self) -> &'static str {
+        match self {
+            Self::Dominant => "dominant: cheaper for society and less reconviction",
+            Self::Dominated => "dominated: dearer for society and no less reconviction",
+            Self::CostsMoreWorksBetter => "less reconviction at a higher societal cost",
+            Self::SavesMoneyWorksWorse => "cheaper for society but more reconviction",
+            Self::NoDifference => "no difference in cost or reconviction",
+        }
     }
 }
 
@@ -191,7 +241,9 @@ pub fn compare(base: &Arm, alt: &Arm) -> Result<Comparison, String> {
         .collect::<Result<Vec<_>, String>>()?;
     let societal = find("cost_societal")?.difference.clone();
     let reconviction = find("reconviction_2y")?.difference.clone();
-    let cost_per_reconviction_avoided = (reconviction.mean < 0.0 && reconviction.mean.is_finite())
+    let cost_effectiveness = CostEffectiveness::of(societal.mean, reconviction.mean);
+    let cost_per_reconviction_avoided = (cost_effectiveness
+        == CostEffectiveness::CostsMoreWorksBetter)
         .then(|| societal.mean / -reconviction.mean);
     Ok(Comparison {
         baseline: base.summary.scenario.clone(),
@@ -203,6 +255,7 @@ pub fn compare(base: &Arm, alt: &Arm) -> Result<Comparison, String> {
         societal_cost_difference: societal,
         reconviction_2y_difference: reconviction,
         cost_per_reconviction_avoided,
+        cost_effectiveness,
         differences,
     })
 }
@@ -300,7 +353,9 @@ pub fn summary_json(arms: &[Arm], comparisons: &[Comparison]) -> serde_json::Val
         "notes": {
             "difference": "alternative minus baseline, paired by replication (common random numbers), 95% t interval",
             "who_pays_who_gains": "discounted cost per released citizen per payer; negative difference = that payer gains",
-            "cost_per_reconviction_avoided": "delta societal cost per citizen / (-delta reconviction_2y share), euros; null unless reconviction falls; negative = saves money",
+            "cost_per_reconviction_avoided": "delta societal cost per citizen / (-delta reconviction_2y share), euros; only when reconviction falls at a higher cost, else null and cost_effectiveness says why",
+            "cost_effectiveness": "dominant (cheaper and less reconviction), dominated (dearer and no less reconviction), costs_more_works_better, saves_money_works_worse or no_difference, on the point estimates",
+            "intervals": "lo/hi are null with one replication: an interval needs at least two",
             "net_societal_benefit_per_citizen": "-delta societal cost per citizen (discounted, without transfers); positive = alternative cheaper for society",
         },
         "scenarios": scenarios,
@@ -411,14 +466,13 @@ pub fn terminal_comparison(base: &Arm, c: &Comparison) -> String {
         fmt_diff("euro", sc.hi)
     ));
     match c.cost_per_reconviction_avoided {
-        Some(x) => out.push_str(&format!(
-            "cost per reconviction avoided (2y): {}{}\n",
-            fmt_value("euro", x),
-            if x < 0.0 { " (saves money while reducing reconviction)" } else { "" }
+        Some(x) => {
+            out.push_str(&format!("cost per reconviction avoided (2y): {}\n", fmt_value("euro", x)))
+        }
+        None => out.push_str(&format!(
+            "cost per reconviction avoided (2y): none — {}\n",
+            c.cost_effectiveness.words()
         )),
-        None => out.push_str(
-            "cost per reconviction avoided (2y): not applicable (reconviction does not fall)\n",
-        ),
     }
     let nb = &c.net_societal_benefit_per_citizen;
     out.push_str(&format!(
@@ -427,5 +481,12 @@ pub fn terminal_comparison(base: &Arm, c: &Comparison) -> String {
         fmt_diff("euro", nb.lo),
         fmt_diff("euro", nb.hi)
     ));
+    if c.replications < 2 {
+        out.push_str(ONE_REPLICATION);
+    }
     out
 }
+
+/// Said wherever results of a single replication are shown.
+pub const ONE_REPLICATION: &str = "\nonly 1 replication: no intervals (n/a), so nothing here \
+     tells chance from effect; run more replications (--replications 10 or more)\n";

@@ -407,18 +407,28 @@ impl<'s> World<'s> {
         let citizens = crate::population::synthesize(sc, replication);
         let n = citizens.len();
         let keys = (0..n as u32).map(|i| citizen_key(sc.meta.seed, replication, i)).collect();
-        let mut programmes: Vec<Programme> =
-            sc.services.iter().map(|s| Programme::new(s.capacity, s.queue_rule, n)).collect();
+        let horizon = sc.meta.horizon_days;
+        let mut programmes: Vec<Programme> = sc
+            .services
+            .iter()
+            .map(|s| Programme::new(s.capacity, s.queue_rule, n, horizon))
+            .collect();
         let cm = &sc.regime.case_manager;
         let cm_places = if cm.enabled { cm.managers.saturating_mul(cm.caseload) } else { 0 };
         programmes.push(Programme::new(
             crate::scenario::Capacity::Places(cm_places),
             cm.queue_rule,
             n,
+            horizon,
         ));
         let vh = &sc.regime.veiligheidshuis;
         let vh_places = if vh.enabled { vh.caseload } else { 0 };
-        programmes.push(Programme::new(crate::scenario::Capacity::Places(vh_places), vh.triage, n));
+        programmes.push(Programme::new(
+            crate::scenario::Capacity::Places(vh_places),
+            vh.triage,
+            n,
+            horizon,
+        ));
         let months = month_of(sc.meta.horizon_days) as usize + 1;
         let mut world = Self {
             sc,
@@ -505,7 +515,8 @@ impl<'s> World<'s> {
         }
     }
 
-    pub fn finish(self) -> ReplicationResult {
+    pub fn finish(mut self) -> ReplicationResult {
+        self.censor_waits_at_horizon();
         let (survival, mut totals) = summarise_cohort(&self.citizens, self.sc.meta.horizon_days);
         totals.victims = totals.offences as f64 * self.sc.hazards.victims_per_offence;
         ReplicationResult {
@@ -515,7 +526,22 @@ impl<'s> World<'s> {
             totals,
             monthly: self.monthly,
             programmes: self.programmes.iter().map(|p| p.stats).collect(),
+            waits: self.programmes.into_iter().map(|p| p.waits).collect(),
             ledger: self.ledger,
+        }
+    }
+
+    /// Those still on a waiting list at the horizon never started within the follow-up: their
+    /// waits end censored there.
+    fn censor_waits_at_horizon(&mut self) {
+        let end = self.sc.meta.horizon_days.min(u16::MAX as u32) as u16;
+        for i in 0..self.citizens.len() {
+            for p in 0..self.t.programmes {
+                if self.episode(i, p).status == Status::Waiting {
+                    let waited = self.days_waited(i, p, end);
+                    self.programmes[p].waits.record(waited, false);
+                }
+            }
         }
     }
 
@@ -963,17 +989,9 @@ impl<'s> World<'s> {
 
     /// Starts an episode for a person admitted from a waiting list.
     pub(crate) fn start_episode(&mut self, i: usize, p: usize, d: u16) {
-        let wait_from = {
-            let e = self.episode(i, p);
-            let c = &self.citizens[i];
-            // Waiting inside is not a gap in care: count waits from release at the earliest.
-            if c.place == Place::Community && c.last_release_day != NEVER {
-                e.since.max(c.last_release_day)
-            } else {
-                d
-            }
-        };
-        self.programmes[p].stats.wait_days_total += d.saturating_sub(wait_from) as u64;
+        let waited = self.days_waited(i, p, d);
+        self.programmes[p].stats.wait_days_total += waited as u64;
+        self.programmes[p].waits.record(waited, true);
         if p >= self.t.services {
             self.start_coordination(i, p, d);
             return;
@@ -1105,8 +1123,19 @@ impl<'s> World<'s> {
         }
     }
 
+    /// How long citizen `i` has waited for programme `p` on day `d` ([`days_waited`]).
+    fn days_waited(&self, i: usize, p: usize, d: u16) -> u16 {
+        let c = &self.citizens[i];
+        let community = c.place == Place::Community;
+        crate::services::days_waited(self.episode(i, p).since, c.last_release_day, community, d)
+    }
+
     /// Bookkeeping of ending an episode: status, open bit, place and statistics.
     fn close_episode(&mut self, i: usize, p: usize, status: Status) {
+        if self.episode(i, p).status == Status::Waiting {
+            let waited = self.days_waited(i, p, self.day);
+            self.programmes[p].waits.record(waited, false);
+        }
         let e = self.episode_mut(i, p);
         let was = e.status;
         e.status = status;
@@ -1131,7 +1160,6 @@ impl<'s> World<'s> {
     fn admit_from_waiting_lists(&mut self, d: u16) {
         for p in 0..self.t.programmes {
             let (episodes, stride) = (&self.episodes, self.t.programmes);
-            self.programmes[p].note_queue_length();
             self.programmes[p].compact_if_stale(|t| ticket_is_live(episodes, stride, p, t));
             // Nobody who joined in the last `intake_delay` days can start yet.
             let Some(latest_since) = d.checked_sub(self.t.intake_delay[p]) else { continue };
@@ -1165,6 +1193,11 @@ impl<'s> World<'s> {
                     break;
                 }
             }
+        }
+        // The longest list is counted after the day's admissions (which may also take people
+        // off other lists): those admitted today never spent a night on it.
+        for prog in &mut self.programmes {
+            prog.note_queue_length();
         }
     }
 

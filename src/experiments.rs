@@ -200,7 +200,7 @@ pub fn indicators(sc: &Scenario, rep: &ReplicationResult) -> Vec<Indicator> {
         [("case_manager", "case management"), ("veiligheidshuis", "Veiligheidshuis coordination")];
     let services = sc.services.iter().map(|s| (s.name.as_str(), s.label.as_str()));
     for (p, (name, label)) in services.chain(coordination).enumerate() {
-        programme_indicators(&rep.programmes[p], name, label, t.released, &mut out);
+        programme_indicators(&rep.programmes[p], &rep.waits[p], name, label, t.released, &mut out);
     }
     let rate = sc.costs.discount_rate;
     for payer in PAYERS {
@@ -257,9 +257,13 @@ fn practice_indicators(rep: &ReplicationResult, out: &mut Vec<Indicator>) {
     ));
 }
 
+/// Days after which the waiting-time curve is read off as an indicator.
+pub const WAIT_READ_DAYS: u32 = 90;
+
 /// Use, waiting and drop-out of one service or coordination programme.
 fn programme_indicators(
     st: &crate::services::ProgrammeStats,
+    waits: &crate::services::WaitSpells,
     name: &str,
     label: &str,
     released: u32,
@@ -274,13 +278,36 @@ fn programme_indicators(
     ));
     out.push(indicator(
         format!("wait_{name}"),
-        format!("mean wait for {label} (days after release)"),
+        format!("mean wait of those who started {label} (days, from release at the earliest)"),
         "days",
         ratio(st.wait_days_total as f64, st.starts as f64),
     ));
+    // Time to start with those who left the list or were still on it censored (Kaplan–Meier),
+    // so that people who never got in are not left out of the picture.
+    let curve = waits.still_waiting();
+    out.push(indicator(
+        format!("median_days_to_start_{name}"),
+        format!("median days to start {label}, those who never got in censored (where reached)"),
+        "days",
+        curve.median().map_or(f64::NAN, f64::from),
+    ));
+    out.push(indicator(
+        format!("started_{WAIT_READ_DAYS}d_{name}"),
+        format!("share started {label} within {WAIT_READ_DAYS} days of waiting (Kaplan–Meier)"),
+        "share",
+        if waits.spells() > 0 { curve.incidence_at(WAIT_READ_DAYS) } else { f64::NAN },
+    ));
+    out.push(indicator(
+        format!("never_started_{name}"),
+        format!(
+            "share of waits for {label} that ended without a start (left the list or still waiting)"
+        ),
+        "share",
+        waits.never_started_share(),
+    ));
     out.push(indicator(
         format!("max_queue_{name}"),
-        format!("longest waiting list of {label}"),
+        format!("longest waiting list of {label} (after the day's admissions)"),
         "count",
         st.max_queue as f64,
     ));

@@ -46,6 +46,8 @@ pub struct ScenarioInfo {
     pub queues: Vec<QueueSeries>,
     /// Flattened resolved parameters (`key = value`), sorted by key.
     pub parameters: BTreeMap<String, String>,
+    /// Set when the command line changed the cohort but not the capacities.
+    pub cohort_note: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -122,6 +124,9 @@ pub struct ComparisonInfo {
     pub who_pays_who_gains: Vec<PayerShiftInfo>,
     pub societal_cost_difference: JsonEstimate,
     pub cost_per_reconviction_avoided: Option<f64>,
+    /// `dominant`, `dominated`, … (absent in folders of older versions).
+    #[serde(default)]
+    pub cost_effectiveness: Option<String>,
     pub net_societal_benefit_per_citizen: JsonEstimate,
 }
 
@@ -169,6 +174,8 @@ struct JsonScenario {
     horizon_days: u32,
     discount_rate: f64,
     indicators: Vec<IndicatorInfo>,
+    #[serde(default)]
+    cohort_note: Option<String>,
 }
 
 impl Folder {
@@ -211,6 +218,7 @@ impl Folder {
                 transfers: Vec::new(),
                 queues: Vec::new(),
                 parameters,
+                cohort_note: s.cohort_note,
             });
         }
         read_survival(dir, &mut scenarios)?;

@@ -36,7 +36,7 @@ th{background:#f3f3f3}td.num{text-align:right;white-space:nowrap}\
 .swatch{display:inline-block;width:.9em;height:.9em;margin-right:.4em;vertical-align:middle}\
 figure{margin:1.5em 0}figcaption{color:#444;font-size:.92em;max-width:60em}\
 svg{max-width:100%;height:auto}code,pre{background:#f6f6f6}pre{padding:.6em;overflow-x:auto}\
-.gains{color:#0072b2;font-weight:bold}.pays{color:#d55e00;font-weight:bold}.note{color:#555}";
+.gains{color:#0072b2;font-weight:bold}.pays{color:#d55e00;font-weight:bold}.note{color:#555}.warning{border-left:4px solid #d55e00;padding-left:.5em}";
 
 /// The whole page.
 pub fn report_html(f: &Folder, plots: &[Plot]) -> String {
@@ -123,7 +123,15 @@ fn scenarios(h: &mut String, f: &Folder) {
             s.horizon_days as f64 / 365.25
         );
     }
-    h.push_str("</table>\n</section>\n");
+    h.push_str("</table>\n");
+    // One note per distinct wording: every arm of a comparison gets the same adjustment.
+    let mut notes: Vec<&str> =
+        f.scenarios.iter().filter_map(|s| s.cohort_note.as_deref()).collect();
+    notes.dedup();
+    for note in notes {
+        let _ = writeln!(h, "<p class=\"warning\"><b>Cohort and capacities:</b> {}</p>", esc(note));
+    }
+    h.push_str("</section>\n");
 }
 
 /// Keys that name or describe a scenario rather than change what happens.
@@ -266,6 +274,12 @@ fn diff_with_interval(unit: &str, e: &JsonEstimate) -> String {
 
 fn headline(h: &mut String, f: &Folder) {
     h.push_str("<section id=\"headline\">\n<h2>Headline results</h2>\n");
+    if f.scenarios.iter().any(|s| s.replications < 2) {
+        h.push_str(
+            "<p class=\"warning\"><b>One replication:</b> there are no intervals (n/a), so \
+             nothing here tells chance from effect. Run more replications (10 or more).</p>\n",
+        );
+    }
     if f.is_comparison() {
         headline_compare(h, f);
     } else {
@@ -355,15 +369,24 @@ fn key_sentence(c: &crate::folder::ComparisonInfo) -> String {
             thousands(net.abs())
         );
     }
-    match c.cost_per_reconviction_avoided {
-        Some(x) if x < 0.0 => out.push_str(
-            "It both lowers reconviction and saves money, so there is no price per reconviction \
-             avoided.",
-        ),
-        Some(x) => {
+    match (c.cost_per_reconviction_avoided, c.cost_effectiveness.as_deref()) {
+        (Some(x), _) => {
             let _ = write!(out, "Cost per reconviction avoided: €{}.", thousands(x));
         }
-        None => out.push_str("Reconviction does not fall, so no cost per reconviction avoided."),
+        (None, Some("dominant")) => out.push_str(
+            "The alternative is <b>dominant</b>: it both lowers reconviction and saves society \
+             money, so there is no price per reconviction avoided.",
+        ),
+        (None, Some("dominated")) => out.push_str(
+            "The alternative is <b>dominated</b>: it costs society more without lowering \
+             reconviction.",
+        ),
+        (None, Some("saves_money_works_worse")) => out.push_str(
+            "The alternative saves money but reconviction rises: no cost per reconviction avoided.",
+        ),
+        (None, _) => {
+            out.push_str("Reconviction does not fall, so no cost per reconviction avoided.")
+        }
     }
     out
 }

@@ -8,7 +8,7 @@
 //! [`report`] writes what users read into an [`outdir`] (staged, locked, hashed, never
 //! replacing a folder it did not write); [`limits`] bounds every input; [`folder`] reads an output folder back, from which
 //! [`plots`] draws the pictures and [`html`] writes the self-contained `report.html`;
-//! [`trace`] tells one citizen's life story. [`sweep`] runs a scenario over a design of
+//! [`trace`] tells one citizen's life story; [`levers`] splits a practice into its levers. [`sweep`] runs a scenario over a design of
 //! parameter values (also split over a cluster) with [`scenario::overrides`]; [`progress`]
 //! shows bars. [`classroom`] builds the offline teaching page.
 
@@ -19,6 +19,7 @@ pub mod engine;
 pub mod experiments;
 pub mod folder;
 pub mod html;
+pub mod levers;
 pub mod limits;
 pub mod outcomes;
 pub mod outdir;

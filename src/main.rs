@@ -5,7 +5,7 @@ use reentry::compare::{Arm, align, terminal_comparison, write_compare};
 use reentry::experiments::{run_with_progress, summarise};
 use reentry::limits::{MAX_MESSAGE_LINE, cut_lines};
 use reentry::report::{OutputDir, RunOutput, terminal_summary, write_outputs};
-use reentry::scenario::{Override, Scenario};
+use reentry::scenario::{Adjustments, Override, Scenario};
 use reentry::sweep::{RunSettings, Shard, Sweep};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -35,12 +35,15 @@ struct RunOptions {
     /// depend on it.
     #[arg(long, default_value_t = 0)]
     threads: usize,
-    /// Override the cohort size (of every scenario).
+    /// Override the cohort size (of every scenario). Capacities stay as they are, so more or
+    /// fewer citizens share each place (said on the terminal and in the report); --scale
+    /// changes both together.
     #[arg(long)]
     population: Option<u32>,
     /// Scale the region: multiply the cohort and every limited capacity (service places, case
     /// managers, Veiligheidshuis caseload) by this factor, e.g. --scale 15 turns the shipped
-    /// 2,000-person cohort into a national one of 30,000 releases.
+    /// 2,000-person cohort into a national one of 30,000 releases. In `compare` every scenario
+    /// is scaled alike (see the resolved scenario files in the output folder).
     #[arg(long, value_parser = parse_scale)]
     scale: Option<f64>,
     /// Replace an existing output folder, but only one that reentry wrote (it holds
@@ -79,9 +82,13 @@ struct SweepOptions {
     /// Override the sweep's replications.
     #[arg(long)]
     replications: Option<u32>,
-    /// Override the sweep's cohort size.
+    /// Override the sweep's cohort size (capacities stay as they are).
     #[arg(long)]
     population: Option<u32>,
+    /// Scale the base scenario's region: its cohort (after --population) and every limited
+    /// capacity, as in `run`. Refused when the sweep varies one of these values.
+    #[arg(long, value_parser = parse_scale)]
+    scale: Option<f64>,
     /// Override the sweep's seed (the same for every point).
     #[arg(long)]
     seed: Option<u64>,
@@ -112,6 +119,20 @@ enum Command {
         baseline: PathBuf,
         #[arg(required = true)]
         alternatives: Vec<PathBuf>,
+        #[command(flatten)]
+        options: RunOptions,
+    },
+    /// Split the difference between two scenarios into its levers.
+    ///
+    /// Finds every key whose resolved value differs between BASELINE and ALTERNATIVE, then runs
+    /// the baseline with each lever alone (its effect alone) and the alternative without each
+    /// lever (its effect last, given the others), all on common random numbers with the
+    /// baseline's seed, replications and cohort. Writes levers.csv (tidy: lever, design,
+    /// indicator, effect and 95% paired interval), levers.md (the table printed) and both
+    /// resolved scenarios. Indicators: 2-year reconviction and societal cost per citizen.
+    Levers {
+        baseline: PathBuf,
+        alternative: PathBuf,
         #[command(flatten)]
         options: RunOptions,
     },
@@ -152,9 +173,12 @@ enum Command {
         replication: u32,
         #[arg(long)]
         seed: Option<u64>,
-        /// Override the cohort size.
+        /// Override the cohort size (capacities stay as they are).
         #[arg(long)]
         population: Option<u32>,
+        /// Scale the region of every scenario: cohort and every limited capacity (as in `run`).
+        #[arg(long, value_parser = parse_scale)]
+        scale: Option<f64>,
         /// Output folder (default: out/trace-<scenarios>-<citizens>).
         #[arg(long)]
         out: Option<PathBuf>,
@@ -221,6 +245,9 @@ fn main() -> ExitCode {
         Command::Compare { baseline, alternatives, options } => {
             compare(&baseline, &alternatives, &options)
         }
+        Command::Levers { baseline, alternative, options } => {
+            levers(&baseline, &alternative, &options)
+        }
         Command::Sweep { sweep, options } => run_sweep(&sweep, &options),
         Command::Merge { dir } => merge(&dir),
         Command::Validate { files } => validate(&files),
@@ -235,6 +262,7 @@ fn main() -> ExitCode {
             replication,
             seed,
             population,
+            scale,
             out,
             force,
         } => {
@@ -244,7 +272,7 @@ fn main() -> ExitCode {
                 seed,
                 threads: 0,
                 population,
-                scale: None,
+                scale,
                 force,
                 set: Vec::new(),
             };
@@ -279,7 +307,6 @@ fn check_seed(seed: Option<u64>) -> Result<(), String> {
     }
 }
 
-/// Applies the command-line overrides (replications, seed, cohort size) to a loaded scenario.
 /// A scale factor: positive and finite.
 fn parse_scale(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
@@ -288,35 +315,44 @@ fn parse_scale(text: &str) -> Result<f64, String> {
     }
 }
 
-fn load(path: &Path, o: &RunOptions) -> Result<Scenario, String> {
-    check_seed(o.seed)?;
-    let mut sc = Scenario::load_with(path, &o.set).map_err(|e| e.to_string())?;
-    if o.replications.is_none() && o.seed.is_none() && o.population.is_none() && o.scale.is_none() {
-        return Ok(sc);
-    }
-    let mut raw = sc.resolved.clone();
-    if let Some(factor) = o.scale {
-        raw.scale(factor);
-        if raw.population.size < MIN_SCALED_CITIZENS {
-            return Err(format!(
-                "--scale {factor} leaves {} citizens of {}; allowed: a scale that keeps at least {MIN_SCALED_CITIZENS}",
-                raw.population.size, sc.population.size
-            ));
+impl RunOptions {
+    /// What the options change in every scenario of the command.
+    fn adjustments(&self) -> Adjustments {
+        Adjustments {
+            scale: self.scale,
+            population: self.population,
+            replications: self.replications,
+            seed: self.seed,
         }
     }
-    if let Some(r) = o.replications {
-        raw.scenario.replications = r;
+}
+
+/// Loads a scenario with the command line's overrides and adjustments; every scenario of a
+/// command is loaded this way, so all are scaled alike.
+fn load(path: &Path, o: &RunOptions) -> Result<Scenario, String> {
+    check_seed(o.seed)?;
+    let sc = Scenario::load_with(path, &o.set).map_err(|e| e.to_string())?;
+    let before = sc.population.size;
+    let sc = sc
+        .adjusted(&o.adjustments())
+        .map_err(|e| format!("invalid command-line override:\n{e}"))?;
+    if let Some(factor) = o.scale
+        && sc.population.size < MIN_SCALED_CITIZENS
+    {
+        return Err(format!(
+            "--scale {factor} leaves {} citizens of {before}; allowed: a scale that keeps at least {MIN_SCALED_CITIZENS}",
+            sc.population.size
+        ));
     }
-    if let Some(s) = o.seed {
-        raw.scenario.seed = s;
-    }
-    if let Some(n) = o.population {
-        raw.population.size = n;
-    }
-    let files = sc.files.clone();
-    sc = Scenario::from_raw(raw).map_err(|e| format!("invalid command-line override:\n{e}"))?;
-    sc.files = files;
     Ok(sc)
+}
+
+/// Says on the terminal when the command line changed the cohort but not the capacities
+/// (after the results are written, so a reader that stops early loses nothing).
+fn say_cohort_note(sc: &Scenario) {
+    if let Some(note) = &sc.cohort_note {
+        sayln!("note: {note}\n");
+    }
 }
 
 fn run(path: &Path, o: &RunOptions) -> Result<(), String> {
@@ -339,6 +375,7 @@ fn run(path: &Path, o: &RunOptions) -> Result<(), String> {
     })?;
     let run = RunOutput { scenario: &sc, replications: &reps, summary: &summary };
     say!("{}", terminal_summary(&run));
+    say_cohort_note(&sc);
     let citizen_days =
         sc.population.size as f64 * sc.meta.horizon_days as f64 * sc.meta.replications as f64;
     sayln!(
@@ -364,7 +401,8 @@ fn compare(baseline: &Path, alternatives: &[PathBuf], o: &RunOptions) -> Result<
     let mut scenarios = vec![base];
     for path in alternatives {
         let what = format!("alternative {}", path.display());
-        let alt = Scenario::load_with(path, &o.set).map_err(|e| format!("{what}:\n{e}"))?;
+        // Loaded like the baseline, so --scale changes every arm's capacities alike.
+        let alt = load(path, o).map_err(|e| format!("{what}:\n{e}"))?;
         let mut alt = align(&scenarios[0], alt, &what)?;
         // Two arms with one name would be indistinguishable in the outputs.
         let mut name = alt.meta.name.clone();
@@ -405,8 +443,34 @@ fn compare(baseline: &Path, alternatives: &[PathBuf], o: &RunOptions) -> Result<
     for c in &comparisons {
         sayln!("{}", terminal_comparison(&arms[0], c));
     }
+    say_cohort_note(&arms[0].scenario);
     sayln!("{elapsed:.1} s; results in {}", written.display());
     sayln!("report (opens offline in any browser): {}", written.join("report.html").display());
+    Ok(())
+}
+
+fn levers(baseline: &Path, alternative: &Path, o: &RunOptions) -> Result<(), String> {
+    let base = load(baseline, o).map_err(|e| format!("baseline {}:\n{e}", baseline.display()))?;
+    let what = format!("alternative {}", alternative.display());
+    let alt = load(alternative, o).map_err(|e| format!("{what}:\n{e}"))?;
+    let alt = align(&base, alt, &what)?;
+    let target = o.out.clone().unwrap_or_else(|| {
+        let name = |s: &Scenario| reentry::report::sanitize(&s.meta.name);
+        PathBuf::from("out").join(format!("levers-{}-vs-{}", name(&base), name(&alt)))
+    });
+    let dir = OutputDir::prepare(&target, o.force)?;
+    let (written, d) = dir.fill(|dir| {
+        let d = reentry::levers::decompose(&base, &alt, o.threads)?;
+        reentry::levers::write_levers(dir, &d, &base, &alt)?;
+        Ok(d)
+    })?;
+    sayln!("{}", d.table());
+    say_cohort_note(&base);
+    sayln!(
+        "alone = the baseline with only this lever changed; last = the alternative with only \
+         this lever set back; all = the whole difference. Paired 95% intervals."
+    );
+    sayln!("results in {}", written.display());
     Ok(())
 }
 
@@ -448,10 +512,11 @@ fn trace(
         check_citizen, render_timeline, sample_citizens, side_by_side, story_text,
     };
     let first = load(&paths[0], o).map_err(|e| format!("{}:\n{e}", paths[0].display()))?;
+    let note = first.cohort_note.clone();
     let mut scenarios = vec![first];
     for path in &paths[1..] {
         let what = format!("scenario {}", path.display());
-        let sc = Scenario::load(path).map_err(|e| format!("{what}:\n{e}"))?;
+        let sc = load(path, o).map_err(|e| format!("{what}:\n{e}"))?;
         scenarios.push(align(&scenarios[0], sc, &what)?);
     }
     let citizens = match (citizen, sample) {
@@ -496,6 +561,9 @@ fn trace(
         dir.write_file("timeline.png", |w| w.write_all(&png))
     })?;
     say!("{text}");
+    if let Some(note) = note {
+        sayln!("note: {note}\n");
+    }
     sayln!("timeline picture and story in {}", written.display());
     Ok(())
 }
@@ -519,7 +587,7 @@ fn sweep_overrides(o: &SweepOptions) -> Result<Vec<Override>, String> {
 }
 
 fn run_sweep(path: &Path, o: &SweepOptions) -> Result<(), String> {
-    let sweep = Sweep::load(path, &sweep_overrides(o)?)?;
+    let sweep = Sweep::load(path, &sweep_overrides(o)?, o.scale)?;
     let out = o.out.clone().unwrap_or_else(|| {
         PathBuf::from("out").join(format!("sweep-{}", reentry::report::sanitize(&sweep.name)))
     });
@@ -530,6 +598,12 @@ fn run_sweep(path: &Path, o: &SweepOptions) -> Result<(), String> {
         resume: o.resume,
         force: o.force,
     };
+    if let (Some(n), None) = (o.population, o.scale) {
+        sayln!(
+            "note: --population {n} leaves every capacity of the base scenario as it is, so the \
+             number of citizens per place changes (and with it waiting); --scale changes both"
+        );
+    }
     let started = std::time::Instant::now();
     let report = reentry::sweep::run(&sweep, &settings)?;
     let elapsed = started.elapsed().as_secs_f64();
@@ -624,7 +698,7 @@ fn validate(files: &[PathBuf]) -> Result<(), String> {
 /// Checks one scenario or sweep file (a sweep file has a `[sweep]` table); the summary line.
 fn validate_one(path: &Path) -> Result<String, String> {
     if Sweep::is_sweep_file(path) {
-        let sweep = Sweep::load(path, &[])?;
+        let sweep = Sweep::load(path, &[], None)?;
         return Ok(format!(
             "sweep {}; {} points of base scenario {}",
             sweep.name,

@@ -153,6 +153,8 @@ pub struct ReplicationResult {
     pub monthly: Vec<MonthRow>,
     /// Per service, then case management, then the Veiligheidshuis.
     pub programmes: Vec<ProgrammeStats>,
+    /// Per programme as `programmes`: every wait by its length, started or not.
+    pub waits: Vec<crate::services::WaitSpells>,
     pub ledger: Ledger,
 }
 

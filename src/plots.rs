@@ -157,7 +157,9 @@ impl Kind {
             }
             Kind::Waits => {
                 "Mean days from release (or referral, if later) to the start of each service, \
-                 for those who started it, with 95% intervals over replications."
+                 for those who started it, with 95% intervals over replications. Those who never \
+                 got in are not in these means: see never_started_* and the Kaplan–Meier time \
+                 to start in waiting_times.csv."
             }
         }
     }

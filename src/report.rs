@@ -32,6 +32,7 @@ pub fn run_exporters() -> Vec<Box<dyn Exporter>> {
         Box::new(MonthlyCsv),
         Box::new(QueuesCsv),
         Box::new(ServicesCsv),
+        Box::new(WaitingTimesCsv),
         Box::new(CostsCsv),
         Box::new(ProvenanceCsv),
         Box::new(SummaryJson),
@@ -47,6 +48,8 @@ pub fn compare_exporters() -> Vec<Box<dyn Exporter>> {
         Box::new(SurvivalCsv),
         Box::new(MonthlyCsv),
         Box::new(QueuesCsv),
+        Box::new(ServicesCsv),
+        Box::new(WaitingTimesCsv),
         Box::new(CostsCsv),
         Box::new(ProvenanceCsv),
     ]
@@ -306,6 +309,8 @@ impl Exporter for ServicesCsv {
             "dropouts",
             "interruptions",
             "mean_wait_days",
+            "median_days_to_start",
+            "never_started_share",
             "max_waiting",
             "place_days",
         ])
@@ -319,7 +324,8 @@ impl Exporter for ServicesCsv {
                 .chain(["case_manager", "veiligheidshuis"])
                 .collect();
             for rep in run.replications {
-                for (p, st) in rep.programmes.iter().enumerate() {
+                for (p, (st, waits)) in rep.programmes.iter().zip(&rep.waits).enumerate() {
+                    let median = waits.still_waiting().median().map_or(f64::NAN, f64::from);
                     let wait = if st.starts > 0 {
                         st.wait_days_total as f64 / st.starts as f64
                     } else {
@@ -335,6 +341,8 @@ impl Exporter for ServicesCsv {
                         &st.dropouts.to_string(),
                         &st.interruptions.to_string(),
                         &num(wait),
+                        &num(median),
+                        &num(waits.never_started_share()),
                         &st.max_queue.to_string(),
                         &st.place_days.to_string(),
                     ])
@@ -344,6 +352,58 @@ impl Exporter for ServicesCsv {
         }
         w.flush()
     }
+}
+
+/// `waiting_times.csv`: per scenario and programme, the Kaplan–Meier curve of time to start,
+/// pooled over replications, with waits that ended without a start censored. One row per day
+/// on which a wait ended; `share_started` is `1 − S(day)`.
+struct WaitingTimesCsv;
+impl Exporter for WaitingTimesCsv {
+    fn file_name(&self) -> &'static str {
+        "waiting_times.csv"
+    }
+    fn write(&self, runs: &[RunOutput], out: &mut dyn Write) -> io::Result<()> {
+        let mut w = csv_writer(out);
+        w.write_record([
+            "scenario",
+            "programme",
+            "days_waited",
+            "at_risk",
+            "started",
+            "censored",
+            "share_started",
+        ])
+        .map_err(io_err)?;
+        for run in runs {
+            let names = programme_names(run.scenario);
+            for (p, name) in names.iter().enumerate() {
+                let mut pooled = crate::services::WaitSpells::default();
+                run.replications.iter().filter_map(|r| r.waits.get(p)).for_each(|x| pooled.add(x));
+                let km = pooled.still_waiting();
+                for t in 0..km.len() {
+                    if km.events[t] + km.censored[t] == 0 {
+                        continue;
+                    }
+                    w.write_record([
+                        run.summary.scenario.as_str(),
+                        name,
+                        &t.to_string(),
+                        &km.at_risk[t].to_string(),
+                        &km.events[t].to_string(),
+                        &km.censored[t].to_string(),
+                        &num(1.0 - km.survival[t]),
+                    ])
+                    .map_err(io_err)?;
+                }
+            }
+        }
+        w.flush()
+    }
+}
+
+/// Every programme's name, services first, in the order of the per-programme results.
+fn programme_names(sc: &Scenario) -> Vec<&str> {
+    sc.services.iter().map(|s| s.name.as_str()).chain(["case_manager", "veiligheidshuis"]).collect()
 }
 
 struct CostsCsv;
@@ -434,6 +494,8 @@ struct JsonScenario<'a> {
     horizon_days: u32,
     discount_rate: f64,
     indicators: Vec<JsonIndicator<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cohort_note: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -472,6 +534,7 @@ pub fn json_scenario(run: &RunOutput) -> serde_json::Value {
                 sd: finite(r.estimate.sd),
             })
             .collect(),
+        cohort_note: run.scenario.cohort_note.as_deref(),
     };
     serde_json::to_value(js).unwrap_or(serde_json::Value::Null)
 }
@@ -591,6 +654,9 @@ pub fn terminal_summary(run: &RunOutput) -> String {
             fmt_value(row.unit, e.lo),
             fmt_value(row.unit, e.hi)
         ));
+    }
+    if s.replications < 2 {
+        out.push_str(crate::compare::ONE_REPLICATION);
     }
     out
 }

@@ -7,6 +7,7 @@
 //! queue vectors are reserved for the whole population.
 
 use crate::scenario::{Capacity, QueueRule};
+use crate::stats::KaplanMeier;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[repr(u8)]
@@ -76,6 +77,79 @@ pub struct Programme {
     /// People actually waiting: the live tickets.
     pub waiting: u32,
     pub stats: ProgrammeStats,
+    /// Every wait that ended (in a start or otherwise), by its length.
+    pub waits: WaitSpells,
+}
+
+/// Days someone referred on day `since` has waited on day `d`: counted from release at the
+/// earliest (`last_release`, [`crate::population::NEVER`] before the first), since waiting
+/// inside is not a gap in care; someone still inside has waited 0 days. The one definition of
+/// a wait for `services.csv`, the waiting-time curves and `trace`.
+pub fn days_waited(since: u16, last_release: u16, in_community: bool, d: u16) -> u16 {
+    if in_community && last_release != crate::population::NEVER {
+        d.saturating_sub(since.max(last_release))
+    } else {
+        0
+    }
+}
+
+/// The waits of one programme by their length in days ([`days_waited`]): those that ended in a
+/// start, and those that did not (the person left the list, or was still on it at the
+/// horizon). From these the time to start is a Kaplan–Meier curve with the second kind
+/// censored, so that people who never got in are not silently left out.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct WaitSpells {
+    /// `started[t]`: waits of `t` days that ended in a start.
+    pub started: Vec<u32>,
+    /// `censored[t]`: waits of `t` days that ended without a start.
+    pub censored: Vec<u32>,
+}
+
+impl WaitSpells {
+    /// Room for waits up to `horizon` days, so recording never reallocates.
+    pub fn new(horizon: u32) -> Self {
+        let len = horizon as usize + 1;
+        Self { started: vec![0; len], censored: vec![0; len] }
+    }
+
+    pub fn record(&mut self, days: u16, started: bool) {
+        let counts = if started { &mut self.started } else { &mut self.censored };
+        let t = days as usize;
+        if t >= counts.len() {
+            counts.resize(t + 1, 0);
+        }
+        counts[t] += 1;
+    }
+
+    /// Adds another replication's waits (for a curve pooled over replications).
+    pub fn add(&mut self, other: &WaitSpells) {
+        for (mine, theirs) in
+            [(&mut self.started, &other.started), (&mut self.censored, &other.censored)]
+        {
+            if mine.len() < theirs.len() {
+                mine.resize(theirs.len(), 0);
+            }
+            mine.iter_mut().zip(theirs).for_each(|(a, b)| *a += b);
+        }
+    }
+
+    pub fn spells(&self) -> u64 {
+        self.started.iter().chain(&self.censored).map(|&x| u64::from(x)).sum()
+    }
+
+    /// Kaplan–Meier curve of still waiting: `1 − survival[t]` is the share that has started
+    /// within `t` days, had nobody left the list.
+    pub fn still_waiting(&self) -> KaplanMeier {
+        let n = u32::try_from(self.spells()).unwrap_or(u32::MAX);
+        KaplanMeier::from_counts(&self.started, &self.censored, n)
+    }
+
+    /// Share of the waits that ended without a start (left the list, or still on it at the
+    /// horizon); NaN without any wait.
+    pub fn never_started_share(&self) -> f64 {
+        let never: u64 = self.censored.iter().map(|&x| u64::from(x)).sum();
+        never as f64 / self.spells() as f64
+    }
 }
 
 /// Use of one programme over a replication.
@@ -92,12 +166,13 @@ pub struct ProgrammeStats {
 }
 
 impl Programme {
-    pub fn new(capacity: Capacity, rule: QueueRule, population: usize) -> Self {
+    pub fn new(capacity: Capacity, rule: QueueRule, population: usize, horizon: u32) -> Self {
         Self {
             capacity,
             rule,
             occupied: 0,
             waiting: 0,
+            waits: WaitSpells::new(horizon),
             // Live tickets never exceed the population, and stale ones are swept out before
             // they outnumber the live ones by more than 64: the list never reallocates.
             queue: Vec::with_capacity(2 * population + 64),
@@ -214,7 +289,7 @@ mod tests {
     use super::*;
 
     fn programme(rule: QueueRule) -> Programme {
-        let mut p = Programme::new(Capacity::Places(1), rule, 10);
+        let mut p = Programme::new(Capacity::Places(1), rule, 10, 100);
         for (c, d) in [(0, 1), (1, 2), (2, 3)] {
             p.join(c, d, 0);
         }
@@ -270,8 +345,43 @@ mod tests {
         p.release_place();
         assert_eq!(p.free_places(), 1);
         assert_eq!(
-            Programme::new(Capacity::Unlimited, QueueRule::FirstCome, 1).free_places(),
+            Programme::new(Capacity::Unlimited, QueueRule::FirstCome, 1, 10).free_places(),
             u32::MAX
         );
+    }
+
+    #[test]
+    fn time_to_start_censors_those_who_never_got_in() {
+        // Five waits: started after 0, 2 and 5 days; left the list after 1 and 3 days.
+        let mut w = WaitSpells::new(3);
+        for (days, started) in [(0, true), (1, false), (2, true), (3, false), (5, true)] {
+            w.record(days, started);
+        }
+        let km = w.still_waiting();
+        // By hand: S(0) = 4/5; one leaves on day 1 (3 at risk); S(2) = 4/5 · 2/3 = 8/15; one
+        // leaves on day 3 (1 at risk); S(5) = 0.
+        let close = |a: f64, b: f64| (a - b).abs() < 1e-12;
+        assert!(close(km.survival_at(0), 0.8));
+        assert!(close(km.survival_at(1), 0.8));
+        assert!(close(km.incidence_at(2), 1.0 - 8.0 / 15.0));
+        assert!(close(km.survival_at(4), 8.0 / 15.0));
+        assert!(close(km.survival_at(5), 0.0));
+        assert_eq!(km.at_risk[2], 3);
+        assert_eq!(km.median(), Some(5));
+        assert!(close(w.never_started_share(), 0.4));
+        // Pooling two replications adds their counts.
+        let mut pooled = w.clone();
+        pooled.add(&w);
+        assert_eq!(pooled.spells(), 10);
+        assert!(close(pooled.still_waiting().survival_at(2), 8.0 / 15.0));
+    }
+
+    #[test]
+    fn a_wait_counts_from_release_and_not_inside() {
+        let never = crate::population::NEVER;
+        assert_eq!(days_waited(3, 5, true, 10), 5, "referred inside: from release");
+        assert_eq!(days_waited(7, 5, true, 10), 3, "referred outside: from referral");
+        assert_eq!(days_waited(3, 5, false, 10), 0, "starting inside is no wait outside");
+        assert_eq!(days_waited(3, never, true, 10), 0);
     }
 }

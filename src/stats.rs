@@ -261,8 +261,9 @@ fn hill_t_quantile_975(n: f64) -> f64 {
 
 /// Mean over replications with a 95% Student t interval (n − 1 df).
 ///
-/// With one replication there is no spread to estimate: `sd` is 0 and the interval collapses
-/// to the mean. With none, `mean`, `lo`, `hi` and `sd` are NaN and `n` is 0.
+/// With one replication there is no spread to estimate: `sd` is 0 and the interval is absent
+/// (`lo` and `hi` are NaN, shown as "n/a" and written as NA or null), not a zero-width interval
+/// that would look like certainty. With none, `mean`, `lo`, `hi` and `sd` are NaN and `n` is 0.
 pub fn mean_interval(xs: &[f64]) -> Estimate {
     let n = xs.len();
     let m = mean(xs);
@@ -270,8 +271,8 @@ pub fn mean_interval(xs: &[f64]) -> Estimate {
     let half = if n >= 2 {
         t_quantile_975((n - 1) as f64) * sd / (n as f64).sqrt()
     } else {
-        // n = 1: zero width; n = 0: NaN propagates from the mean.
-        0.0
+        // n = 1: no interval; n = 0: NaN propagates from the mean.
+        f64::NAN
     };
     Estimate { mean: m, lo: m - half, hi: m + half, sd, n }
 }
@@ -303,7 +304,8 @@ pub fn paired_difference(base: &[f64], alt: &[f64]) -> Result<Estimate, StatsErr
 ///
 /// `sd` is `√(var_base + var_alt)`, the spread of one independent draw from each arm, and `n`
 /// is the smaller arm, so with equal arms `sd` is directly comparable with the paired `sd`.
-/// An arm with one replication contributes no variance (as in [`mean_interval`]); if neither
+/// With fewer than two replications in either arm the interval is absent (NaN), as in
+/// [`mean_interval`]. An arm with one replication contributes no variance; if neither
 /// arm has spread the interval collapses to the mean. An empty arm gives NaN.
 pub fn unpaired_difference(base: &[f64], alt: &[f64]) -> Estimate {
     let (nb, na) = (base.len(), alt.len());
@@ -311,7 +313,9 @@ pub fn unpaired_difference(base: &[f64], alt: &[f64]) -> Estimate {
     let (vb, va) = (sample_variance(base), sample_variance(alt));
     let (sb, sa) = (vb / nb as f64, va / na as f64);
     let se2 = sb + sa;
-    let half = if se2 > 0.0 {
+    let half = if nb < 2 || na < 2 {
+        f64::NAN
+    } else if se2 > 0.0 {
         // Only arms with at least two replications carry a df term; a zero-variance arm
         // contributes 0 to both numerator and denominator.
         let term = |s: f64, n: usize| if n >= 2 { s * s / (n - 1) as f64 } else { 0.0 };
@@ -592,7 +596,12 @@ mod tests {
     #[test]
     fn mean_interval_degenerate_sizes() {
         let one = mean_interval(&[4.5]);
-        assert_eq!((one.mean, one.lo, one.hi, one.sd, one.n), (4.5, 4.5, 4.5, 0.0, 1));
+        assert_eq!((one.mean, one.sd, one.n), (4.5, 0.0, 1));
+        // Failed before: one replication gave the zero-width interval [4.5, 4.5].
+        assert!(one.lo.is_nan() && one.hi.is_nan(), "no interval from one value: {one:?}");
+        let welch = unpaired_difference(&[1.0], &[2.0, 3.0]);
+        assert_eq!(welch.mean, 1.5);
+        assert!(welch.lo.is_nan() && welch.hi.is_nan(), "{welch:?}");
         let none = mean_interval(&[]);
         assert!(none.mean.is_nan() && none.lo.is_nan() && none.hi.is_nan() && none.sd.is_nan());
         assert_eq!(none.n, 0);

@@ -345,7 +345,12 @@ pub(crate) fn describe_day(
         out.push(format!("probation supervision until {}", date(ca.probation_until as u32)));
     }
     for (p, label) in labels.iter().enumerate() {
-        if let Some(text) = describe_episode(label, d, &b.episodes[p], &a.episodes[p]) {
+        // Waits as services.csv counts them: from release at the earliest.
+        let community = ca.place == Place::Community;
+        let waited = |since: u16| {
+            crate::services::days_waited(since, ca.last_release_day, community, d as u16)
+        };
+        if let Some(text) = describe_episode(label, &waited, &b.episodes[p], &a.episodes[p]) {
             out.push(text);
         }
     }
@@ -389,11 +394,16 @@ pub(crate) fn describe_day(
     out
 }
 
-fn describe_episode(label: &str, d: u32, b: &Episode, a: &Episode) -> Option<String> {
+/// What changed in one episode; `waited` gives the days waited since a referral day.
+fn describe_episode(
+    label: &str,
+    waited: &dyn Fn(u16) -> u16,
+    b: &Episode,
+    a: &Episode,
+) -> Option<String> {
     if a == b {
         return None;
     }
-    let waited = |since: u16| d.saturating_sub(since as u32);
     let text = match (b.status, a.status) {
         (_, Status::Waiting) => format!("referred to {label}: on the waiting list"),
         (Status::Waiting, Status::Active) => {
@@ -749,9 +759,12 @@ mod tests {
     #[test]
     fn an_unchanged_episode_tells_nothing() {
         let e = Episode { status: Status::Active, since: 3, until: 9, ..Episode::default() };
-        assert_eq!(describe_episode("x", 5, &e, &e), None);
+        // Referred inside on day 3, released on day 5, started on day 10: waiting counts from
+        // release, as in services.csv.
+        let waited = |since: u16| crate::services::days_waited(since, 5, true, 10);
+        assert_eq!(describe_episode("x", &waited, &e, &e), None);
         let w = Episode { status: Status::Waiting, since: 3, until: 0, ..Episode::default() };
-        let started = describe_episode("debt help", 10, &w, &e).unwrap();
-        assert_eq!(started, "starts debt help after waiting 7 days");
+        let started = describe_episode("debt help", &waited, &w, &e).unwrap();
+        assert_eq!(started, "starts debt help after waiting 5 days");
     }
 }

@@ -14,9 +14,10 @@ use std::path::{Path, PathBuf};
 const SMALL: [&str; 4] = ["--population", "300", "--replications", "3"];
 
 /// Every file `run` writes besides `scenario-<name>.toml`.
-const RESULT_FILES: [&str; 25] = [
+const RESULT_FILES: [&str; 26] = [
     "reentry-folder.json",
     "summary.csv",
+    "waiting_times.csv",
     "outcomes.csv",
     "survival.csv",
     "monthly.csv",
@@ -452,4 +453,31 @@ fn a_closed_pipe_ends_the_output_quietly() {
     assert!(!stderr.contains("panicked"), "panic on a closed pipe:\n{stderr}");
     assert!(output.status.success(), "exit {:?}: {stderr}", output.status);
     assert!(out.join("summary.json").is_file(), "the results are written all the same");
+}
+
+#[test]
+fn trace_scale_shrinks_every_scenario_alike() {
+    let dir = tempdir();
+    let (frag, thru) = (shipped("fragmented.toml"), shipped("through-care.toml"));
+    let trace = |citizen: &str, out: &str| {
+        let out = dir.path().join(out);
+        let args: Vec<&std::ffi::OsStr> = vec![
+            "trace".as_ref(),
+            frag.as_ref(),
+            thru.as_ref(),
+            "--scale".as_ref(),
+            "0.1".as_ref(),
+            "--citizen".as_ref(),
+            citizen.as_ref(),
+            "--out".as_ref(),
+            out.as_ref(),
+        ];
+        reentry(dir.path(), args)
+    };
+    let ok = trace("150", "a");
+    assert!(ok.success, "{}", ok.stderr);
+    assert_contains(&ok.stdout, "citizen 150");
+    let beyond = trace("250", "b");
+    assert!(!beyond.success, "the scaled cohort has 200 citizens");
+    assert_contains(&beyond.stderr, "250");
 }

@@ -1,7 +1,7 @@
 //! `reentry compare`: paired differences on common random numbers, who pays and who gains,
 //! and the command line.
 
-use reentry::compare::{Arm, align, compare};
+use reentry::compare::{Arm, align, compare, terminal_comparison};
 use reentry::costs::PAYERS;
 use reentry::experiments::{indicators, run_replications};
 use reentry::scenario::Scenario;
@@ -34,6 +34,12 @@ fn a_scenario_compared_with_itself_differs_by_exactly_zero() {
     assert!(c.differences.len() > 30, "{} indicators", c.differences.len());
     for d in &c.differences {
         let e = &d.difference;
+        if d.baseline.mean.is_nan() {
+            // Undefined in every replication (a programme nobody waited for): so is the
+            // difference, and both arms agree on it.
+            assert!(e.mean.is_nan() && d.alternative.mean.is_nan(), "{}: {e:?}", d.indicator);
+            continue;
+        }
         assert_eq!((e.mean, e.lo, e.hi), (0.0, 0.0, 0.0), "{}: {e:?}", d.indicator);
         assert_eq!(d.baseline, d.alternative, "{}", d.indicator);
     }
@@ -223,4 +229,167 @@ fn cli_compare_with_a_broken_alternative_names_the_file() {
     assert!(stderr.contains("broken-alt.toml"), "{stderr}");
     assert!(!out.exists());
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `capacity` of every service in a resolved scenario file, by service name.
+fn capacities(resolved: &Path) -> Vec<(String, Option<i64>)> {
+    let text = std::fs::read_to_string(resolved).unwrap();
+    let doc: toml::Value = toml::from_str(&text).unwrap();
+    let services = doc["services"].as_table().unwrap();
+    services
+        .iter()
+        .map(|(k, v)| (k.clone(), v.get("capacity").and_then(|c| c.as_integer())))
+        .collect()
+}
+
+#[test]
+fn cli_compare_scales_every_arm_alike() {
+    // Failed before the fix: only the baseline was scaled, so the resolved through-care file
+    // kept its 120 addiction-care places next to the baseline's 60 at --scale 0.5.
+    let dir = tempfile_dir("scale");
+    let out = dir.join("cmp");
+    let (base, alt) = (shipped("fragmented.toml"), shipped("through-care.toml"));
+    let args: Vec<&std::ffi::OsStr> = vec![
+        "compare".as_ref(),
+        base.as_ref(),
+        alt.as_ref(),
+        "--out".as_ref(),
+        out.as_ref(),
+        "--scale".as_ref(),
+        "0.25".as_ref(),
+        "--replications".as_ref(),
+        "2".as_ref(),
+    ];
+    let (ok, stdout, stderr) = reentry(&args);
+    assert!(ok, "{stderr}");
+    assert!(!stdout.contains("note: --population"), "--scale alone keeps the ratio: {stdout}");
+    for (file, name) in [(&base, "fragmented"), (&alt, "through-care")] {
+        let unscaled = Scenario::load(file).unwrap().resolved;
+        let resolved = out.join(format!("scenario-{name}.toml"));
+        let got = capacities(&resolved);
+        assert!(!got.is_empty());
+        for (service, cap) in got {
+            let want = unscaled.services[&service].capacity.map(|n| {
+                let x = (n as f64 * 0.25).round() as i64;
+                x.max(1)
+            });
+            assert_eq!(cap, want, "{name}: {service}");
+        }
+        let doc: toml::Value =
+            toml::from_str(&std::fs::read_to_string(&resolved).unwrap()).unwrap();
+        assert_eq!(doc["population"]["size"].as_integer(), Some(500), "{name}");
+        let managers = doc["regime"]["case_manager"]["managers"].as_integer().unwrap();
+        let want = (unscaled.regime.case_manager.managers as f64 * 0.25).round() as i64;
+        assert_eq!(
+            managers,
+            if unscaled.regime.case_manager.managers > 0 { want.max(1) } else { 0 }
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn cli_population_without_scale_says_the_ratio_changed() {
+    let dir = tempfile_dir("ratio");
+    let out = dir.join("cmp");
+    let (base, alt) = (shipped("fragmented.toml"), shipped("through-care.toml"));
+    let args: Vec<&std::ffi::OsStr> = vec![
+        "compare".as_ref(),
+        base.as_ref(),
+        alt.as_ref(),
+        "--out".as_ref(),
+        out.as_ref(),
+        "--population".as_ref(),
+        "300".as_ref(),
+        "--replications".as_ref(),
+        "2".as_ref(),
+    ];
+    let (ok, stdout, stderr) = reentry(&args);
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("note: --population 300 leaves every capacity as it is"), "{stdout}");
+    let json = std::fs::read_to_string(out.join("summary.json")).unwrap();
+    assert!(json.contains("\"cohort_note\""), "summary.json keeps the note");
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("Cohort and capacities:"), "the report says it");
+    assert!(html.contains("--scale 0.1500"), "and how to keep the ratio");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn adjustments_scale_then_size_and_note_only_a_changed_ratio() {
+    use reentry::scenario::Adjustments;
+    let sc = Scenario::load(&shipped("through-care.toml")).unwrap();
+    let cap = |s: &Scenario| s.resolved.services["addiction_care"].capacity;
+    let file_cap = cap(&sc).expect("addiction care is limited");
+    let scaled = sc.clone().adjusted(&Adjustments { scale: Some(2.0), ..Default::default() });
+    let scaled = scaled.unwrap();
+    assert_eq!(cap(&scaled), Some(2 * file_cap));
+    assert_eq!(scaled.population.size, 2 * sc.population.size);
+    assert_eq!(scaled.cohort_note, None);
+    assert_eq!(scaled.files, sc.files, "the files it came from are kept");
+    let same_ratio = Adjustments {
+        scale: Some(2.0),
+        population: Some(2 * sc.population.size),
+        ..Default::default()
+    };
+    assert_eq!(sc.clone().adjusted(&same_ratio).unwrap().cohort_note, None);
+    let crowded = Adjustments { population: Some(sc.population.size * 3), ..Default::default() };
+    let crowded = sc.clone().adjusted(&crowded).unwrap();
+    assert_eq!(cap(&crowded), Some(file_cap), "--population leaves capacities alone");
+    let note = crowded.cohort_note.expect("a changed ratio is noted");
+    assert!(note.contains("3.00 times as many citizens share each place"), "{note}");
+}
+
+#[test]
+fn cheaper_and_better_is_dominant_and_the_reverse_dominated() {
+    // Failed before: a cheaper and better alternative got a negative "cost per reconviction
+    // avoided" (a number that reads as a price), and the reverse got nothing.
+    use reentry::compare::CostEffectiveness;
+    let base = small("fragmented.toml", 300, 3);
+    let mut raw = base.resolved.clone();
+    raw.hazards.reoffend_scale_days *= 4.0; // far less reoffending: fewer costs of crime
+    let safer = align(&base, Scenario::from_raw(raw).unwrap(), "safer").unwrap();
+    let (base, safer) = (arm(base), arm(safer));
+    let c = compare(&base, &safer).unwrap();
+    assert!(c.societal_cost_difference.mean < 0.0 && c.reconviction_2y_difference.mean < 0.0);
+    assert_eq!(c.cost_effectiveness, CostEffectiveness::Dominant);
+    assert_eq!(c.cost_per_reconviction_avoided, None, "no negative price");
+    assert!(terminal_comparison(&base, &c).contains("none — dominant"));
+    let back = compare(&safer, &base).unwrap();
+    assert_eq!(back.cost_effectiveness, CostEffectiveness::Dominated);
+    assert_eq!(back.cost_per_reconviction_avoided, None);
+    assert!(terminal_comparison(&safer, &back).contains("none — dominated"));
+}
+
+#[test]
+fn cost_effectiveness_quadrants() {
+    use reentry::compare::CostEffectiveness as C;
+    assert_eq!(C::of(-10.0, -0.01), C::Dominant);
+    assert_eq!(C::of(0.0, -0.01), C::Dominant);
+    assert_eq!(C::of(10.0, 0.01), C::Dominated);
+    assert_eq!(C::of(10.0, 0.0), C::Dominated);
+    assert_eq!(C::of(10.0, -0.01), C::CostsMoreWorksBetter);
+    assert_eq!(C::of(-10.0, 0.01), C::SavesMoneyWorksWorse);
+    assert_eq!(C::of(0.0, 0.0), C::NoDifference);
+    assert_eq!(C::of(f64::NAN, -0.1), C::NoDifference);
+}
+
+#[test]
+fn one_replication_has_no_interval_and_says_so() {
+    // Failed before: one replication gave zero-width intervals, which look like certainty.
+    let base = arm(small("fragmented.toml", 200, 1));
+    let alt = arm(align(&base.scenario, small("through-care.toml", 200, 1), "tc").unwrap());
+    let c = compare(&base, &alt).unwrap();
+    let d = c.get("reconviction_2y").unwrap();
+    assert!(d.difference.mean.is_finite());
+    assert!(d.difference.lo.is_nan() && d.difference.hi.is_nan(), "{:?}", d.difference);
+    assert!(d.baseline.lo.is_nan(), "{:?}", d.baseline);
+    assert!(d.welch_half_width.is_nan());
+    let text = terminal_comparison(&base, &c);
+    assert!(text.contains("only 1 replication: no intervals"), "{text}");
+    assert!(text.contains("[n/a, n/a]"), "{text}");
+    let run = reentry::report::terminal_summary(&base.run_output());
+    assert!(run.contains("only 1 replication"), "{run}");
+    let three = arm(small("fragmented.toml", 200, 3));
+    assert!(!reentry::report::terminal_summary(&three.run_output()).contains("only 1 replication"));
 }

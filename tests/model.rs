@@ -267,3 +267,77 @@ fn bookkeeping_holds_every_day_in_the_shipped_scenarios() {
         }
     }
 }
+
+/// Days in "after waiting N days" / "granted after N days" of a trace line, if it is one.
+fn waited_days_in(text: &str) -> Option<u64> {
+    let rest =
+        text.split_once(" after waiting ").or_else(|| text.split_once(": granted after "))?.1;
+    rest.strip_suffix(" days")?.parse().ok()
+}
+
+#[test]
+fn trace_and_services_count_the_same_waits() {
+    // Failed before the fix: trace counted waits from the referral (often inside, before
+    // release) while services.csv counted them from release at the earliest.
+    let sc = shipped("through-care.toml", 40, 1);
+    let rep = &run_replications(&sc, 1)[0];
+    let labels: Vec<String> = sc
+        .services
+        .iter()
+        .map(|s| s.label.clone())
+        .chain(["case manager".into(), "Veiligheidshuis coordination".into()])
+        .collect();
+    let mut traced = vec![0u64; labels.len()];
+    for c in 0..sc.population.size {
+        let story = reentry::trace::trace(&sc, 0, c, 0).unwrap();
+        for e in &story.events {
+            let Some(days) = waited_days_in(&e.text) else { continue };
+            let p = labels.iter().position(|l| e.text.contains(l.as_str())).unwrap();
+            traced[p] += days;
+        }
+    }
+    let counted: Vec<u64> = rep.programmes.iter().map(|p| p.wait_days_total).collect();
+    assert!(counted.iter().sum::<u64>() > 0, "some waits to compare");
+    assert_eq!(traced, counted, "per programme: {labels:?}");
+}
+
+#[test]
+fn every_wait_is_counted_once_started_or_censored() {
+    let sc = shipped("fragmented.toml", 300, 2);
+    for rep in run_replications(&sc, 2) {
+        for (p, (st, waits)) in rep.programmes.iter().zip(&rep.waits).enumerate() {
+            let started: u64 = waits.started.iter().map(|&x| u64::from(x)).sum();
+            assert_eq!(started, st.starts, "programme {p}: every start is a finished wait");
+            // Every referral is a wait that either started or ended otherwise.
+            assert_eq!(waits.spells(), st.referrals, "programme {p}");
+            let total: u64 =
+                waits.started.iter().enumerate().map(|(t, &n)| t as u64 * u64::from(n)).sum();
+            assert_eq!(total, st.wait_days_total, "programme {p}: the same wait lengths");
+        }
+    }
+}
+
+#[test]
+fn a_walk_in_service_with_room_for_everyone_has_no_queue() {
+    // Failed before the fix: the longest list was counted before the day's admissions, so
+    // those referred and admitted on the same day counted as a queue.
+    let sc = shipped("fragmented.toml", 300, 2);
+    let mut raw = sc.resolved.clone();
+    let debt = raw.services.get_mut("debt_help").unwrap();
+    debt.capacity = Some(300);
+    debt.intake_delay_days = Some(0);
+    debt.can_start_inside = Some(true);
+    debt.prerequisites = Some(vec![]);
+    raw.regime.services_start_inside = true;
+    // Coordinators refer on the day they start, after the other lists' admissions: those
+    // referrals rightly wait a night, so coordination is off here.
+    raw.regime.case_manager.enabled = false;
+    raw.regime.veiligheidshuis.enabled = false;
+    let sc = Scenario::from_raw(raw).unwrap();
+    let s = summarise(&sc, &run_replications(&sc, 2));
+    assert!(s.get("starts_debt_help").unwrap().mean > 0.1, "the service is used");
+    assert_eq!(s.get("max_queue_debt_help").unwrap().mean, 0.0);
+    assert_eq!(s.get("wait_debt_help").unwrap().mean, 0.0);
+    assert_eq!(s.get("never_started_debt_help").unwrap().mean, 0.0, "nobody is turned away");
+    assert_eq!(s.get("median_days_to_start_debt_help").unwrap().mean, 0.0);
+}

@@ -447,3 +447,32 @@ fn slurm_array_job_matches_a_local_run() {
     assert!(output.status.success(), "{stderr}");
     assert!(stderr.contains("byte-identical"), "{stderr}");
 }
+
+#[test]
+fn sweep_scale_scales_the_base_and_refuses_a_swept_capacity() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = "[[parameters]]\npath = \"regime.warm_handover\"\nvalues = [0.1, 0.8]\n";
+    let file = sweep_file(dir.path(), "handover.toml", body);
+    let out = dir.path().join("out");
+    let run = sweep(dir.path(), &file, &out, &["--scale", "0.5"]);
+    assert!(!run.stdout.contains("note: --population"), "{}", run.stdout);
+    let base: toml::Value = toml::from_str(&read(&out.join("base-scenario.toml"))).unwrap();
+    let shipped = reentry::scenario::Scenario::load(&repo().join("scenarios/fragmented.toml"))
+        .unwrap()
+        .resolved;
+    let want = shipped.services["addiction_care"].capacity.unwrap() as f64 * 0.5;
+    let got = base["services"]["addiction_care"]["capacity"].as_integer().unwrap();
+    assert_eq!(got, want.round() as i64, "the base's capacities are scaled");
+    assert_eq!(base["population"]["size"].as_integer(), Some(100), "200 citizens scaled by 0.5");
+    let grid = sweep_file(dir.path(), "grid.toml", GRID);
+    let refused = try_sweep(dir.path(), &grid, &dir.path().join("never"), &["--scale", "2"]);
+    assert!(!refused.success);
+    assert!(refused.stderr.contains("services.addiction_care.capacity"), "{}", refused.stderr);
+    assert!(!dir.path().join("never").exists());
+    let noted = sweep(dir.path(), &file, &dir.path().join("noted"), &[]);
+    assert!(
+        noted.stdout.contains("note: --population 200 leaves every capacity"),
+        "{}",
+        noted.stdout
+    );
+}

@@ -161,6 +161,10 @@ pub struct Scenario {
     pub resolved: RawScenario,
     /// The files this scenario was read from, base first.
     pub files: Vec<PathBuf>,
+    /// Set when the command line changed the cohort but not the capacities (see
+    /// [`Adjustments`]): said on the terminal and in the report, since the answer depends on
+    /// how many citizens share a place.
+    pub cohort_note: Option<String>,
 }
 
 impl Scenario {
@@ -205,6 +209,69 @@ impl Scenario {
     pub fn service_index(&self, name: &str) -> Option<usize> {
         self.services.iter().position(|s| s.name == name)
     }
+
+    /// The scenario with the command line's [`Adjustments`] applied and checked again; the
+    /// files it was read from are kept.
+    pub fn adjusted(self, a: &Adjustments) -> Result<Scenario, ScenarioError> {
+        if *a == Adjustments::default() {
+            return Ok(self);
+        }
+        let mut raw = self.resolved.clone();
+        let note = a.apply(&mut raw);
+        let mut sc = Scenario::from_raw(raw)?;
+        sc.files = self.files;
+        sc.cohort_note = note;
+        Ok(sc)
+    }
+}
+
+/// What a command line changes in the scenarios it runs (`--scale`, `--population`,
+/// `--replications`, `--seed`). A command applies one value to every scenario it runs, so the
+/// arms of a comparison still differ only in what their files say.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Adjustments {
+    /// Multiplies the cohort and every limited capacity ([`RawScenario::scale`]).
+    pub scale: Option<f64>,
+    /// Sets the cohort size after scaling; capacities stay as they are.
+    pub population: Option<u32>,
+    pub replications: Option<u32>,
+    pub seed: Option<u64>,
+}
+
+impl Adjustments {
+    /// Applies the adjustments to a resolved scenario. Returns a note when the cohort no longer
+    /// matches its capacities: `--population` changed how many citizens share each place.
+    pub fn apply(&self, raw: &mut RawScenario) -> Option<String> {
+        let file_size = raw.population.size;
+        if let Some(factor) = self.scale {
+            raw.scale(factor);
+        }
+        let sized_for = raw.population.size;
+        if let Some(r) = self.replications {
+            raw.scenario.replications = r;
+        }
+        if let Some(s) = self.seed {
+            raw.scenario.seed = s;
+        }
+        let n = self.population?;
+        raw.population.size = n;
+        (n != sized_for).then(|| cohort_note(n, file_size, sized_for, self.scale))
+    }
+}
+
+/// Says that `--population` left the capacities as they were, and how to keep the ratio.
+fn cohort_note(n: u32, file_size: u32, sized_for: u32, scale: Option<f64>) -> String {
+    let region = match scale {
+        Some(f) => format!("the {file_size}-citizen region scaled by {f} ({sized_for} citizens)"),
+        None => format!("the {file_size}-citizen region of the scenario file"),
+    };
+    let ratio = n as f64 / sized_for.max(1) as f64;
+    format!(
+        "--population {n} leaves every capacity as it is: the places are those of {region}, so \
+         {ratio:.2} times as many citizens share each place, and waiting (and so the answer) \
+         changes with that ratio; --scale {:.4} would change citizens and capacities together",
+        n as f64 / file_size.max(1) as f64
+    )
 }
 
 impl RawScenario {
@@ -213,17 +280,36 @@ impl RawScenario {
     /// as it was — a bigger region, not a more crowded one. Counts round to the nearest whole
     /// number, and a capacity that was positive stays at least 1.
     pub fn scale(&mut self, factor: f64) {
-        let scaled = |n: u32| -> u32 {
-            let x = (n as f64 * factor).round().clamp(0.0, u32::MAX as f64) as u32;
-            if n > 0 { x.max(1) } else { 0 }
-        };
-        self.population.size = scaled(self.population.size);
+        self.population.size = scaled_count(self.population.size, factor);
         for service in self.services.values_mut() {
-            service.capacity = service.capacity.map(scaled);
+            service.capacity = service.capacity.map(|n| scaled_count(n, factor));
         }
-        self.regime.case_manager.managers = scaled(self.regime.case_manager.managers);
-        self.regime.veiligheidshuis.caseload = scaled(self.regime.veiligheidshuis.caseload);
+        let (cm, vh) = (&mut self.regime.case_manager, &mut self.regime.veiligheidshuis);
+        cm.managers = scaled_count(cm.managers, factor);
+        vh.caseload = scaled_count(vh.caseload, factor);
     }
+
+    /// The values [`RawScenario::scale`] changes, as (dotted path, scaled value): what a
+    /// sweep applies as overrides to scale its base scenario.
+    pub fn scaled_values(&self, factor: f64) -> Vec<(String, u32)> {
+        let mut out =
+            vec![("population.size".to_string(), scaled_count(self.population.size, factor))];
+        for (name, service) in &self.services {
+            if let Some(n) = service.capacity {
+                out.push((format!("services.{name}.capacity"), scaled_count(n, factor)));
+            }
+        }
+        let (cm, vh) = (&self.regime.case_manager, &self.regime.veiligheidshuis);
+        out.push(("regime.case_manager.managers".into(), scaled_count(cm.managers, factor)));
+        out.push(("regime.veiligheidshuis.caseload".into(), scaled_count(vh.caseload, factor)));
+        out
+    }
+}
+
+/// `n` times `factor`, rounded; a positive count stays at least 1.
+fn scaled_count(n: u32, factor: f64) -> u32 {
+    let x = (n as f64 * factor).round().clamp(0.0, u32::MAX as f64) as u32;
+    if n > 0 { x.max(1) } else { 0 }
 }
 
 #[cfg(test)]

@@ -102,6 +102,7 @@ pub fn validate(raw: RawScenario, sources: &Sources) -> Result<Scenario, Scenari
         costs: raw.costs.clone(),
         services,
         files: sources.files.iter().map(|f| f.path.clone()).collect(),
+        cohort_note: None,
         resolved: raw,
     })
 }

@@ -120,8 +120,9 @@ impl Sweep {
     }
 
     /// Reads and checks a sweep file; `extra` overrides (from the command line) apply to the
-    /// base scenario after the sweep's own settings.
-    pub fn load(path: &Path, extra: &[Override]) -> Result<Sweep, String> {
+    /// base scenario after the sweep's own settings, then `scale` (if any) multiplies the
+    /// cohort and every limited capacity of the base, as `run --scale` does.
+    pub fn load(path: &Path, extra: &[Override], scale: Option<f64>) -> Result<Sweep, String> {
         let sources = Sources::read(path).map_err(|e| e.to_string())?;
         sources.check_each_file::<RawSweepFile>().map_err(|e| e.to_string())?;
         let raw: RawSweepFile = sources.deserialize_merged().map_err(|e| e.to_string())?;
@@ -135,9 +136,16 @@ impl Sweep {
             .map_err(|e| e.to_string())?;
         let mut shared = sweep_settings(&raw, path)?;
         shared.extend_from_slice(extra);
-        let base = Scenario::from_sources(&base_sources, &shared).map_err(|e| {
-            format!("base scenario {} with the sweep's settings:\n{e}", base_path.display())
-        })?;
+        let load_base = |shared: &[Override]| {
+            Scenario::from_sources(&base_sources, shared).map_err(|e| {
+                format!("base scenario {} with the sweep's settings:\n{e}", base_path.display())
+            })
+        };
+        let mut base = load_base(&shared)?;
+        if let Some(factor) = scale {
+            shared.extend(scale_overrides(&base, factor, &raw)?);
+            base = load_base(&shared)?;
+        }
         let base_value = Value::try_from(&base.resolved)
             .map_err(|e| format!("cannot represent the base scenario: {e}"))?;
         let parameters = raw
@@ -170,6 +178,27 @@ impl Sweep {
     pub fn replications(&self) -> u32 {
         self.base.meta.replications
     }
+}
+
+/// `--scale F` as overrides of the base's cohort and capacities. A swept value of one of these
+/// keys would be used unscaled next to scaled ones, so such a sweep is refused.
+fn scale_overrides(
+    base: &Scenario,
+    factor: f64,
+    raw: &RawSweepFile,
+) -> Result<Vec<Override>, String> {
+    let values = base.resolved.scaled_values(factor);
+    if let Some(p) = raw.parameters.iter().find(|p| values.iter().any(|(k, _)| *k == p.path)) {
+        return Err(format!(
+            "--scale cannot be used with a sweep that varies {}: the swept values would not be \
+             scaled with the rest of the region; scale the values in the sweep file instead",
+            p.path
+        ));
+    }
+    values
+        .into_iter()
+        .map(|(key, n)| Override::new(&key, Value::Integer(n.into()), format!("--scale {factor}")))
+        .collect()
 }
 
 /// `replications`, `population` and `seed` of `[sweep]` as overrides of the base scenario.
