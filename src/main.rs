@@ -332,19 +332,18 @@ impl RunOptions {
 fn load(path: &Path, o: &RunOptions) -> Result<Scenario, String> {
     check_seed(o.seed)?;
     let sc = Scenario::load_with(path, &o.set).map_err(|e| e.to_string())?;
-    let before = sc.population.size;
-    let sc = sc
-        .adjusted(&o.adjustments())
-        .map_err(|e| format!("invalid command-line override:\n{e}"))?;
-    if let Some(factor) = o.scale
-        && sc.population.size < MIN_SCALED_CITIZENS
-    {
-        return Err(format!(
-            "--scale {factor} leaves {} citizens of {before}; allowed: a scale that keeps at least {MIN_SCALED_CITIZENS}",
-            sc.population.size
-        ));
+    // The region's scale is judged on the scenario's own cohort: a --population given as
+    // well does not make a region of a few citizens' places meaningful.
+    if let Some(factor) = o.scale {
+        let before = sc.population.size;
+        let scaled = (before as f64 * factor).round().max(1.0);
+        if scaled < MIN_SCALED_CITIZENS as f64 {
+            return Err(format!(
+                "--scale {factor} leaves {scaled} citizens of {before}; allowed: a scale that keeps at least {MIN_SCALED_CITIZENS}"
+            ));
+        }
     }
-    Ok(sc)
+    sc.adjusted(&o.adjustments()).map_err(|e| format!("invalid command-line override:\n{e}"))
 }
 
 /// Says on the terminal when the command line changed the cohort but not the capacities
