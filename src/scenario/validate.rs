@@ -60,8 +60,10 @@ impl<'a> Checker<'a> {
         let sum: f64 = parts.iter().map(|(_, v)| v).sum();
         if parts.iter().all(|(_, v)| (0.0..=1.0).contains(v)) && sum > 1.0 + 1e-9 {
             let names: Vec<&str> = parts.iter().map(|(k, _)| *k).collect();
+            // Pointed at the largest weight: most likely the one just raised.
+            let largest = parts.iter().fold(parts[0], |a, b| if b.1 > a.1 { *b } else { a });
             self.fail(
-                &format!("{table}.{}", parts[0].0),
+                &format!("{table}.{}", largest.0),
                 format!("the weights {} add up to {sum}, more than 1", names.join(", ")),
                 "weights that add up to at most 1",
             );
