@@ -4,8 +4,19 @@
 //! (planning, screening, hand-over, referrals) are in [`crate::regime`], the service queues in
 //! [`crate::services`].
 //!
+//! Reoffending (MODEL.md §4.3, docs/reoffending.md): the day's hazard is the person's fixed
+//! risk (frailty) × the increment of a time-since-release term whose clock only a long enough
+//! stay restarts × the ratios of the factors that apply. **Each factor acts once**: housing,
+//! income, addiction and completed restorative justice act through their own hazard ratios
+//! only; the recovery term of the hazard weighs the personal (competence, autonomy) and social
+//! (network, child contact) dimensions, while the societal and victim dimensions, made of those
+//! factors, are reported but weigh 0 (`hazards.recovery`). A detected offence becomes a
+//! [`Case`] that reaches arrest, conviction and custody each after its delay; reconviction is
+//! dated by the offence.
+//!
 //! The loop allocates nothing and hashes nothing: tables are built once in [`Tables`], random
-//! numbers come from the counter-based streams of [`crate::rng`].
+//! numbers come from the counter-based streams of [`crate::rng`]; open cases wait in a heap
+//! reserved up front.
 
 use crate::costs::Ledger;
 use crate::outcomes::{MonthRow, ReplicationResult, summarise_cohort};
@@ -33,7 +44,9 @@ pub fn domain_bit(d: Domain) -> u8 {
 
 /// Values derived once from the scenario so the loop only multiplies and compares.
 pub struct Tables {
-    /// Baseline cumulative-hazard increment of reoffending on day `t` after release.
+    /// Baseline cumulative-hazard increment of reoffending on day `t` of the time-since-release
+    /// clock: `H(t) − H(t − 1)`, so that day 1 (the first day out) carries `H(1)` (0 for day 0,
+    /// the release day, on which the person has not yet spent a day outside).
     pub reoffend_dh: Vec<f64>,
     pub ln: LogRatios,
     pub services: usize,
@@ -78,6 +91,9 @@ pub struct LogRatios {
     pub case_manager: f64,
     pub work: f64,
     pub full_recovery: f64,
+    /// `full_recovery` times each dimension's weight in the hazard (personal, social,
+    /// societal, victim).
+    pub recovery: [f32; 4],
     pub probation: f64,
     pub veiligheidshuis: f64,
     pub restorative_completed: f64,
@@ -89,8 +105,9 @@ impl Tables {
         let h = &sc.hazards;
         let horizon = sc.meta.horizon_days as usize;
         let weibull_h = |t: f64| (t / h.reoffend_scale_days).powf(h.reoffend_shape);
-        let reoffend_dh =
-            (0..=horizon).map(|t| weibull_h(t as f64 + 1.0) - weibull_h(t as f64)).collect();
+        let reoffend_dh = (0..=horizon)
+            .map(|t| if t == 0 { 0.0 } else { weibull_h(t as f64) - weibull_h(t as f64 - 1.0) })
+            .collect();
         let services = sc.services.len();
         let programmes = services + 2;
         let factor = sc.regime.intake_delay_factor;
@@ -143,7 +160,7 @@ impl Tables {
                 .map(|s| DailyCare::of(s.effect))
                 .chain([DailyCare::NONE; 2])
                 .collect(),
-            recovery_targets: RecoveryTargets::new(),
+            recovery_targets: RecoveryTargets::new(&h.recovery),
             services,
             case_manager: services,
             veiligheidshuis: services + 1,
@@ -200,12 +217,25 @@ impl LogRatios {
             case_manager: h.hr_case_manager.ln(),
             work: h.hr_work.ln(),
             full_recovery: h.hr_full_recovery.ln(),
+            recovery: {
+                let (r, ln) = (&h.recovery, h.hr_full_recovery.ln());
+                [r.hazard_personal, r.hazard_social, r.hazard_societal, r.hazard_victim]
+                    .map(|w| (ln * w) as f32)
+            },
             probation: h.hr_probation.ln(),
             veiligheidshuis: h.hr_veiligheidshuis.ln(),
             restorative_completed: h.hr_restorative_completed.ln(),
             dropout_low_motivation: h.dropout_hr_low_motivation.ln(),
         }
     }
+}
+
+/// The recovery part of the log hazard: each dimension times its weighted log ratio (only
+/// dimensions that carry no factor with its own ratio weigh in; see `RawRecovery`).
+#[inline(always)]
+pub fn recovery_term(weighted_ln: &[f32; 4], r: &crate::population::Recovery) -> f64 {
+    let [p, s, o, v] = *weighted_ln;
+    (p * r.personal + s * r.social + o * r.societal + v * r.victim) as f64
 }
 
 /// Sums of the log hazard ratios of the yes/no risk factors, for every combination, in two
@@ -249,31 +279,87 @@ fn sums_of_subsets(terms: &[f64; 6]) -> [f64; 64] {
 }
 
 /// The parts of the four recovery targets that depend on the person's state, looked up
-/// rather than branched on (as [`FactorSums`]), each computed as the formula does.
+/// rather than branched on (as [`FactorSums`]), from the scenario's `hazards.recovery`.
 pub struct RecoveryTargets {
     /// Personal recovery's addiction part, by `Addiction` (none, remission, active).
     pub addiction: [f32; 3],
+    pub competence: f32,
+    pub autonomy: f32,
+    pub network: f32,
     /// Social recovery's part for contact with one's children (no, yes).
     pub contact: [f32; 2],
-    /// Societal recovery, by bits: housed, an income, free (no offence in 180 days).
+    /// Societal recovery, by bits: housed, an income, offence-free.
     pub societal: [f32; 8],
+    /// Days without an offence after which a person counts as offence-free.
+    pub offence_free_days: u16,
     /// Victim-related recovery, by `Restorative`.
     pub victim: [f32; 5],
 }
 
 impl RecoveryTargets {
-    fn new() -> Self {
-        let yes = |bits: usize, k: u32| if bits & (1 << k) != 0 { 1.0f32 } else { 0.0 };
+    fn new(r: &crate::scenario::raw::RawRecovery) -> Self {
+        let yes = |bits: usize, k: u32| if bits & (1 << k) != 0 { 1.0 } else { 0.0 };
+        let f = |x: f64| x as f32;
         Self {
-            addiction: [1.0f32, 0.7, 0.0].map(|a| 0.5 * a),
-            contact: [0.0f32, 1.0].map(|c| 0.2 * c),
+            addiction: [r.addiction_none, r.addiction_remission, r.addiction_active]
+                .map(|a| f(r.personal_addiction * a)),
+            competence: f(r.personal_competence),
+            autonomy: f(r.personal_autonomy),
+            network: f(r.social_network),
+            contact: [0.0, f(r.social_child_contact)],
             societal: std::array::from_fn(|b| {
-                0.4 * yes(b, 0) + 0.4 * yes(b, 1) + if yes(b, 2) > 0.0 { 0.2 } else { 0.0 }
+                f(r.societal_housed * yes(b, 0)
+                    + r.societal_income * yes(b, 1)
+                    + r.societal_offence_free * yes(b, 2))
             }),
+            offence_free_days: r.offence_free_days.min(u16::MAX as u32 - 1) as u16,
             // Not offered, declined, ongoing, completed, failed.
-            victim: [0.2, 0.2, 0.6, 1.0, 0.3],
+            victim: [
+                r.victim_not_offered,
+                r.victim_declined,
+                r.victim_ongoing,
+                r.victim_completed,
+                r.victim_failed,
+            ]
+            .map(f),
         }
     }
+}
+
+/// A detected offence on its way through the justice system. Ordered by due day first, so
+/// a heap of cases yields the steps of a day in a fixed order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Case {
+    pub due: u16,
+    pub citizen: u32,
+    pub stage: Stage,
+    pub offence_day: u16,
+    /// The person's offence number (the detail of the case's draws).
+    pub n: u16,
+}
+
+/// The next step of a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Stage {
+    Arrest,
+    Conviction,
+    Custody,
+}
+
+/// A justice delay in whole days: 0 when its median is 0, else log-normal, at most `max`.
+fn delay_days(key: u64, offence_day: u16, detail: u32, d: &crate::scenario::raw::RawDelay) -> u16 {
+    if d.median <= 0.0 {
+        return 0;
+    }
+    let days = if d.sigma > 0.0 {
+        let mut rng = generator(key, offence_day as u32, Purpose::JusticeDelay, detail);
+        rand_distr::LogNormal::new(d.median.ln(), d.sigma)
+            .map(|dist| rand_distr::Distribution::sample(&dist, &mut rng))
+            .unwrap_or(d.median)
+    } else {
+        d.median
+    };
+    days.round().clamp(0.0, d.max) as u16
 }
 
 /// Only municipal services are in a work-and-income officer's hands (seed 003).
@@ -391,6 +477,8 @@ pub struct World<'s> {
     pub day: u16,
     /// Today's draws with detail 0, shared by every citizen's day.
     pub today: DayDraws,
+    /// Cases on their way through the justice system, earliest step first.
+    pub cases: std::collections::BinaryHeap<std::cmp::Reverse<Case>>,
     /// Scratch lists for the daily admissions, kept so the loop does not allocate.
     admission: (Vec<crate::services::Pick>, Vec<crate::services::Ticket>),
     /// The citizen whose costs are also booked in `traced_cost` (`u32::MAX`: nobody).
@@ -442,6 +530,9 @@ impl<'s> World<'s> {
             monthly: Vec::with_capacity(months),
             day: 0,
             today: DayDraws::new(0),
+            // Room for an open case per two citizens (the shipped baseline peaks near 0.3),
+            // so the daily loop does not reallocate.
+            cases: std::collections::BinaryHeap::with_capacity(n / 2 + 64),
             admission: (Vec::new(), Vec::new()),
             traced: u32::MAX,
             traced_cost: [0.0; 4],
@@ -470,6 +561,7 @@ impl<'s> World<'s> {
     pub fn step(&mut self) {
         let d = self.day;
         self.today = DayDraws::new(d as u32);
+        self.take_due_steps(d);
         let month_end = self.t.month_end[d as usize];
         if month_end {
             self.monthly.push(MonthRow {
@@ -516,6 +608,7 @@ impl<'s> World<'s> {
     }
 
     pub fn finish(mut self) -> ReplicationResult {
+        self.settle_open_cases();
         self.censor_waits_at_horizon();
         let (survival, mut totals) = summarise_cohort(&self.citizens, self.sc.meta.horizon_days);
         totals.victims = totals.offences as f64 * self.sc.hazards.victims_per_offence;
@@ -606,7 +699,9 @@ impl<'s> World<'s> {
         let h = &self.sc.hazards;
         let c = &mut self.citizens[i];
         c.place = Place::Detention;
-        c.admitted_day = d;
+        if days >= h.clock_reset_min_stay_days {
+            c.clock_from = NEVER;
+        }
         c.release_day = (d as u32 + days.max(1)).min(NEVER as u32 - 1) as u16;
         let planning = self.sc.regime.planning_days_before_release.min(u16::MAX as u32) as u16;
         c.planning_day = c.release_day.saturating_sub(planning).max(d + 1).min(c.release_day);
@@ -646,6 +741,9 @@ impl<'s> World<'s> {
         let c = &mut self.citizens[i];
         c.place = Place::Community;
         c.last_release_day = d;
+        if c.clock_from == NEVER {
+            c.clock_from = d;
+        }
         if c.firsts.release == NEVER {
             c.firsts.release = d;
         }
@@ -690,8 +788,10 @@ impl<'s> World<'s> {
             return;
         }
         self.accrue_community_costs(i, d);
-        let since_release = d.saturating_sub(self.citizens[i].last_release_day) as usize;
-        let x = self.log_hazard_multiplier(i, d, &care);
+        // The time-since-release clock, which only a long enough stay restarts; the person's
+        // fixed risk (frailty) multiplies the named factors.
+        let since_release = d.saturating_sub(self.citizens[i].clock_from) as usize;
+        let x = self.log_hazard_multiplier(i, d, &care) + self.citizens[i].traits.ln_frailty as f64;
         let dh = self.t.reoffend_dh[since_release.min(self.t.reoffend_dh.len() - 1)];
         // Most days the draw lies far above the chance: rule that out with a cheap upper
         // bound (2^⌊x·log2 e⌋+2 > e^x, and 1 − e^−y ≤ y) before paying for the exponential.
@@ -765,7 +865,7 @@ impl<'s> World<'s> {
             + ln.per_day_older * d as f64;
         let x = x_age
             + ln.per_prior * (c.traits.priors.min(h.priors_cap as u16)) as f64
-            + ln.full_recovery * c.recovery.mean() as f64;
+            + recovery_term(&ln.recovery, &c.recovery);
         // The factors that apply, as bits, index precomputed sums (see `FactorSums`).
         let bit = |present: bool, k: u32| (present as usize) << k;
         let state = bit(c.addiction == Addiction::Active, 0)
@@ -784,39 +884,133 @@ impl<'s> World<'s> {
         x + sums.state[state] + sums.support[support]
     }
 
-    /// An offence, and what the justice system makes of it.
-    fn offend(&mut self, i: usize, d: u16) {
+    /// An offence, and what the justice system makes of it: a detected offence becomes a
+    /// case that reaches arrest, conviction and the start of a custodial sentence each after
+    /// its delay (see [`Case`]). Every draw is keyed by the offence's day and number, so a
+    /// case's fate does not depend on when its steps fall.
+    pub(crate) fn offend(&mut self, i: usize, d: u16) {
         let sc = self.sc;
-        let h = &sc.hazards;
         let key = self.keys[i];
-        let dd = d as u32;
-        let n = self.citizens[i].counters.offences as u32;
+        let n = self.citizens[i].counters.offences;
         self.charge(i, Payer::VictimsSociety, d, sc.costs.victim_cost_per_offence);
         let c = &mut self.citizens[i];
         c.counters.offences = c.counters.offences.saturating_add(1);
         c.last_offence_day = d;
-        if !chance(key, dd, Purpose::Detect, n, h.detection) {
+        if !chance(key, d as u32, Purpose::Detect, n as u32, sc.hazards.detection) {
             return;
         }
-        c.counters.arrests = c.counters.arrests.saturating_add(1);
-        if c.firsts.rearrest == NEVER {
-            c.firsts.rearrest = d;
+        let case = Case { due: d, citizen: i as u32, stage: Stage::Arrest, offence_day: d, n };
+        self.schedule(case, d, d);
+    }
+
+    /// Puts `case` at its stage after that stage's delay from day `from`; a step that falls
+    /// on `today` is taken at once (with every delay 0, offence, arrest, conviction and
+    /// detention fall on one day, as they did before delays existed).
+    fn schedule(&mut self, mut case: Case, from: u16, today: u16) {
+        let h = &self.sc.hazards;
+        let delay = match case.stage {
+            Stage::Arrest => &h.arrest_delay_days,
+            Stage::Conviction => &h.conviction_delay_days,
+            Stage::Custody => &h.custody_delay_days,
+        };
+        let key = self.keys[case.citizen as usize];
+        let detail = case.n as u32 * 4 + case.stage as u32;
+        let days = delay_days(key, case.offence_day, detail, delay);
+        case.due = from.saturating_add(days).min(NEVER - 1);
+        if case.due == today {
+            self.take_step(case);
+        } else {
+            self.cases.push(std::cmp::Reverse(case));
         }
-        self.charge(i, Payer::Justice, d, sc.costs.police_per_arrest);
-        if !chance(key, dd, Purpose::Convict, n, h.conviction) {
-            return;
+    }
+
+    /// The steps of the justice system that fall on day `d`, in a fixed order.
+    fn take_due_steps(&mut self, d: u16) {
+        while let Some(std::cmp::Reverse(case)) = self.cases.peek().copied() {
+            if case.due > d {
+                break;
+            }
+            self.cases.pop();
+            self.take_step(case);
         }
+    }
+
+    /// A case reaches its stage on its due day: arrest, conviction or the start of custody.
+    fn take_step(&mut self, case: Case) {
+        let sc = self.sc;
+        let h = &sc.hazards;
+        let (i, d) = (case.citizen as usize, case.due);
+        let key = self.keys[i];
+        let (offence_day, n) = (case.offence_day as u32, case.n as u32);
+        match case.stage {
+            Stage::Arrest => {
+                let c = &mut self.citizens[i];
+                c.counters.arrests = c.counters.arrests.saturating_add(1);
+                c.firsts.rearrest = c.firsts.rearrest.min(d);
+                self.charge(i, Payer::Justice, d, sc.costs.police_per_arrest);
+                if chance(key, offence_day, Purpose::Convict, n, h.conviction) {
+                    self.schedule(Case { stage: Stage::Conviction, ..case }, d, d);
+                }
+            }
+            Stage::Conviction => {
+                let c = &mut self.citizens[i];
+                c.counters.convictions = c.counters.convictions.saturating_add(1);
+                // Registered reconviction is dated by the offence, not by the verdict.
+                c.firsts.reconviction = c.firsts.reconviction.min(case.offence_day);
+                self.charge(i, Payer::Justice, d, sc.costs.court_per_conviction);
+                if chance(key, offence_day, Purpose::Custody, n, h.custody) {
+                    self.schedule(Case { stage: Stage::Custody, ..case }, d, d);
+                }
+            }
+            Stage::Custody => {
+                let s = &h.new_sentence_days;
+                let mut rng = generator(key, offence_day, Purpose::Sentence, n);
+                let days = crate::population::sample_days(&mut rng, s.median, s.sigma, s.max);
+                if self.citizens[i].place == Place::Detention {
+                    self.extend_stay(i, d, days);
+                } else {
+                    self.enter_detention(i, d, days);
+                }
+            }
+        }
+    }
+
+    /// A sentence that starts while the person is inside for something else is served after
+    /// the current stay.
+    fn extend_stay(&mut self, i: usize, d: u16, days: u32) {
+        let threshold = self.sc.hazards.clock_reset_min_stay_days;
+        let planning = self.sc.regime.planning_days_before_release.min(u16::MAX as u32) as u16;
         let c = &mut self.citizens[i];
-        c.counters.convictions = c.counters.convictions.saturating_add(1);
-        if c.firsts.reconviction == NEVER {
-            c.firsts.reconviction = d;
+        c.release_day = (c.release_day as u32 + days.max(1)).min(NEVER as u32 - 1) as u16;
+        c.planning_day = c.release_day.saturating_sub(planning).max(d + 1).min(c.release_day);
+        if days >= threshold {
+            c.clock_from = NEVER;
         }
-        self.charge(i, Payer::Justice, d, sc.costs.court_per_conviction);
-        if chance(key, dd, Purpose::Custody, n, h.custody) {
-            let s = &h.new_sentence_days;
-            let mut rng = generator(key, dd, Purpose::Sentence, n);
-            let days = crate::population::sample_days(&mut rng, s.median, s.sigma, s.max);
-            self.enter_detention(i, d, days);
+    }
+
+    /// Cases still open at the horizon: a detected offence whose conviction would come after
+    /// the horizon still counts as a reconviction, dated by its offence (as a registry read
+    /// after every case is settled would show); its arrest, verdict and costs after the
+    /// horizon are not booked.
+    fn settle_open_cases(&mut self) {
+        let h = &self.sc.hazards;
+        for std::cmp::Reverse(case) in std::mem::take(&mut self.cases).into_sorted_vec() {
+            let i = case.citizen as usize;
+            let convicted = match case.stage {
+                Stage::Arrest => chance(
+                    self.keys[i],
+                    case.offence_day as u32,
+                    Purpose::Convict,
+                    case.n as u32,
+                    h.conviction,
+                ),
+                Stage::Conviction => true,
+                Stage::Custody => false,
+            };
+            if convicted {
+                let c = &mut self.citizens[i];
+                c.firsts.reconviction = c.firsts.reconviction.min(case.offence_day);
+            }
         }
     }
 
@@ -1062,17 +1256,33 @@ impl<'s> World<'s> {
         }
     }
 
+    /// Moving into housing `keep` ends the stays in other places (a completed stay, not a
+    /// drop-out) and the waits for places no better than it: a shelter bed ends
+    /// homelessness, not the wait for supported housing or a home of one's own; moving into
+    /// one's own home takes the person off every other housing waiting list.
     fn end_other_housing(&mut self, i: usize, keep: usize) {
+        let rank = housing_priority(self.sc.services[keep].housing_kind());
         for k in 0..self.t.by_domain[2].len() {
             let q = self.t.by_domain[2][k] as usize;
-            if q != keep && self.episode(i, q).is_open() {
-                // Moving on is a completed stay, not a drop-out.
-                let status = if self.episode(i, q).status == Status::Active {
-                    Status::Finished
-                } else {
-                    Status::Interrupted
-                };
-                self.close_episode(i, q, status);
+            if q == keep {
+                continue;
+            }
+            let no_better = housing_priority(self.sc.services[q].housing_kind()) <= rank;
+            match self.episode(i, q).status {
+                Status::Active => self.close_episode(i, q, Status::Finished),
+                Status::Waiting if no_better => self.close_episode(i, q, Status::Interrupted),
+                _ => {}
+            }
+        }
+    }
+
+    /// Someone who moves on from a shelter or supported housing into a home of their own
+    /// leaves the housing waiting lists.
+    fn leave_housing_waits(&mut self, i: usize) {
+        for k in 0..self.t.by_domain[2].len() {
+            let q = self.t.by_domain[2][k] as usize;
+            if self.episode(i, q).status == Status::Waiting {
+                self.close_episode(i, q, Status::Interrupted);
             }
         }
     }
@@ -1117,6 +1327,9 @@ impl<'s> World<'s> {
                 };
                 if c.housing == here {
                     c.housing = if moves_on { Housing::Own } else { Housing::Homeless };
+                    if moves_on {
+                        self.leave_housing_waits(i);
+                    }
                 }
             }
             _ => {}
@@ -1259,18 +1472,19 @@ impl<'s> World<'s> {
     // ----- recovery and time series -----
 
     /// The four recovery dimensions move toward what the person's situation supports.
-    fn update_recovery(&mut self, i: usize, d: u16) {
+    pub(crate) fn update_recovery(&mut self, i: usize, d: u16) {
         let rate = self.sc.hazards.recovery_rate_per_day as f32;
         let c = &mut self.citizens[i];
         // The targets' state-dependent parts are looked up (see `RecoveryTargets`).
         let targets = &self.t.recovery_targets;
-        let personal =
-            targets.addiction[c.addiction as usize] + 0.25 * c.competence + 0.25 * c.autonomy;
+        let personal = targets.addiction[c.addiction as usize]
+            + targets.competence * c.competence
+            + targets.autonomy * c.autonomy;
         let in_community = c.place == Place::Community;
         let contact = c.traits.has_children & (c.child_contact | in_community);
-        let social = 0.8 * c.network + targets.contact[contact as usize];
-        let offence_free =
-            (c.last_offence_day == NEVER) | (d.saturating_sub(c.last_offence_day) > 180);
+        let social = targets.network * c.network + targets.contact[contact as usize];
+        let offence_free = (c.last_offence_day == NEVER)
+            | (d.saturating_sub(c.last_offence_day) > targets.offence_free_days);
         let free = in_community & offence_free;
         let societal = targets.societal[(c.housing != Housing::Homeless) as usize
             | ((c.income != Income::None) as usize) << 1
@@ -1506,7 +1720,7 @@ pub fn problem_count(c: &Citizen, h: &crate::scenario::RawHazards) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::{Care, World, chance_of_event, exp_upper_bound};
-    use crate::population::{Addiction, Housing, Income, Restorative};
+    use crate::population::{Addiction, Housing, Income, NEVER, Restorative};
 
     /// The log hazard multiplier as a chain of `if`s over the factors, as it was written
     /// before the factor sums: the reference the table lookup must agree with.
@@ -1515,7 +1729,7 @@ mod tests {
         let mut x = ln.per_year_over_30 * (c.traits.age_at_start as f64 - 30.0)
             + ln.per_day_older * d as f64
             + ln.per_prior * (c.traits.priors.min(h.priors_cap as u16)) as f64
-            + ln.full_recovery * c.recovery.mean() as f64;
+            + super::recovery_term(&ln.recovery, &c.recovery);
         let factors = [
             (c.addiction == Addiction::Active, ln.active_addiction),
             (c.housing == Housing::Homeless, ln.homeless),
@@ -1573,6 +1787,164 @@ mod tests {
             let (fast, slow) =
                 (w.log_hazard_multiplier(i, d, &care), log_hazard_by_conditions(&w, i, d, &care));
             assert!((fast - slow).abs() < 1e-12, "citizen {i}: {fast} vs {slow}");
+        }
+    }
+
+    fn fragmented() -> crate::scenario::RawScenario {
+        crate::scenario::Scenario::load(std::path::Path::new("scenarios/fragmented.toml"))
+            .expect("shipped scenario")
+            .resolved
+    }
+
+    /// Runs `w` until the end of day `day`.
+    fn run_until(w: &mut World, day: u16) {
+        while w.day <= day {
+            w.step();
+        }
+    }
+
+    #[test]
+    fn only_a_stay_of_the_threshold_or_longer_restarts_the_clock() {
+        let mut raw = fragmented();
+        raw.population.size = 50;
+        raw.hazards.clock_reset_min_stay_days = 90;
+        let sc = crate::scenario::Scenario::from_raw(raw).unwrap();
+        let mut w = World::new(&sc, 0);
+        let i = 0;
+        let first = w.citizens[i].release_day;
+        run_until(&mut w, first + 10);
+        assert_eq!(w.citizens[i].clock_from, first, "the first release starts the clock");
+        // A 60-day revocation: the clock runs on from the first release.
+        let d = first + 11;
+        w.enter_detention(i, d, 60);
+        run_until(&mut w, d + 70);
+        assert_eq!(w.citizens[i].place, crate::population::Place::Community);
+        assert_eq!(w.citizens[i].clock_from, first);
+        // A stay of 120 days restarts it at that release.
+        let d = w.day;
+        w.enter_detention(i, d, 120);
+        let release = w.citizens[i].release_day;
+        run_until(&mut w, release + 1);
+        assert_eq!(w.citizens[i].clock_from, release);
+    }
+
+    #[test]
+    fn with_threshold_zero_every_release_restarts_the_clock() {
+        let mut raw = fragmented();
+        raw.population.size = 20;
+        raw.hazards.clock_reset_min_stay_days = 0;
+        let sc = crate::scenario::Scenario::from_raw(raw).unwrap();
+        let mut w = World::new(&sc, 0);
+        let first = w.citizens[0].release_day;
+        run_until(&mut w, first + 5);
+        w.enter_detention(0, first + 6, 10);
+        run_until(&mut w, first + 20);
+        assert_eq!(w.citizens[0].clock_from, first + 16);
+    }
+
+    #[test]
+    fn an_offence_on_day_700_convicted_on_day_800_counts_within_two_years() {
+        let mut raw = fragmented();
+        raw.population.size = 10;
+        raw.scenario.horizon_days = 1_200;
+        let h = &mut raw.hazards;
+        h.reoffend_scale_days = 1.0e7; // no offences but the one below
+        (h.detection, h.conviction, h.custody) = (1.0, 1.0, 0.0);
+        let fixed =
+            |days: f64| crate::scenario::raw::RawDelay { median: days, sigma: 0.0, max: days };
+        h.arrest_delay_days = fixed(40.0);
+        h.conviction_delay_days = fixed(60.0);
+        raw.regime.probation.share = 0.0;
+        let sc = crate::scenario::Scenario::from_raw(raw).unwrap();
+        let mut w = World::new(&sc, 0);
+        let i = 0;
+        let release = w.citizens[i].release_day;
+        run_until(&mut w, release + 699);
+        w.offend(i, release + 700);
+        run_until(&mut w, release + 799);
+        assert_eq!(w.citizens[i].counters.convictions, 0, "not yet convicted on day 799");
+        assert_eq!(w.citizens[i].firsts.reconviction, NEVER);
+        run_until(&mut w, release + 800);
+        assert_eq!(w.citizens[i].counters.convictions, 1, "convicted on day 800");
+        assert_eq!(w.citizens[i].firsts.reconviction, release + 700, "dated by the offence");
+        assert_eq!(w.citizens[i].firsts.rearrest, release + 740);
+        // A second person offends 20 days before the horizon: convicted after it, counted.
+        let j = 1;
+        let late = sc.meta.horizon_days as u16 - 20;
+        run_until(&mut w, late - 1);
+        w.offend(j, late);
+        while (w.day as u32) < sc.meta.horizon_days {
+            w.step();
+        }
+        assert_eq!(w.citizens[j].firsts.reconviction, NEVER, "not convicted by the horizon");
+        assert_eq!(w.cases.len(), 1, "the case is still open");
+        w.settle_open_cases();
+        assert_eq!(w.citizens[j].firsts.reconviction, late, "counted, dated by the offence");
+        assert_eq!(w.citizens[j].counters.convictions, 0, "no verdict booked after the horizon");
+        let result = w.finish();
+        let curve = crate::experiments::km(&result, crate::outcomes::Event::Reconviction);
+        let within_two_years = curve.incidence_at(730) * result.totals.released as f64;
+        assert!((within_two_years - 1.0).abs() < 1e-9, "{within_two_years} within 2 years");
+    }
+
+    /// The log hazard of citizen `i` once the recovery dimensions have settled on the
+    /// person's state (400 days of `update_recovery` only).
+    fn settled_log_hazard(w: &mut World, i: usize) -> f64 {
+        for d in 0..400 {
+            w.update_recovery(i, d);
+        }
+        w.log_hazard_multiplier(i, 400, &Care::default())
+    }
+
+    #[test]
+    fn each_factor_acts_once_through_its_own_ratio() {
+        // Present minus absent, with the recovery dimensions settled on each state, is the
+        // factor's log ratio exactly; with the ratio set to 1 the factor has no effect left.
+        type Set = fn(&mut crate::population::Citizen, bool);
+        let factors: [(&str, Set); 5] = [
+            ("hr_homeless", |c, on| c.housing = if on { Housing::Homeless } else { Housing::Own }),
+            ("hr_no_income", |c, on| c.income = if on { Income::None } else { Income::Benefit }),
+            ("hr_active_addiction", |c, on| {
+                c.addiction = if on { Addiction::Active } else { Addiction::None }
+            }),
+            ("hr_restorative_completed", |c, on| {
+                c.restorative = if on { Restorative::Completed } else { Restorative::NotOffered }
+            }),
+            ("hr_work", |c, on| c.income = if on { Income::Work } else { Income::Benefit }),
+        ];
+        for (key, set) in factors {
+            for ratio in [None, Some(1.0)] {
+                let mut raw = fragmented();
+                raw.population.size = 40;
+                let h = &mut raw.hazards;
+                let field = match key {
+                    "hr_homeless" => &mut h.hr_homeless,
+                    "hr_no_income" => &mut h.hr_no_income,
+                    "hr_active_addiction" => &mut h.hr_active_addiction,
+                    "hr_restorative_completed" => &mut h.hr_restorative_completed,
+                    _ => &mut h.hr_work,
+                };
+                if let Some(r) = ratio {
+                    *field = r;
+                }
+                let expected = field.ln();
+                let sc = crate::scenario::Scenario::from_raw(raw).unwrap();
+                let mut w = World::new(&sc, 0);
+                for i in 0..w.citizens.len() {
+                    w.citizens[i].place = crate::population::Place::Community;
+                    let start = w.citizens[i].clone();
+                    set(&mut w.citizens[i], true);
+                    let present = settled_log_hazard(&mut w, i);
+                    w.citizens[i] = start;
+                    set(&mut w.citizens[i], false);
+                    let absent = settled_log_hazard(&mut w, i);
+                    let effect = present - absent;
+                    assert!(
+                        (effect - expected).abs() < 1e-6,
+                        "{key} = {ratio:?}, citizen {i}: effect {effect}, its own ratio {expected}"
+                    );
+                }
+            }
         }
     }
 

@@ -67,8 +67,9 @@ pub struct Traits {
     pub prolific: bool,
     pub addicted_at_intake: bool,
     pub priors: u16,
-    /// The latent problem load (standard normal); higher means more problems.
-    pub problem_load: f32,
+    /// Logarithm of the person's fixed reoffending risk (frailty, mean 1 on the natural
+    /// scale): people differ in risk beyond the factors the model names.
+    pub ln_frailty: f32,
     pub network_baseline: f32,
 }
 
@@ -139,7 +140,9 @@ impl Recovery {
 pub struct Citizen {
     pub traits: Traits,
     pub place: Place,
-    pub admitted_day: u16,
+    /// The day the time-since-release clock of the reoffending hazard started ([`NEVER`]:
+    /// it restarts at the next release; see `hazards.clock_reset_min_stay_days`).
+    pub clock_from: u16,
     pub release_day: u16,
     pub last_release_day: u16,
     pub planning_day: u16,
@@ -331,11 +334,11 @@ fn synthesize_one(sc: &Scenario, th: &Thresholds, key: u64) -> Citizen {
             prolific: priors >= p.prolific_threshold as u16,
             addicted_at_intake: addiction,
             priors,
-            problem_load: load as f32,
+            ln_frailty: sample_ln_frailty(key, &sc.hazards) as f32,
             network_baseline: network,
         },
         place: Place::Detention,
-        admitted_day: 0,
+        clock_from: NEVER,
         release_day,
         last_release_day: NEVER,
         planning_day: release_day.saturating_sub(sc.regime.planning_days_before_release as u16),
@@ -378,6 +381,27 @@ fn sample_priors<R: rand::Rng + ?Sized>(rng: &mut R, mean: f64, dispersion: f64,
         return 0;
     }
     Poisson::new(lambda).map(|d| d.sample(rng)).unwrap_or(lambda).min(1000.0) as u16
+}
+
+/// The logarithm of a frailty with mean 1 and the scenario's variance, from its own stream
+/// so that the rest of the person is the same whatever the frailty settings.
+pub fn sample_ln_frailty(key: u64, h: &crate::scenario::RawHazards) -> f64 {
+    let v = h.frailty_variance;
+    if v <= 0.0 {
+        return 0.0;
+    }
+    let mut rng = generator(key, 0, Purpose::Frailty, 0);
+    let z = match h.frailty {
+        crate::scenario::Frailty::Gamma => {
+            Gamma::new(1.0 / v, v).map(|g| g.sample(&mut rng)).unwrap_or(1.0)
+        }
+        crate::scenario::Frailty::LogNormal => {
+            let sigma2 = (1.0 + v).ln();
+            LogNormal::new(-0.5 * sigma2, sigma2.sqrt()).map(|d| d.sample(&mut rng)).unwrap_or(1.0)
+        }
+    };
+    // A gamma draw with a small shape can underflow to 0: keep the logarithm finite.
+    z.max(1e-30).ln()
 }
 
 fn sample_debt<R: rand::Rng + ?Sized>(rng: &mut R, median: f64, sigma: f64) -> f64 {

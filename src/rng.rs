@@ -56,6 +56,8 @@ pub enum Purpose {
     Incident,
     Arranged,
     Waiver,
+    Frailty,
+    JusticeDelay,
 }
 
 /// The stream key of one citizen in one replication.
@@ -65,7 +67,7 @@ pub fn citizen_key(seed: u64, replication: u32, citizen: u32) -> u64 {
 }
 
 /// The number of purposes (one more than the largest discriminant).
-pub const PURPOSES: usize = Purpose::Waiver as usize + 1;
+pub const PURPOSES: usize = Purpose::JusticeDelay as usize + 1;
 
 /// The word a draw hashes with the citizen's key; `purpose` is a [`Purpose`]'s number.
 #[inline(always)]

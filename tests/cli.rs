@@ -192,6 +192,20 @@ fn out_of_range_value_names_line_key_and_allowed_range() {
 }
 
 #[test]
+fn recovery_weights_above_one_and_a_bad_frailty_are_refused_where_written() {
+    let dir = tempdir();
+    let body =
+        "[hazards]\nfrailty_variance = 12.0\n\n[hazards.recovery]\npersonal_competence = 0.8\n";
+    let file = override_of_fragmented(dir.path(), "weights.toml", body);
+    let err = validate_err(dir.path(), &file);
+    assert_contains(&err, "= key: hazards.frailty_variance");
+    assert_contains(&err, "= help: allowed: 0 to 10");
+    assert_contains(&err, "add up to 1.3, more than 1");
+    assert_contains(&err, &format!("--> {}:9:23", file.display()));
+    assert_contains(&err, "= key: hazards.recovery.personal_competence");
+}
+
+#[test]
 fn more_services_than_the_engine_tracks_is_refused() {
     let dir = tempdir();
     let extra: String = (0..30)

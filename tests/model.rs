@@ -5,8 +5,11 @@ use proptest::prelude::*;
 use reentry::engine::World;
 use reentry::experiments::{km, run_replications, summarise};
 use reentry::outcomes::Event;
-use reentry::scenario::raw::{RawClimate, RawService};
-use reentry::scenario::{Domain, HousingKind, Prerequisite, QueueRule, RawScenario, Scenario};
+use reentry::population::NEVER;
+use reentry::scenario::raw::{RawClimate, RawDelay, RawLogNormal, RawService};
+use reentry::scenario::{
+    Domain, Frailty, HousingKind, Prerequisite, QueueRule, RawScenario, Scenario,
+};
 use std::path::Path;
 
 fn shipped(name: &str, population: u32, replications: u32) -> Scenario {
@@ -31,6 +34,7 @@ fn constant_hazard_scenario(rate_per_day: f64, population: u32) -> Scenario {
     h.detection = 1.0;
     h.conviction = 1.0;
     h.custody = 0.0;
+    h.frailty_variance = 0.0;
     for hr in [
         &mut h.hr_active_addiction,
         &mut h.hr_homeless,
@@ -74,6 +78,33 @@ fn constant_hazard_gives_exponential_reconviction() {
     }
 }
 
+/// The simulated incidence at each day against `theory`, within four binomial standard
+/// errors of the theoretical value: fails only if the engine's hazard is wrong.
+fn assert_incidence(sc: &Scenario, days: &[u32], theory: impl Fn(f64) -> f64) {
+    let n = sc.population.size as f64;
+    let rep = World::new(sc, 0).run();
+    let curve = km(&rep, Event::Reconviction);
+    for &t in days {
+        let expected = theory(t as f64);
+        let got = curve.incidence_at(t);
+        let se = (expected * (1.0 - expected) / n).sqrt();
+        assert!(
+            (got - expected).abs() < 4.0 * se,
+            "day {t}: simulated {got:.5}, theory {expected:.5} (se {se:.5})"
+        );
+    }
+}
+
+#[test]
+fn weibull_incidence_matches_theory_from_the_first_day() {
+    // H(t) = (t/λ)^k counted from the first day out: before the fix the table started one
+    // day late (day 30: 0.181 simulated against 0.200).
+    let mut raw = constant_hazard_scenario(1.0 / 365.0, 40_000).resolved.clone();
+    raw.hazards.reoffend_shape = 0.6;
+    let sc = Scenario::from_raw(raw).unwrap();
+    assert_incidence(&sc, &[1, 7, 30, 365], |t| 1.0 - (-(t / 365.0).powf(0.6)).exp());
+}
+
 #[test]
 fn weibull_shape_below_one_front_loads_reoffending() {
     let mut raw = constant_hazard_scenario(1.0 / 365.0, 5_000).resolved.clone();
@@ -82,9 +113,106 @@ fn weibull_shape_below_one_front_loads_reoffending() {
     let rep = World::new(&sc, 0).run();
     let curve = km(&rep, Event::Reconviction);
     // With H(t) = (t/λ)^k and k < 1, the first month holds far more than 1/12 of year one.
-    let expected_30 = 1.0 - (-(30.0f64 / 365.0).powf(0.6)).exp();
-    assert!((curve.incidence_at(30) - expected_30).abs() < 0.02);
     assert!(curve.incidence_at(30) > 0.2 * curve.incidence_at(365));
+}
+
+#[test]
+fn gamma_frailty_gives_the_closed_form_population_curve() {
+    // Time term off (shape 1), every other factor neutral: with gamma frailty of variance θ
+    // the population survival is E[exp(−ZΛ(t))] = (1 + θΛ(t))^(−1/θ), Λ(t) = t/λ.
+    for theta in [0.5, 2.0] {
+        let mut raw = constant_hazard_scenario(1.0 / 365.0, 30_000).resolved.clone();
+        raw.hazards.frailty = Frailty::Gamma;
+        raw.hazards.frailty_variance = theta;
+        let sc = Scenario::from_raw(raw).unwrap();
+        assert_incidence(&sc, &[7, 30, 180, 365, 730], |t| {
+            1.0 - (1.0 + theta * t / 365.0).powf(-1.0 / theta)
+        });
+    }
+}
+
+#[test]
+fn lognormal_frailty_has_mean_one_and_front_loads_the_population_curve() {
+    let mut raw = constant_hazard_scenario(1.0 / 365.0, 20_000).resolved.clone();
+    raw.hazards.frailty = Frailty::LogNormal;
+    raw.hazards.frailty_variance = 1.0;
+    let sc = Scenario::from_raw(raw).unwrap();
+    let w = World::new(&sc, 0);
+    let z: Vec<f64> = w.citizens.iter().map(|c| (c.traits.ln_frailty as f64).exp()).collect();
+    let mean = z.iter().sum::<f64>() / z.len() as f64;
+    // The variance is 1, so the mean of 20,000 draws has a standard error of 0.007.
+    assert!((mean - 1.0).abs() < 4.0 * (1.0f64 / 20_000.0).sqrt(), "mean frailty {mean}");
+    // Frailty with mean 1 lowers the population's incidence below the plain hazard's (Jensen).
+    let curve = km(&w.run(), Event::Reconviction);
+    assert!(curve.incidence_at(730) < 1.0 - (-2.0f64).exp() - 0.03);
+}
+
+#[test]
+fn frailty_spread_zero_gives_the_plain_hazard() {
+    for kind in [Frailty::Gamma, Frailty::LogNormal] {
+        let mut raw = constant_hazard_scenario(1.0 / 365.0, 20_000).resolved.clone();
+        raw.hazards.frailty = kind;
+        raw.hazards.frailty_variance = 0.0;
+        let sc = Scenario::from_raw(raw).unwrap();
+        assert!(World::new(&sc, 0).citizens.iter().all(|c| c.traits.ln_frailty == 0.0));
+        assert_incidence(&sc, &[30, 365, 730], |t| 1.0 - (-t / 365.0).exp());
+    }
+}
+
+/// Every offence detected and convicted, custody for all, fixed delays.
+fn justice_scenario(arrest: f64, conviction: f64, custody: f64) -> Scenario {
+    let mut raw = constant_hazard_scenario(1.0 / 200.0, 3_000).resolved.clone();
+    raw.hazards.custody = 1.0;
+    raw.hazards.new_sentence_days = RawLogNormal { median: 20.0, sigma: 0.0, max: 20.0 };
+    for (delay, days) in [
+        (&mut raw.hazards.arrest_delay_days, arrest),
+        (&mut raw.hazards.conviction_delay_days, conviction),
+        (&mut raw.hazards.custody_delay_days, custody),
+    ] {
+        *delay = RawDelay { median: days, sigma: 0.0, max: days };
+    }
+    Scenario::from_raw(raw).unwrap()
+}
+
+#[test]
+fn without_delays_offence_arrest_conviction_and_detention_fall_on_one_day() {
+    let sc = justice_scenario(0.0, 0.0, 0.0);
+    let mut w = World::new(&sc, 0);
+    while (w.day as u32) < sc.meta.horizon_days {
+        w.step();
+        // Nothing is ever left waiting in the justice system overnight.
+        assert!(w.cases.is_empty(), "day {}: {} open cases", w.day, w.cases.len());
+    }
+    let reconvicted: Vec<_> =
+        w.citizens.iter().filter(|c| c.firsts.reconviction != NEVER).collect();
+    assert!(reconvicted.len() > 1_000);
+    for c in reconvicted {
+        assert_eq!(c.firsts.rearrest, c.firsts.reconviction);
+        assert_eq!(c.firsts.redetention, c.firsts.reconviction);
+        assert_eq!(c.counters.offences, c.counters.arrests);
+    }
+}
+
+#[test]
+fn delays_separate_the_steps_and_reconviction_is_dated_by_the_offence() {
+    let sc = justice_scenario(30.0, 70.0, 10.0);
+    let rep_world = World::new(&sc, 0);
+    let horizon = sc.meta.horizon_days as u16;
+    let mut w = rep_world;
+    while (w.day as u32) < sc.meta.horizon_days {
+        w.step();
+    }
+    let mut checked = 0;
+    for c in &w.citizens {
+        let o = c.firsts.reconviction;
+        if o == NEVER || o as u32 + 110 >= horizon as u32 {
+            continue;
+        }
+        assert_eq!(c.firsts.rearrest, o + 30, "arrest 30 days after the offence");
+        assert_eq!(c.firsts.redetention, o + 110, "custody 30 + 70 + 10 days after it");
+        checked += 1;
+    }
+    assert!(checked > 1_000, "{checked}");
 }
 
 fn service(domain: Domain, capacity: Option<u32>, rule: QueueRule) -> RawService {

@@ -333,25 +333,26 @@ fn coordination_of_prolific_offenders_lowers_their_reoffending() {
 fn triage_decides_who_gets_coordination() {
     let mut raw = shipped_raw("veiligheidshuis.toml");
     raw.scenario.replications = 1;
+    // Mean priors over the days of coordination: nearly every prolific offender is
+    // coordinated at some point within the follow-up, so who gets in first is what differs.
     let mean_priors = |rule: QueueRule| {
         let mut r = raw.clone();
         r.regime.veiligheidshuis.triage = rule;
         let sc = Scenario::from_raw(r).expect("valid");
         let mut world = World::new(&sc, 0);
         let vh = world.t.veiligheidshuis;
-        let mut ever = vec![false; world.citizens.len()];
+        let (mut priors, mut days) = (0.0, 0.0);
         for _ in 0..HORIZON {
             world.step();
-            for (i, seen) in ever.iter_mut().enumerate() {
-                *seen |= world.episode(i, vh).status == Status::Active;
+            for i in 0..world.citizens.len() {
+                if world.episode(i, vh).status == Status::Active {
+                    priors += world.citizens[i].traits.priors as f64;
+                    days += 1.0;
+                }
             }
         }
-        let coordinated: Vec<f64> = (0..world.citizens.len())
-            .filter(|&i| ever[i])
-            .map(|i| world.citizens[i].traits.priors as f64)
-            .collect();
         let waiting = world.programmes[vh].stats.max_queue;
-        (coordinated.iter().sum::<f64>() / coordinated.len() as f64, waiting)
+        (priors / days, waiting)
     };
     let (first_come, queue) = mean_priors(QueueRule::FirstCome);
     let (highest_risk, _) = mean_priors(QueueRule::HighestRisk);
@@ -408,5 +409,68 @@ fn practice_scenarios_run_and_report_their_outcomes_in_summary_json() {
             .and_then(|i| i["mean"].as_f64())
             .unwrap_or_else(|| panic!("{file}: no {indicator} in summary.json"));
         assert!(ok(value), "{file}: {indicator} = {value}");
+    }
+}
+
+// ----- each factor acts once; shelter beds do not cancel housing waits -----
+
+#[test]
+fn restorative_justice_with_a_direct_ratio_of_one_leaves_reoffending_untouched() {
+    // Restorative justice acts on the hazard only through hr_restorative_completed: set to 1,
+    // offering it changes nobody's offences (paired, the same citizens and draws). Before
+    // each factor acted once it lowered them again through the victim dimension.
+    let mut on = shipped_raw("transmural-recovery.toml");
+    on.hazards.hr_restorative_completed = 1.0;
+    let mut off = on.clone();
+    off.regime.restorative.offer = 0.0;
+    let (on, off) = (Scenario::from_raw(on).unwrap(), Scenario::from_raw(off).unwrap());
+    let (a, b) = (World::new(&on, 0), World::new(&off, 0));
+    let completed = |w: &World| {
+        w.citizens
+            .iter()
+            .filter(|c| c.restorative == reentry::population::Restorative::Completed)
+            .count()
+    };
+    let (mut a, mut b) = (a, b);
+    while (a.day as u32) < HORIZON {
+        a.step();
+        b.step();
+    }
+    assert!(completed(&a) > 30, "the practice runs: {} completed", completed(&a));
+    assert_eq!(completed(&b), 0);
+    for (i, (x, y)) in a.citizens.iter().zip(&b.citizens).enumerate() {
+        assert_eq!(x.counters.offences, y.counters.offences, "citizen {i}");
+        assert_eq!(x.firsts.reconviction, y.firsts.reconviction, "citizen {i}");
+    }
+}
+
+/// Total days homeless of the baseline's citizens with `places` shelter places.
+fn days_homeless_with_shelter_places(seed: u64, places: u32) -> u64 {
+    // The baseline's own cohort and follow-up, where the effect was first seen.
+    let sc = Scenario::load(Path::new("scenarios/fragmented.toml")).expect("shipped scenario");
+    let mut raw = sc.resolved.clone();
+    raw.scenario.seed = seed;
+    raw.services.get_mut("shelter").expect("a shelter").capacity = Some(places);
+    let sc = Scenario::from_raw(raw).unwrap();
+    let result = World::new(&sc, 0).run();
+    result.totals.days_homeless
+}
+
+#[test]
+fn more_shelter_places_never_give_more_days_homeless() {
+    // The same citizens (common random numbers) with more beds: a bed ends a night outside
+    // and no longer ends the wait for a home, so homelessness cannot grow. Before the fix,
+    // taking a bed cancelled the social-housing application and more beds meant more days
+    // homeless.
+    for seed in [1, 2, 3, 4] {
+        let mut last = u64::MAX;
+        for places in [15, 30, 60] {
+            let days = days_homeless_with_shelter_places(seed, places);
+            assert!(
+                days <= last,
+                "seed {seed}: {days} days homeless with {places} places, {last} with fewer"
+            );
+            last = days;
+        }
     }
 }

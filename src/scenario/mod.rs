@@ -9,8 +9,8 @@ pub mod validate;
 
 pub use overrides::Override;
 pub use raw::{
-    Domain, Eligibility, HousingKind, Payer, Prerequisite, QueueRule, RawCosts, RawHazards,
-    RawPopulation, RawRegime, RawScenario, ViolationResponse,
+    Domain, Eligibility, Frailty, HousingKind, Payer, Prerequisite, QueueRule, RawCosts,
+    RawHazards, RawPopulation, RawRegime, RawScenario, ViolationResponse,
 };
 pub use source::{Diagnostic, ScenarioError, Sources};
 

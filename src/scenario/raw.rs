@@ -374,9 +374,25 @@ impl Default for RawRegime {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RawHazards {
-    /// Weibull baseline of reoffending since release: shape below 1 = highest in the first weeks.
+    /// Time-since-release term of the reoffending hazard, `H(t) = (t/scale)^shape`: a shape
+    /// below 1 falls with time, 1 is constant (the term switched off).
     pub reoffend_shape: f64,
     pub reoffend_scale_days: f64,
+    /// The distribution of each person's fixed risk (frailty, mean 1).
+    pub frailty: Frailty,
+    /// Variance of the frailty (0: everyone has the same risk, the plain hazard).
+    pub frailty_variance: f64,
+    /// A release restarts the time-since-release clock only after a stay of at least this
+    /// many days (0: every release restarts it); the first release always starts it.
+    pub clock_reset_min_stay_days: u32,
+    /// Days from offence to arrest (registration of the suspect).
+    pub arrest_delay_days: RawDelay,
+    /// Days from arrest to conviction (or settlement by the prosecutor).
+    pub conviction_delay_days: RawDelay,
+    /// Days from a custodial sentence to the start of the stay inside.
+    pub custody_delay_days: RawDelay,
+    /// What the four recovery dimensions are made of, and which of them act on the hazard.
+    pub recovery: RawRecovery,
     pub detection: f64,
     pub conviction: f64,
     pub custody: f64,
@@ -440,8 +456,15 @@ pub struct RawHazards {
 impl Default for RawHazards {
     fn default() -> Self {
         Self {
-            reoffend_shape: 0.65,
-            reoffend_scale_days: 650.0,
+            reoffend_shape: 0.80,
+            reoffend_scale_days: 340.0,
+            frailty: Frailty::Gamma,
+            frailty_variance: 1.0,
+            clock_reset_min_stay_days: 90,
+            arrest_delay_days: RawDelay { median: 7.0, sigma: 1.5, max: 365.0 },
+            conviction_delay_days: RawDelay { median: 120.0, sigma: 0.8, max: 730.0 },
+            custody_delay_days: RawDelay { median: 30.0, sigma: 1.0, max: 365.0 },
+            recovery: RawRecovery::default(),
             detection: 0.45,
             conviction: 0.85,
             custody: 0.45,
@@ -453,7 +476,7 @@ impl Default for RawHazards {
             hr_problematic_debt: 1.15,
             hr_lvb_unsupported: 1.2,
             hr_psychiatric_untreated: 1.2,
-            hr_weak_network: 1.3,
+            hr_weak_network: 1.0,
             weak_network_below: 0.3,
             hr_per_decade_over_30: 0.80,
             hr_per_prior: 1.04,
@@ -491,6 +514,95 @@ impl Default for RawHazards {
             climate_rate_per_day: 0.0333333,
             overcontrol_weight: 1.0,
             violation_hr_active_addiction: 2.0,
+        }
+    }
+}
+
+/// The distribution of the fixed individual risk (frailty), with mean 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Frailty {
+    /// Gamma with shape 1/variance: the population survival has a closed form.
+    Gamma,
+    /// Log-normal with the given variance.
+    LogNormal,
+}
+
+/// A delay in days: log-normal with a median (0: the same day), sigma and maximum.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawDelay {
+    pub median: f64,
+    pub sigma: f64,
+    pub max: f64,
+}
+
+impl Default for RawDelay {
+    fn default() -> Self {
+        Self { median: 0.0, sigma: 0.0, max: 0.0 }
+    }
+}
+
+/// The four recovery dimensions (seed 000) as weighted parts of the person's state, and the
+/// weight of each dimension in the recovery term of the reoffending hazard. A factor that
+/// has its own hazard ratio must not also reach the hazard through a dimension (each factor
+/// acts once): by default addiction is left out of personal recovery, network acts through
+/// social recovery (`hr_weak_network` = 1), and the societal and victim dimensions, made of
+/// housing, income and restorative justice, are reported but weigh 0 in the hazard.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawRecovery {
+    pub personal_addiction: f64,
+    pub personal_competence: f64,
+    pub personal_autonomy: f64,
+    /// The addiction part's value by state (none, in remission, active).
+    pub addiction_none: f64,
+    pub addiction_remission: f64,
+    pub addiction_active: f64,
+    pub social_network: f64,
+    pub social_child_contact: f64,
+    pub societal_housed: f64,
+    pub societal_income: f64,
+    pub societal_offence_free: f64,
+    /// Days without an offence after which a person counts as offence-free.
+    pub offence_free_days: u32,
+    /// Victim-related recovery by restorative-justice state.
+    pub victim_not_offered: f64,
+    pub victim_declined: f64,
+    pub victim_ongoing: f64,
+    pub victim_completed: f64,
+    pub victim_failed: f64,
+    /// Weight of each dimension in the recovery term of the hazard (`hr_full_recovery`).
+    pub hazard_personal: f64,
+    pub hazard_social: f64,
+    pub hazard_societal: f64,
+    pub hazard_victim: f64,
+}
+
+impl Default for RawRecovery {
+    fn default() -> Self {
+        Self {
+            personal_addiction: 0.0,
+            personal_competence: 0.5,
+            personal_autonomy: 0.5,
+            addiction_none: 1.0,
+            addiction_remission: 0.7,
+            addiction_active: 0.0,
+            social_network: 0.8,
+            social_child_contact: 0.2,
+            societal_housed: 0.4,
+            societal_income: 0.4,
+            societal_offence_free: 0.2,
+            offence_free_days: 180,
+            victim_not_offered: 0.2,
+            victim_declined: 0.2,
+            victim_ongoing: 0.6,
+            victim_completed: 1.0,
+            victim_failed: 0.3,
+            hazard_personal: 0.5,
+            hazard_social: 0.5,
+            hazard_societal: 0.0,
+            hazard_victim: 0.0,
         }
     }
 }

@@ -2,7 +2,7 @@
 //! [`Scenario`], collecting every problem (not just the first) with the file, line and key
 //! where the offending value was written and the range it must lie in.
 
-use super::raw::{RawClimate, RawLogNormal, RawService};
+use super::raw::{RawClimate, RawDelay, RawLogNormal, RawRecovery, RawService};
 use super::{
     Capacity, Climate, Diagnostic, Domain, Duration, Effect, HousingKind, Meta, Prerequisites,
     QueueRule, RawScenario, Scenario, ScenarioError, Service, Sources,
@@ -48,6 +48,31 @@ impl<'a> Checker<'a> {
     fn whole(&mut self, key: &str, value: u32, lo: u32, hi: u32) {
         if value < lo || value > hi {
             self.fail(key, format!("value {value} is out of range"), &format!("{lo} to {hi}"));
+        }
+    }
+
+    /// A delay may be 0 (the same day); its maximum bounds every draw.
+    fn delay(&mut self, key: &str, d: &RawDelay) {
+        self.range(&format!("{key}.median"), d.median, 0.0, 3_650.0);
+        self.range(&format!("{key}.sigma"), d.sigma, 0.0, 5.0);
+        self.range(&format!("{key}.max"), d.max, d.median, 3_650.0);
+    }
+
+    /// Weights that make up a 0..1 score: each in 0..1 and together at most 1.
+    fn weights(&mut self, table: &str, parts: &[(&str, f64)]) {
+        for (k, v) in parts {
+            self.probability(&format!("{table}.{k}"), *v);
+        }
+        let sum: f64 = parts.iter().map(|(_, v)| v).sum();
+        if parts.iter().all(|(_, v)| (0.0..=1.0).contains(v)) && sum > 1.0 + 1e-9 {
+            let names: Vec<&str> = parts.iter().map(|(k, _)| *k).collect();
+            // Pointed at the largest weight: most likely the one just raised.
+            let largest = parts.iter().fold(parts[0], |a, b| if b.1 > a.1 { *b } else { a });
+            self.fail(
+                &format!("{table}.{}", largest.0),
+                format!("the weights {} add up to {sum}, more than 1", names.join(", ")),
+                "weights that add up to at most 1",
+            );
         }
     }
 
@@ -242,6 +267,12 @@ fn check_hazards(c: &mut Checker, raw: &RawScenario) {
     let h = &raw.hazards;
     c.range("hazards.reoffend_shape", h.reoffend_shape, 0.05, 5.0);
     c.range("hazards.reoffend_scale_days", h.reoffend_scale_days, 1.0, 1.0e7);
+    c.range("hazards.frailty_variance", h.frailty_variance, 0.0, 10.0);
+    c.whole("hazards.clock_reset_min_stay_days", h.clock_reset_min_stay_days, 0, 20_000);
+    c.delay("hazards.arrest_delay_days", &h.arrest_delay_days);
+    c.delay("hazards.conviction_delay_days", &h.conviction_delay_days);
+    c.delay("hazards.custody_delay_days", &h.custody_delay_days);
+    check_recovery(c, &h.recovery);
     c.probability("hazards.detection", h.detection);
     c.probability("hazards.conviction", h.conviction);
     c.probability("hazards.custody", h.custody);
@@ -309,6 +340,52 @@ fn check_hazards(c: &mut Checker, raw: &RawScenario) {
         20_000,
     );
     c.whole("hazards.job_lost_after_detention_days", h.job_lost_after_detention_days, 0, 20_000);
+}
+
+fn check_recovery(c: &mut Checker, r: &RawRecovery) {
+    let t = "hazards.recovery";
+    c.weights(
+        t,
+        &[
+            ("personal_addiction", r.personal_addiction),
+            ("personal_competence", r.personal_competence),
+            ("personal_autonomy", r.personal_autonomy),
+        ],
+    );
+    c.weights(
+        t,
+        &[("social_network", r.social_network), ("social_child_contact", r.social_child_contact)],
+    );
+    c.weights(
+        t,
+        &[
+            ("societal_housed", r.societal_housed),
+            ("societal_income", r.societal_income),
+            ("societal_offence_free", r.societal_offence_free),
+        ],
+    );
+    c.weights(
+        t,
+        &[
+            ("hazard_personal", r.hazard_personal),
+            ("hazard_social", r.hazard_social),
+            ("hazard_societal", r.hazard_societal),
+            ("hazard_victim", r.hazard_victim),
+        ],
+    );
+    for (k, v) in [
+        ("addiction_none", r.addiction_none),
+        ("addiction_remission", r.addiction_remission),
+        ("addiction_active", r.addiction_active),
+        ("victim_not_offered", r.victim_not_offered),
+        ("victim_declined", r.victim_declined),
+        ("victim_ongoing", r.victim_ongoing),
+        ("victim_completed", r.victim_completed),
+        ("victim_failed", r.victim_failed),
+    ] {
+        c.probability(&format!("{t}.{k}"), v);
+    }
+    c.whole(&format!("{t}.offence_free_days"), r.offence_free_days, 0, 20_000);
 }
 
 fn check_costs(c: &mut Checker, raw: &RawScenario) {
