@@ -27,8 +27,11 @@ struct RunOptions {
     /// Output folder (default: out/<scenario name>, or out/compare-<baseline>-vs-<alternative>...).
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Replications per scenario (default: the scenario's); each has its own random streams,
+    /// and the intervals are taken over them.
     #[arg(long)]
     replications: Option<u32>,
+    /// Random seed (default: the scenario's); in `compare` and `levers` every scenario gets it.
     #[arg(long)]
     seed: Option<u64>,
     /// Worker threads (default: all cores; more than the cores are capped); results do not
@@ -101,6 +104,7 @@ struct SweepOptions {
 enum Command {
     /// Run one scenario and write tidy CSV and summary.json.
     Run {
+        /// The scenario file (TOML), e.g. scenarios/fragmented.toml.
         scenario: PathBuf,
         #[command(flatten)]
         options: RunOptions,
@@ -116,7 +120,9 @@ enum Command {
     /// reconviction avoided = Δ societal cost / −Δ 2-year reconviction share, and net societal
     /// benefit per citizen = −Δ societal cost).
     Compare {
+        /// The baseline scenario file: differences are alternative − baseline.
         baseline: PathBuf,
+        /// One or more alternative scenario files.
         #[arg(required = true)]
         alternatives: Vec<PathBuf>,
         #[command(flatten)]
@@ -131,7 +137,9 @@ enum Command {
     /// indicator, effect and 95% paired interval), levers.md (the table printed) and both
     /// resolved scenarios. Indicators: 2-year reconviction and societal cost per citizen.
     Levers {
+        /// The baseline scenario file.
         baseline: PathBuf,
+        /// The alternative scenario file whose difference is split into levers.
         alternative: PathBuf,
         #[command(flatten)]
         options: RunOptions,
@@ -144,15 +152,22 @@ enum Command {
     /// --shard I/N only points p with p mod N = I run, into a folder shared by all shards;
     /// combine them with `reentry merge DIR`.
     Sweep {
+        /// The sweep file (TOML), e.g. sweeps/example.toml.
         sweep: PathBuf,
         #[command(flatten)]
         options: SweepOptions,
     },
     /// Combine the part files of a sharded sweep into runs.csv and summary.csv.
-    Merge { dir: PathBuf },
+    Merge {
+        /// The sweep's output folder, holding parts/part-I-of-N.csv of every shard.
+        dir: PathBuf,
+    },
     /// Redraw plots/*.png|svg and report.html from the files of an existing output folder,
     /// after checking them against the hashes in its reentry-folder.json.
-    Report { folder: PathBuf },
+    Report {
+        /// An output folder written by `run` or `compare`.
+        folder: PathBuf,
+    },
     /// Tell one citizen's life story (or a few), under one or more scenarios side by side.
     ///
     /// Prints a dated timeline — detention, release, referrals, waits, services started and
@@ -160,6 +175,7 @@ enum Command {
     /// timeline.png. With several scenarios, every one after the first is aligned with it as
     /// in `compare` (same seed and cohort): the same person with the same luck.
     Trace {
+        /// One or more scenario files; the first sets the seed and cohort for the others.
         #[arg(required = true)]
         scenarios: Vec<PathBuf>,
         /// The citizen to follow (0 to cohort size − 1).
@@ -171,6 +187,7 @@ enum Command {
         /// Which replication to follow (its random streams).
         #[arg(long, default_value_t = 0)]
         replication: u32,
+        /// Random seed (default: the first scenario's).
         #[arg(long)]
         seed: Option<u64>,
         /// Override the cohort size (capacities stay as they are).
@@ -208,6 +225,7 @@ enum Command {
     },
     /// Check scenario and sweep files without running them: every problem of a file at once.
     Validate {
+        /// Scenario or sweep files (TOML); each is checked on its own.
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
