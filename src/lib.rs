@@ -13,6 +13,7 @@
 
 pub mod compare;
 pub mod costs;
+pub mod decision;
 pub mod engine;
 pub mod experiments;
 pub mod folder;
