@@ -11,7 +11,7 @@
 //! would beat it (its ICER is higher than that of the next more effective option). The
 //! net monetary benefit at willingness to pay λ is `λ·effect − cost`.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One option's (mean) cost and effect.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -28,7 +28,7 @@ impl Choice {
 }
 
 /// Where an option stands in the incremental analysis.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// On the efficient frontier (the cheapest option is the frontier's first point).
@@ -50,7 +50,7 @@ impl Status {
 }
 
 /// One row of the incremental analysis, in the input order of the options.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Incremental {
     pub name: String,
     pub cost: f64,
@@ -91,10 +91,8 @@ pub fn incremental(options: &[Choice]) -> Vec<Incremental> {
     let mut frontier: Vec<usize> = (0..n).filter(|i| status[*i] == Status::Frontier).collect();
     frontier.sort_by(|a, b| options[*a].cost.total_cmp(&options[*b].cost).then(a.cmp(b)));
     loop {
-        let icers: Vec<f64> = frontier
-            .windows(2)
-            .map(|w| ratio(&options[w[0]], &options[w[1]]))
-            .collect();
+        let icers: Vec<f64> =
+            frontier.windows(2).map(|w| ratio(&options[w[0]], &options[w[1]])).collect();
         // Option k+1 of the frontier is extendedly dominated if its ICER exceeds the next one.
         let worst = (0..icers.len().saturating_sub(1))
             .filter(|&k| icers[k] > icers[k + 1])
@@ -199,7 +197,7 @@ fn argmax(xs: impl Iterator<Item = f64>) -> usize {
 }
 
 /// One point of the acceptability curve: one option at one willingness to pay.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Acceptability {
     pub wtp: f64,
     pub option: String,
@@ -241,7 +239,7 @@ pub fn acceptability(d: &Draws, wtps: &[f64]) -> Vec<Acceptability> {
 /// Expected value of perfect information per citizen at one willingness to pay:
 /// `E[max_k NMB_k] − max_k E[NMB_k]` — what knowing the parameters for sure would add to the
 /// expected net benefit of the decision.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Evpi {
     pub wtp: f64,
     pub evpi: f64,
@@ -350,9 +348,8 @@ mod tests {
         let (_, draws) = hand_case();
         let wtps = [10_000.0, 50_000.0];
         let ceac = acceptability(&draws, &wtps);
-        let at = |w: f64, o: &str| {
-            ceac.iter().find(|a| a.wtp == w && a.option == o).unwrap().clone()
-        };
+        let at =
+            |w: f64, o: &str| ceac.iter().find(|a| a.wtp == w && a.option == o).unwrap().clone();
         assert!(close(at(50_000.0, "C").probability_optimal, 0.5));
         assert!(close(at(50_000.0, "A").probability_optimal, 0.5));
         assert!(close(at(50_000.0, "base").probability_optimal, 0.0));

@@ -11,6 +11,7 @@
 //! parameter values (also split over a cluster) with [`scenario::overrides`]; [`progress`]
 //! shows bars.
 
+pub mod benefit_cost;
 pub mod compare;
 pub mod costs;
 pub mod decision;
@@ -23,6 +24,7 @@ pub mod plots;
 pub mod population;
 pub mod progress;
 pub mod provenance;
+pub mod psa;
 pub mod regime;
 pub mod report;
 pub mod rng;
@@ -32,3 +34,4 @@ pub mod services;
 pub mod stats;
 pub mod sweep;
 pub mod trace;
+pub mod uncertainty;

@@ -52,6 +52,45 @@ struct RunOptions {
     set: Vec<Override>,
 }
 
+/// Options of `compare` for the probabilistic sensitivity analysis (PSA).
+#[derive(Args)]
+struct PsaOptions {
+    /// Run a probabilistic sensitivity analysis with N parameter draws: each draw runs every
+    /// regime on the same citizens with the same random numbers. Writes psa.json and tidy
+    /// CSVs (psa_draws, psa_summary, benefit_cost, cash_flow, incremental, net_benefit, ceac,
+    /// evpi, ce_plane) next to the base-case results.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(2..))]
+    psa: Option<u32>,
+    /// Draw the parameters from this priors file ([[prior]] tables) [default:
+    /// priors/netherlands.toml, looked up in the current folder, then beside the baseline's
+    /// folder].
+    #[arg(long, value_name = "FILE", requires = "psa")]
+    priors: Option<PathBuf>,
+    /// Draw the parameters by resampling a calibration's posterior.csv (columns
+    /// particle,weight,<dotted path>...) instead of the priors.
+    #[arg(long, value_name = "FILE", requires = "psa")]
+    posterior: Option<PathBuf>,
+    /// Replications per draw (at least 2, so that Monte Carlo noise can be told apart from
+    /// parameter uncertainty).
+    #[arg(long, value_name = "R", default_value_t = 2, requires = "psa",
+          value_parser = clap::value_parser!(u32).range(2..))]
+    psa_replications: u32,
+    /// Citizens per draw: the region is scaled (cohort and capacities together) to this
+    /// size [default: 500]. Fewer citizens make draws faster and noisier; the noise is
+    /// reported.
+    #[arg(long, value_name = "N", requires = "psa", value_parser = clap::value_parser!(u32).range(1..))]
+    psa_population: Option<u32>,
+    /// Effect measure of the decision outputs: reconvictions (avoided, per citizen),
+    /// detention_days (avoided) or recovery_days (days in active addiction avoided).
+    #[arg(long, default_value = "reconvictions", value_parser = reentry::psa::Effect::parse)]
+    effect: reentry::psa::Effect,
+    /// Willingness to pay per unit of effect, in euros, for the net monetary benefit
+    /// [default: 50000 per reconviction avoided, 300 per detention day, 100 per day in
+    /// recovery; assumptions].
+    #[arg(long, value_name = "EUROS", value_parser = parse_wtp)]
+    wtp: Option<f64>,
+}
+
 /// Options of `sweep`.
 #[derive(Args)]
 struct SweepOptions {
@@ -109,6 +148,8 @@ enum Command {
         alternatives: Vec<PathBuf>,
         #[command(flatten)]
         options: RunOptions,
+        #[command(flatten)]
+        psa: PsaOptions,
     },
     /// Run a base scenario over a design of parameter values (grid or Latin hypercube).
     ///
@@ -192,8 +233,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run { scenario, options } => run(&scenario, &options),
-        Command::Compare { baseline, alternatives, options } => {
-            compare(&baseline, &alternatives, &options)
+        Command::Compare { baseline, alternatives, options, psa } => {
+            compare(&baseline, &alternatives, &options, &psa)
         }
         Command::Sweep { sweep, options } => run_sweep(&sweep, &options),
         Command::Merge { dir } => merge(&dir),
@@ -295,7 +336,20 @@ fn run(path: &Path, o: &RunOptions) -> Result<(), String> {
     Ok(())
 }
 
-fn compare(baseline: &Path, alternatives: &[PathBuf], o: &RunOptions) -> Result<(), String> {
+/// A willingness to pay: a finite number of euros, 0 or more.
+fn parse_wtp(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(x) if x.is_finite() && x >= 0.0 => Ok(x),
+        _ => Err(format!("`{text}` is not a willingness to pay; allowed: euros, 0 or more")),
+    }
+}
+
+fn compare(
+    baseline: &Path,
+    alternatives: &[PathBuf],
+    o: &RunOptions,
+    psa: &PsaOptions,
+) -> Result<(), String> {
     let base = load(baseline, o).map_err(|e| format!("baseline {}:\n{e}", baseline.display()))?;
     let mut scenarios = vec![base];
     for path in alternatives {
@@ -318,9 +372,10 @@ fn compare(baseline: &Path, alternatives: &[PathBuf], o: &RunOptions) -> Result<
             scenarios.iter().map(|s| reentry::report::sanitize(&s.meta.name)).collect();
         PathBuf::from("out").join(format!("compare-{}-vs-{}", names[0], names[1..].join("-")))
     });
+    let plan = psa.psa.map(|n| psa_plan(baseline, &scenarios, o, psa, n)).transpose()?;
     let dir = OutputDir::prepare(&target, o.force)?;
     let started = std::time::Instant::now();
-    let (written, (arms, comparisons, elapsed)) = dir.fill(|dir| {
+    let (written, (arms, comparisons, elapsed, psa_report)) = dir.fill(|dir| {
         let arms = scenarios
             .into_iter()
             .map(|sc| {
@@ -328,21 +383,92 @@ fn compare(baseline: &Path, alternatives: &[PathBuf], o: &RunOptions) -> Result<
                     .map(|r| Arm::new(sc, r))
             })
             .collect::<Result<Vec<_>, String>>()?;
-        let elapsed = started.elapsed().as_secs_f64();
         let comparisons = arms[1..]
             .iter()
             .map(|alt| reentry::compare::compare(&arms[0], alt))
             .collect::<Result<Vec<_>, String>>()?;
         write_compare(dir, &arms, &comparisons)?;
+        let psa_report = match &plan {
+            Some((params, settings)) => {
+                let aligned: Vec<Scenario> = arms.iter().map(|a| a.scenario.clone()).collect();
+                let draws = reentry::psa::run(&aligned, params, settings)?;
+                let report = reentry::psa::analyse(&aligned, params, settings, &draws);
+                reentry::psa::write_psa(dir, &report, params, &draws)?;
+                Some(report)
+            }
+            None => None,
+        };
+        let elapsed = started.elapsed().as_secs_f64();
         dir.write_report()?;
-        Ok((arms, comparisons, elapsed))
+        Ok((arms, comparisons, elapsed, psa_report))
     })?;
     for c in &comparisons {
         sayln!("{}", terminal_comparison(&arms[0], c));
     }
+    if let Some(report) = &psa_report {
+        sayln!("{}", reentry::psa::terminal(report));
+    }
     sayln!("{elapsed:.1} s; results in {}", written.display());
     sayln!("report (opens offline in any browser): {}", written.join("report.html").display());
     Ok(())
+}
+
+/// The parameter draws and settings of a PSA, checked before any simulation work.
+fn psa_plan(
+    baseline: &Path,
+    scenarios: &[Scenario],
+    o: &RunOptions,
+    p: &PsaOptions,
+    draws: u32,
+) -> Result<(reentry::psa::ParameterDraws, reentry::psa::PsaSettings), String> {
+    use reentry::psa::{ParameterDraws, PsaSettings};
+    use reentry::uncertainty::Priors;
+    let seed = scenarios[0].meta.seed;
+    let priors_path = match &p.priors {
+        Some(path) => Some(path.clone()),
+        None => default_priors(baseline),
+    };
+    let priors = match (&priors_path, &p.posterior) {
+        (Some(path), _) => Some(Priors::load(path)?),
+        (None, Some(_)) => None,
+        (None, None) => {
+            return Err("--psa needs priors: give --priors FILE (or --posterior FILE);                         priors/netherlands.toml was found neither in the current folder nor                         beside the baseline's folder"
+                .into());
+        }
+    };
+    if let Some(priors) = &priors {
+        priors.check_against(baseline)?;
+    }
+    let params = match &p.posterior {
+        Some(file) => ParameterDraws::from_posterior(file, priors.as_ref(), seed, draws)?,
+        None => match &priors {
+            Some(priors) => ParameterDraws::from_priors(priors, seed, draws),
+            None => unreachable!("checked above"),
+        },
+    };
+    reentry::psa::check_shared(scenarios, &params.paths)?;
+    let settings = PsaSettings {
+        draws,
+        replications: p.psa_replications,
+        citizens: p.psa_population.unwrap_or(reentry::psa::DEFAULT_CITIZENS),
+        seed,
+        threads: o.threads,
+        effect: p.effect,
+        wtp: p.wtp.unwrap_or_else(|| p.effect.default_wtp()),
+    };
+    Ok((params, settings))
+}
+
+/// `priors/netherlands.toml` in the current folder, else beside the baseline's folder (the
+/// shipped layout: scenarios/ and priors/ side by side).
+fn default_priors(baseline: &Path) -> Option<PathBuf> {
+    let here = PathBuf::from("priors").join("netherlands.toml");
+    if here.is_file() {
+        return Some(here);
+    }
+    let folder = baseline.parent()?.parent().unwrap_or(Path::new(""));
+    let beside = folder.join("priors").join("netherlands.toml");
+    beside.is_file().then_some(beside)
 }
 
 /// Regenerates the report files in place; each is written to a temporary file and renamed, so
