@@ -31,3 +31,4 @@ pub mod services;
 pub mod stats;
 pub mod sweep;
 pub mod trace;
+pub mod uncertainty;
