@@ -61,13 +61,13 @@ struct PsaOptions {
     /// evpi, ce_plane) next to the base-case results.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(2..))]
     psa: Option<u32>,
-    /// Draw the parameters from this priors file ([[prior]] tables) [default:
-    /// priors/netherlands.toml, looked up in the current folder, then beside the baseline's
-    /// folder].
+    /// Draw the parameters from this priors file ([[prior]] tables; repeatable) [default:
+    /// priors/netherlands.toml and priors/costs.toml, looked up in the current folder, then
+    /// beside the baseline's folder].
     #[arg(long, value_name = "FILE", requires = "psa")]
-    priors: Option<PathBuf>,
-    /// Draw the parameters by resampling a calibration's posterior.csv (columns
-    /// particle,weight,<dotted path>...) instead of the priors.
+    priors: Vec<PathBuf>,
+    /// Resample the calibrated parameters from a calibration's posterior.csv (columns
+    /// particle,weight,<dotted path>...); parameters it does not hold come from the priors.
     #[arg(long, value_name = "FILE", requires = "psa")]
     posterior: Option<PathBuf>,
     /// Replications per draw (at least 2, so that Monte Carlo noise can be told apart from
@@ -424,28 +424,23 @@ fn psa_plan(
     use reentry::psa::{ParameterDraws, PsaSettings};
     use reentry::uncertainty::Priors;
     let seed = scenarios[0].meta.seed;
-    let priors_path = match &p.priors {
-        Some(path) => Some(path.clone()),
-        None => default_priors(baseline),
-    };
-    let priors = match (&priors_path, &p.posterior) {
-        (Some(path), _) => Some(Priors::load(path)?),
-        (None, Some(_)) => None,
-        (None, None) => {
-            return Err("--psa needs priors: give --priors FILE (or --posterior FILE);                         priors/netherlands.toml was found neither in the current folder nor                         beside the baseline's folder"
-                .into());
-        }
-    };
-    if let Some(priors) = &priors {
-        priors.check_against(baseline)?;
+    let files = if p.priors.is_empty() { default_priors(baseline) } else { p.priors.clone() };
+    if files.is_empty() {
+        return Err("--psa needs priors: give --priors FILE; priors/netherlands.toml was found \
+                    neither in the current folder nor beside the baseline's folder"
+            .into());
+    }
+    let priors = reentry::psa::load_priors(&files)?;
+    for file in &files {
+        Priors::load(file)?.check_against(baseline)?;
     }
     let params = match &p.posterior {
-        Some(file) => ParameterDraws::from_posterior(file, priors.as_ref(), seed, draws)?,
-        None => match &priors {
-            Some(priors) => ParameterDraws::from_priors(priors, seed, draws),
-            None => unreachable!("checked above"),
-        },
+        Some(file) => ParameterDraws::from_posterior(file, &priors, seed, draws)?,
+        None => ParameterDraws::from_priors(&priors, seed, draws),
     };
+    let shown: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+    let params =
+        ParameterDraws { origin: format!("{} from {}", params.origin, shown.join(", ")), ..params };
     reentry::psa::check_shared(scenarios, &params.paths)?;
     let settings = PsaSettings {
         draws,
@@ -459,16 +454,20 @@ fn psa_plan(
     Ok((params, settings))
 }
 
-/// `priors/netherlands.toml` in the current folder, else beside the baseline's folder (the
-/// shipped layout: scenarios/ and priors/ side by side).
-fn default_priors(baseline: &Path) -> Option<PathBuf> {
-    let here = PathBuf::from("priors").join("netherlands.toml");
-    if here.is_file() {
-        return Some(here);
+/// `priors/netherlands.toml` and `priors/costs.toml` in the current folder, else beside the
+/// baseline's folder (the shipped layout: scenarios/ and priors/ side by side).
+fn default_priors(baseline: &Path) -> Vec<PathBuf> {
+    let beside = baseline.parent().and_then(Path::parent).unwrap_or(Path::new(""));
+    for folder in [PathBuf::from("priors"), beside.join("priors")] {
+        if folder.join("netherlands.toml").is_file() {
+            return ["netherlands.toml", "costs.toml"]
+                .iter()
+                .map(|f| folder.join(f))
+                .filter(|f| f.is_file())
+                .collect();
+        }
     }
-    let folder = baseline.parent()?.parent().unwrap_or(Path::new(""));
-    let beside = folder.join("priors").join("netherlands.toml");
-    beside.is_file().then_some(beside)
+    Vec::new()
 }
 
 /// Regenerates the report files in place; each is written to a temporary file and renamed, so

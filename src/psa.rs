@@ -113,6 +113,25 @@ pub struct PsaSettings {
 /// Monte Carlo noise this adds is measured and reported.
 pub const DEFAULT_CITIZENS: u32 = 500;
 
+/// Reads several priors files as one set (a path may appear in only one of them).
+pub fn load_priors(files: &[std::path::PathBuf]) -> Result<Priors, String> {
+    let mut all = Priors { file: files.first().cloned().unwrap_or_default(), priors: Vec::new() };
+    for file in files {
+        let more = Priors::load(file)?;
+        for p in more.priors {
+            if all.priors.iter().any(|q| q.path == p.path) {
+                return Err(format!(
+                    "{}: prior `{}` is already given in another priors file",
+                    file.display(),
+                    p.path
+                ));
+            }
+            all.priors.push(p);
+        }
+    }
+    Ok(all)
+}
+
 /// Refuses uncertain parameters on which the compared scenarios differ: a draw sets the same
 /// value in every arm, which would erase the very difference being compared (a regime lever
 /// belongs in the scenarios, not among the priors).
@@ -168,28 +187,28 @@ impl ParameterDraws {
             paths: priors.priors.iter().map(|p| p.path.clone()).collect(),
             whole_number: priors.priors.iter().map(|p| p.whole_number).collect(),
             values: (0..u64::from(draws)).map(|d| priors.draw(seed, d)).collect(),
-            origin: format!("priors {}", priors.file.display()),
+            origin: "priors".into(),
         }
     }
 
     /// Resamples `draws` particles of a calibration's `posterior.csv` (columns `particle,
-    /// weight,<path>...`) by systematic resampling, so the draws are equally weighted.
-    /// `priors` (if given) says which paths are whole numbers.
+    /// weight,<path>...`) by systematic resampling, so the draws are equally weighted; the
+    /// priors of paths the posterior does not hold (unit costs, say) are drawn as usual.
     pub fn from_posterior(
         path: &Path,
-        priors: Option<&Priors>,
+        priors: &Priors,
         seed: u64,
         draws: u32,
     ) -> Result<Self, String> {
-        let (paths, weights, particles) = read_posterior(path)?;
-        let whole_number = paths
+        let (mut paths, weights, particles) = read_posterior(path)?;
+        let mut whole_number: Vec<bool> = paths
             .iter()
-            .map(|p| {
-                priors
-                    .and_then(|pr| pr.priors.iter().find(|q| q.path == *p))
-                    .is_some_and(|q| q.whole_number)
-            })
+            .map(|p| priors.priors.iter().find(|q| q.path == *p).is_some_and(|q| q.whole_number))
             .collect();
+        let rest = Priors {
+            file: priors.file.clone(),
+            priors: priors.priors.iter().filter(|q| !paths.contains(&q.path)).cloned().collect(),
+        };
         let n = draws.max(1) as usize;
         let stream = derive(seed, RESAMPLE_SALT);
         let start = ((stream >> 11) as f64 / (1u64 << 53) as f64) / n as f64;
@@ -201,14 +220,19 @@ impl ParameterDraws {
                 k += 1;
                 cumulative += weights[k];
             }
-            values.push(particles[k].clone());
+            let mut row = particles[k].clone();
+            if !rest.priors.is_empty() {
+                row.extend(rest.draw(seed, i as u64));
+            }
+            values.push(row);
         }
-        Ok(ParameterDraws {
-            paths,
-            whole_number,
-            values,
-            origin: format!("posterior {}", path.display()),
-        })
+        let mut origin = format!("posterior {}", path.display());
+        if !rest.priors.is_empty() {
+            origin.push_str(&format!(" and {} priors", rest.priors.len()));
+        }
+        paths.extend(rest.priors.iter().map(|q| q.path.clone()));
+        whole_number.extend(rest.priors.iter().map(|q| q.whole_number));
+        Ok(ParameterDraws { paths, whole_number, values, origin })
     }
 
     fn overrides(&self, draw: usize) -> Vec<Override> {
@@ -1247,12 +1271,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("posterior.csv");
         std::fs::write(&path, "particle,weight,a.b\n0,0.75,1.0\n1,0.25,2.0\n2,0,3.0\n").unwrap();
-        let d = ParameterDraws::from_posterior(&path, None, 1, 400).unwrap();
+        let none = Priors { file: path.clone(), priors: Vec::new() };
+        let d = ParameterDraws::from_posterior(&path, &none, 1, 400).unwrap();
         let ones = d.values.iter().filter(|v| v[0] == 1.0).count();
         assert_eq!(ones, 300, "systematic resampling keeps the weights exactly");
         assert!(d.values.iter().all(|v| v[0] != 3.0));
         std::fs::write(&path, "particle,weight,a.b\n0,x,1.0\n").unwrap();
-        let e = ParameterDraws::from_posterior(&path, None, 1, 4).unwrap_err();
+        let e = ParameterDraws::from_posterior(&path, &none, 1, 4).unwrap_err();
         assert!(e.contains("line 2, column 2 (weight)"), "{e}");
     }
 }
