@@ -25,6 +25,7 @@ pub mod population;
 pub mod progress;
 pub mod provenance;
 pub mod psa;
+pub mod psa_report;
 pub mod regime;
 pub mod report;
 pub mod rng;
