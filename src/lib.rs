@@ -31,6 +31,8 @@ pub mod report;
 pub mod rng;
 pub mod scenario;
 pub mod select;
+pub mod sensitivity;
+pub mod sensitivity_plot;
 pub mod services;
 pub mod stats;
 pub mod sweep;

@@ -91,6 +91,26 @@ struct PsaOptions {
     wtp: Option<f64>,
 }
 
+/// Output, threads and sharding of `sensitivity`.
+#[derive(Args)]
+struct SweepOptionsLite {
+    /// Output folder (default: out/sensitivity-<scenarios>-<outcome>).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Worker threads (default: all cores); results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// Run only shard I of N of the design (0-based).
+    #[arg(long, value_name = "I/N", value_parser = Shard::parse)]
+    shard: Option<Shard>,
+    /// Continue an interrupted run: only design points without a result run.
+    #[arg(long, conflicts_with = "force")]
+    resume: bool,
+    /// Start over.
+    #[arg(long)]
+    force: bool,
+}
+
 /// Options of `sweep`.
 #[derive(Args)]
 struct SweepOptions {
@@ -162,6 +182,39 @@ enum Command {
         sweep: PathBuf,
         #[command(flatten)]
         options: SweepOptions,
+    },
+    /// Which assumptions matter: a one-way tornado, Morris elementary effects and break-even
+    /// thresholds over the uncertain parameters of the priors.
+    ///
+    /// With one scenario the outcome is taken as it is; with a baseline and an alternative it
+    /// is the difference alternative − baseline (for a cost: negative = that payer gains). The
+    /// tornado moves each parameter from its 2.5% to its 97.5% quantile with the others at their
+    /// median; Morris follows --trajectories random one-at-a-time paths over four levels of
+    /// each prior, with 95% bootstrap intervals on μ*. Besides --outcome, 2-year reconviction
+    /// and every payer's cost are always analysed. The design runs as a sweep (design-K.toml,
+    /// design-K/) that --shard I/N splits; run again without --shard (with --resume) when all
+    /// shards are done. Writes tornado.csv, indices.csv, thresholds.csv, tornado.png|svg.
+    Sensitivity {
+        #[arg(required = true, num_args = 1..=2)]
+        scenarios: Vec<PathBuf>,
+        /// The outcome to rank parameters by: an indicator name, e.g. reconviction_2y,
+        /// cost_justice, cost_societal, detention_days.
+        #[arg(long)]
+        outcome: String,
+        /// Priors files (repeatable) [default: priors/netherlands.toml and priors/costs.toml].
+        #[arg(long, value_name = "FILE")]
+        priors: Vec<PathBuf>,
+        /// Morris trajectories (0 = tornado and thresholds only).
+        #[arg(long, default_value_t = 10)]
+        trajectories: u32,
+        /// Replications per design point.
+        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..))]
+        replications: u32,
+        /// Cohort size per design point (capacities stay as in the scenario).
+        #[arg(long)]
+        population: Option<u32>,
+        #[command(flatten)]
+        options: SweepOptionsLite,
     },
     /// Combine the part files of a sharded sweep into runs.csv and summary.csv.
     Merge { dir: PathBuf },
@@ -238,6 +291,23 @@ fn main() -> ExitCode {
         }
         Command::Sweep { sweep, options } => run_sweep(&sweep, &options),
         Command::Merge { dir } => merge(&dir),
+        Command::Sensitivity {
+            scenarios,
+            outcome,
+            priors,
+            trajectories,
+            replications,
+            population,
+            options,
+        } => sensitivity(
+            &scenarios,
+            outcome,
+            &priors,
+            trajectories,
+            replications,
+            population,
+            &options,
+        ),
         Command::Validate { files } => validate(&files),
         Command::Report { folder } => report(&folder),
         Command::Trace {
@@ -589,6 +659,7 @@ fn run_sweep(path: &Path, o: &SweepOptions) -> Result<(), String> {
     let design = match sweep.resolved.sweep.design {
         reentry::sweep::Design::Grid => "grid",
         reentry::sweep::Design::Lhs => "Latin hypercube",
+        reentry::sweep::Design::List => "list of points",
     };
     sayln!(
         "sweep {}: {} points ({design}) × {} replications, {} citizens, seed {}",
@@ -614,6 +685,62 @@ fn run_sweep(path: &Path, o: &SweepOptions) -> Result<(), String> {
             "wrote {}; when every shard is done: reentry merge {}",
             report.part.display(),
             out.display()
+        ),
+    }
+    Ok(())
+}
+
+fn sensitivity(
+    scenarios: &[PathBuf],
+    outcome: String,
+    priors: &[PathBuf],
+    trajectories: u32,
+    replications: u32,
+    population: Option<u32>,
+    o: &SweepOptionsLite,
+) -> Result<(), String> {
+    let files = if priors.is_empty() { default_priors(&scenarios[0]) } else { priors.to_vec() };
+    if files.is_empty() {
+        return Err("give the priors with --priors FILE (priors/netherlands.toml not found)".into());
+    }
+    let priors = reentry::psa::load_priors(&files)?;
+    let out = o.out.clone().unwrap_or_else(|| {
+        let names: Vec<String> = scenarios
+            .iter()
+            .map(|p| p.file_stem().map_or("scenario".into(), |s| s.to_string_lossy().into_owned()))
+            .collect();
+        PathBuf::from("out").join(reentry::report::sanitize(&format!(
+            "sensitivity-{}-{outcome}",
+            names.join("-vs-")
+        )))
+    });
+    let settings = reentry::sensitivity::Settings {
+        scenarios: scenarios.to_vec(),
+        outcome,
+        priors,
+        trajectories,
+        replications,
+        population,
+        out: out.clone(),
+        threads: o.threads,
+        shard: o.shard,
+        resume: o.resume,
+        force: o.force,
+    };
+    let started = std::time::Instant::now();
+    match reentry::sensitivity::run(&settings)? {
+        Some(results) => {
+            say!("{}", reentry::sensitivity::terminal(&results));
+            sayln!(
+                "{:.1} s; tornado.csv, indices.csv, thresholds.csv and tornado.png|svg in {}",
+                started.elapsed().as_secs_f64(),
+                out.display()
+            );
+        }
+        None => sayln!(
+            "shard done in {:.1} s; when every shard is done, run the same command without \
+             --shard and with --resume to analyse",
+            started.elapsed().as_secs_f64()
         ),
     }
     Ok(())
