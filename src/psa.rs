@@ -200,7 +200,7 @@ impl ParameterDraws {
         seed: u64,
         draws: u32,
     ) -> Result<Self, String> {
-        let (mut paths, weights, particles) = read_posterior(path)?;
+        let Posterior { mut paths, weights, particles } = read_posterior(path)?;
         let mut whole_number: Vec<bool> = paths
             .iter()
             .map(|p| priors.priors.iter().find(|q| q.path == *p).is_some_and(|q| q.whole_number))
@@ -253,7 +253,14 @@ impl ParameterDraws {
 }
 
 /// Reads `posterior.csv`: the dotted paths, the weights (normalised) and the particles.
-fn read_posterior(path: &Path) -> Result<(Vec<String>, Vec<f64>, Vec<Vec<f64>>), String> {
+/// A calibration's particles: their dotted paths, normalised weights and values.
+struct Posterior {
+    paths: Vec<String>,
+    weights: Vec<f64>,
+    particles: Vec<Vec<f64>>,
+}
+
+fn read_posterior(path: &Path) -> Result<Posterior, String> {
     let mut reader = csv::Reader::from_path(path)
         .map_err(|e| format!("cannot read posterior {}: {e}", path.display()))?;
     let header: Vec<String> = reader
@@ -308,7 +315,7 @@ fn read_posterior(path: &Path) -> Result<(Vec<String>, Vec<f64>, Vec<Vec<f64>>),
         return Err(format!("{}: no particle with a positive weight", path.display()));
     }
     weights.iter_mut().for_each(|w| *w /= total);
-    Ok((paths, weights, particles))
+    Ok(Posterior { paths, weights, particles })
 }
 
 /// What the PSA keeps of one replication of one arm, per released citizen.
@@ -643,8 +650,8 @@ fn flows(base: &[RepMetrics], alt: &[RepMetrics]) -> Vec<Flows> {
         base.iter().zip(alt).map(|(b, a)| f(a, y) - f(b, y)).sum::<f64>() / r
     };
     let mut out = Vec::new();
-    for p in 0..4 {
-        let is_muni = PAYERS[p] == crate::scenario::Payer::Municipality;
+    for (p, payer) in PAYERS.iter().enumerate() {
+        let is_muni = *payer == crate::scenario::Payer::Municipality;
         let care: Vec<f64> = (0..years).map(|y| avg(&|m, y| m.care[y][p], y)).collect();
         let other: Vec<f64> = (0..years)
             .map(|y| {

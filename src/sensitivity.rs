@@ -256,8 +256,7 @@ pub fn thresholds(
 pub fn sweep_text(
     name: &str,
     scenario: &Path,
-    paths: &[String],
-    whole: &[bool],
+    priors: &Priors,
     values: &[Vec<f64>],
     replications: u32,
     population: Option<u32>,
@@ -272,18 +271,18 @@ pub fn sweep_text(
     if let Some(n) = population {
         s.push_str(&format!("population = {n}\n"));
     }
-    for (j, path) in paths.iter().enumerate() {
-        let column: Vec<String> =
-            values
-                .iter()
-                .map(|v| {
-                    if whole[j] {
-                        format!("{}", v[j].round() as i64)
-                    } else {
-                        format!("{:?}", v[j])
-                    }
-                })
-                .collect();
+    for (j, prior) in priors.priors.iter().enumerate() {
+        let path = &prior.path;
+        let column: Vec<String> = values
+            .iter()
+            .map(|v| {
+                if prior.whole_number {
+                    format!("{}", v[j].round() as i64)
+                } else {
+                    format!("{:?}", v[j])
+                }
+            })
+            .collect();
         s.push_str(&format!(
             "\n[[parameters]]\npath = {path:?}\nvalues = [{}]\n",
             column.join(", ")
@@ -445,7 +444,6 @@ pub fn run(s: &Settings) -> Result<Option<Results>, String> {
     let seed = arms[0].meta.seed;
     let design = Design::new(paths.len(), s.trajectories as usize, seed);
     let values = design.values(&s.priors);
-    let whole: Vec<bool> = s.priors.priors.iter().map(|p| p.whole_number).collect();
     std::fs::create_dir_all(&s.out)
         .map_err(|e| format!("cannot create {}: {e}", s.out.display()))?;
     let mut outcomes = vec![s.outcome.clone()];
@@ -455,16 +453,8 @@ pub fn run(s: &Settings) -> Result<Option<Results>, String> {
         let scenario = std::fs::canonicalize(path)
             .map_err(|e| format!("cannot find {}: {e}", path.display()))?;
         let name = format!("sensitivity-{k}-{}", arms[k].meta.name);
-        let text = sweep_text(
-            &name,
-            &scenario,
-            &paths,
-            &whole,
-            &values,
-            s.replications,
-            s.population,
-            seed,
-        );
+        let text =
+            sweep_text(&name, &scenario, &s.priors, &values, s.replications, s.population, seed);
         let file = s.out.join(format!("design-{k}.toml"));
         crate::sweep::store::write_atomic(&file, text.as_bytes())?;
         let sweep = crate::sweep::Sweep::load(&file, &[])?;

@@ -68,7 +68,8 @@ fn compare_with_psa_reports_chances_ceac_and_evpi() {
     // The same run twice gives the same bytes.
     let again = dir.path().join("again");
     let mut args2: Vec<&std::ffi::OsStr> = args.to_vec();
-    args2[args2.len() - 1] = again.as_os_str();
+    let last = args2.len() - 1;
+    args2[last] = again.as_os_str();
     assert!(reentry(dir.path(), args2).success);
     assert_eq!(read(&out, "psa.json"), read(&again, "psa.json"));
 }
