@@ -210,7 +210,8 @@ enum Command {
         /// Replications per design point.
         #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..))]
         replications: u32,
-        /// Cohort size per design point (capacities stay as in the scenario).
+        /// Citizens per design point: the region is scaled to this size, cohort and capacities
+        /// together (as --scale).
         #[arg(long)]
         population: Option<u32>,
         #[command(flatten)]

@@ -259,7 +259,6 @@ pub fn sweep_text(
     priors: &Priors,
     values: &[Vec<f64>],
     replications: u32,
-    population: Option<u32>,
     seed: u64,
 ) -> String {
     let mut s = format!(
@@ -268,9 +267,6 @@ pub fn sweep_text(
          [sweep]\nname = {name:?}\nscenario = {:?}\ndesign = \"list\"\nreplications = {replications}\nseed = {seed}\n",
         scenario.display().to_string()
     );
-    if let Some(n) = population {
-        s.push_str(&format!("population = {n}\n"));
-    }
     for (j, prior) in priors.priors.iter().enumerate() {
         let path = &prior.path;
         let column: Vec<String> = values
@@ -450,11 +446,20 @@ pub fn run(s: &Settings) -> Result<Option<Results>, String> {
     outcomes.extend(KEY_OUTCOMES.iter().map(|o| o.to_string()).filter(|o| *o != s.outcome));
     let mut per_arm = Vec::new();
     for (k, path) in s.scenarios.iter().enumerate() {
-        let scenario = std::fs::canonicalize(path)
-            .map_err(|e| format!("cannot find {}: {e}", path.display()))?;
+        // The scenario as resolved (aligned with the baseline, the region scaled to
+        // --population), written beside the design so the folder re-runs on its own.
+        let mut raw = arms[k].resolved.clone();
+        if let Some(n) = s.population {
+            raw.scale(f64::from(n) / f64::from(raw.population.size.max(1)));
+            raw.population.size = n;
+        }
+        let resolved = format!("scenario-{k}.toml");
+        let toml_text = toml::to_string(&raw)
+            .map_err(|e| format!("cannot write the scenario of {}: {e}", path.display()))?;
+        crate::sweep::store::write_atomic(&s.out.join(&resolved), toml_text.as_bytes())?;
         let name = format!("sensitivity-{k}-{}", arms[k].meta.name);
         let text =
-            sweep_text(&name, &scenario, &s.priors, &values, s.replications, s.population, seed);
+            sweep_text(&name, Path::new(&resolved), &s.priors, &values, s.replications, seed);
         let file = s.out.join(format!("design-{k}.toml"));
         crate::sweep::store::write_atomic(&file, text.as_bytes())?;
         let sweep = crate::sweep::Sweep::load(&file, &[])?;
