@@ -82,12 +82,13 @@ struct PsaOptions {
     psa_population: Option<u32>,
     /// Effect measure of the decision outputs: reconvictions (avoided, per citizen),
     /// detention_days (avoided) or recovery_days (days in active addiction avoided).
-    #[arg(long, default_value = "reconvictions", value_parser = reentry::psa::Effect::parse)]
+    #[arg(long, default_value = "reconvictions", requires = "psa",
+          value_parser = reentry::psa::Effect::parse)]
     effect: reentry::psa::Effect,
     /// Willingness to pay per unit of effect, in euros, for the net monetary benefit
     /// [default: 50000 per reconviction avoided, 300 per detention day, 100 per day in
     /// recovery; assumptions].
-    #[arg(long, value_name = "EUROS", value_parser = parse_wtp)]
+    #[arg(long, value_name = "EUROS", requires = "psa", value_parser = parse_wtp)]
     wtp: Option<f64>,
 }
 

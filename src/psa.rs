@@ -1158,17 +1158,18 @@ pub fn terminal(report: &PsaReport) -> String {
         report.citizens_per_draw
     );
     for alt in report.scenarios.iter().skip(1) {
-        out.push_str(&format!("\n{alt} vs {}: each payer's chance of gaining\n", report.baseline));
+        out.push_str(&format!(
+            "\n{alt} vs {}: each payer's saving per citizen (−Δ discounted cost; below 0 = pays \
+             more), 95% of draws, and chance of gaining\n",
+            report.baseline
+        ));
         for c in report.chances.iter().filter(|c| &c.alternative == alt) {
-            let what = if c.saving >= 0.0 { "saves    " } else { "pays more" };
+            let who =
+                if c.payer == "municipality" { "municipality_incl_transfers" } else { &c.payer };
             out.push_str(&format!(
-                "  {:<30} {what} {:>10} [saving {} to {}]   chance of gaining {:>5.1}%\n",
-                words(if c.payer == "municipality" {
-                    "municipality_incl_transfers"
-                } else {
-                    &c.payer
-                }),
-                euros(c.saving.abs()),
+                "  {:<30} {:>10} [{}, {}]   chance of gaining {:>5.1}%\n",
+                words(who),
+                euros(c.saving),
                 euros(c.saving_lo),
                 euros(c.saving_hi),
                 100.0 * c.chance_of_gaining
