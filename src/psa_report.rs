@@ -134,6 +134,39 @@ pub fn sections(h: &mut String, f: &Folder) {
     let Some(psa) = &f.psa else { return };
     benefit_cost(h, psa);
     decision(h, psa);
+    what_matters(h, psa);
+}
+
+fn what_matters(h: &mut String, psa: &PsaReport) {
+    if psa.tornado_r_squared.is_empty() {
+        return;
+    }
+    h.push_str(
+        "<section id=\"what-matters\">\n<h2>Which assumptions matter</h2>\n<p>Read from the \
+         draws themselves: a linear regression of each difference on the parameters (a \
+         metamodel), then each parameter moved over the central 95% of its draws with the others \
+         at their mean. R² says how much of the spread the parameters explain linearly; \
+         <code>reentry sensitivity</code> gives the tornado and Morris indices from runs \
+         designed for it.</p>\n<table>\n<tr><th>difference</th><th>R²</th><th>the three \
+         parameters that move it most (swing)</th></tr>\n",
+    );
+    for (outcome, r2) in &psa.tornado_r_squared {
+        let unit = if outcome.starts_with("reconviction") { "share" } else { "euro" };
+        let top: Vec<String> = psa
+            .tornado
+            .iter()
+            .filter(|b| &b.outcome == outcome)
+            .take(3)
+            .map(|b| format!("<code>{}</code> ({})", esc(&b.parameter), value(unit, b.swing)))
+            .collect();
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td class=\"num\">{r2:.2}</td><td>{}</td></tr>",
+            esc(outcome),
+            top.join(", ")
+        );
+    }
+    h.push_str("</table>\n</section>\n");
 }
 
 fn benefit_cost(h: &mut String, psa: &PsaReport) {
@@ -324,6 +357,30 @@ impl Picture {
 pub fn plots(f: &Folder) -> Result<Vec<Plot>, String> {
     let Some(psa) = &f.psa else { return Ok(Vec::new()) };
     register_font();
+    let mut out = pictures(psa)?;
+    if let Some((outcome, _)) =
+        psa.tornado_r_squared.iter().find(|(o, _)| o.starts_with("cost_societal"))
+    {
+        let bars: Vec<&crate::sensitivity::TornadoBar> =
+            psa.tornado.iter().filter(|b| &b.outcome == outcome).take(12).collect();
+        let (svg, png) = crate::sensitivity_plot::tornado("the societal cost difference", &bars)?;
+        out.push(Plot {
+            stem: "psa_tornado",
+            title: "Which parameters move the societal cost difference".into(),
+            caption: "From the PSA draws (linear metamodel, no extra runs): the societal cost \
+                      difference with one parameter at the 2.5% (blue) or 97.5% (orange) point \
+                      of its draws and the others at their mean; the line is the mean over \
+                      draws. psa_tornado.csv has the same for 2-year reconviction and every \
+                      payer, with each metamodel's R²."
+                .into(),
+            svg,
+            png,
+        });
+    }
+    Ok(out)
+}
+
+fn pictures(psa: &PsaReport) -> Result<Vec<Plot>, String> {
     [Picture::Plane, Picture::Ceac, Picture::Evpi, Picture::CashFlow]
         .iter()
         .map(|&p| {

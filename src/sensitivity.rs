@@ -96,7 +96,7 @@ impl Design {
 }
 
 /// One bar of a tornado.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct TornadoBar {
     pub outcome: String,
     pub parameter: String,

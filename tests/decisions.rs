@@ -25,7 +25,7 @@ fn compare_with_psa_reports_chances_ceac_and_evpi() {
         "--replications".as_ref(),
         "2".as_ref(),
         "--psa".as_ref(),
-        "4".as_ref(),
+        "30".as_ref(),
         "--psa-population".as_ref(),
         "100".as_ref(),
         "--priors".as_ref(),
@@ -53,8 +53,8 @@ fn compare_with_psa_reports_chances_ceac_and_evpi() {
     ] {
         assert!(out.join(file).is_file(), "{file} missing");
     }
-    // Four draws, two scenarios, ten indicators.
-    assert_eq!(read(&out, "psa_draws.csv").lines().count(), 1 + 4 * 2 * 10);
+    // Thirty draws (enough for the metamodel of 15 parameters), two scenarios, ten indicators.
+    assert_eq!(read(&out, "psa_draws.csv").lines().count(), 1 + 30 * 2 * 10);
     // The acceptability curves of the two options sum to one at every willingness to pay.
     let ceac = read(&out, "ceac.csv");
     let probs: Vec<f64> =
@@ -65,11 +65,14 @@ fn compare_with_psa_reports_chances_ceac_and_evpi() {
     let html = read(&out, "report.html");
     assert!(html.contains("Under parameter uncertainty") && html.contains("chance of gaining"));
     assert!(html.contains("Benefit-cost per payer") && html.contains("perfect information"));
-    // The same run twice gives the same bytes.
+    assert!(out.join("psa_tornado.csv").is_file() && out.join("plots/psa_tornado.png").is_file());
+    assert!(html.contains("Which assumptions matter"));
+    // The same run twice, on one thread instead of all, gives the same bytes.
     let again = dir.path().join("again");
     let mut args2: Vec<&std::ffi::OsStr> = args.to_vec();
     let last = args2.len() - 1;
     args2[last] = again.as_os_str();
+    args2.extend([std::ffi::OsStr::new("--threads"), std::ffi::OsStr::new("1")]);
     assert!(reentry(dir.path(), args2).success);
     assert_eq!(read(&out, "psa.json"), read(&again, "psa.json"));
 }
