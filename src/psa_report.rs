@@ -135,6 +135,18 @@ pub fn sections(h: &mut String, f: &Folder) {
     benefit_cost(h, psa);
     decision(h, psa);
     what_matters(h, psa);
+    let _ = writeln!(
+        h,
+        "<p class=\"note\">The probabilistic analysis is reproduced by adding <code>--psa {} \
+         --psa-replications {} --psa-population {} --effect {} --wtp {}</code> to the command \
+         under <a href=\"#reproduce\">Reproduce this report</a> (parameters: {}).</p>",
+        psa.draws,
+        psa.replications_per_draw,
+        psa.citizens_per_draw,
+        psa.decision.effect.name(),
+        psa.decision.wtp,
+        esc(&psa.parameters_from)
+    );
 }
 
 fn what_matters(h: &mut String, psa: &PsaReport) {

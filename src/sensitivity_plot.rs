@@ -32,8 +32,13 @@ fn draw<DB: DrawingBackend>(
         .map_err(err)?;
     chart
         .configure_mesh()
-        .x_desc(format!("{outcome} (bar: parameter at its 2.5% → 97.5% quantile)"))
+        .x_desc(format!(
+            "{outcome} — blue: parameter at its 2.5% point, orange: at its 97.5% point"
+        ))
         .house_grid(16, 13)
+        .x_label_formatter(&|x| {
+            if x.abs() >= 100.0 { crate::report::thousands(*x) } else { format!("{x:.3}") }
+        })
         .disable_y_mesh()
         .y_labels(2 * n + 1)
         .y_label_formatter(&|y| {
