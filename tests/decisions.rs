@@ -202,3 +202,49 @@ fn sensitivity_ranks_the_only_parameter_an_outcome_depends_on_first() {
     assert!(morris[1..].iter().all(|r| r[4].parse::<f64>().unwrap() == 0.0), "{morris:?}");
     assert!(out.join("tornado.png").is_file() && out.join("tornado.svg").is_file());
 }
+
+/// A calibration's posterior replaces the priors of the paths it holds; the other priors are
+/// still drawn. Every draw takes one of the posterior's two particles.
+#[test]
+fn psa_resamples_a_posterior_and_draws_the_other_priors() {
+    let dir = tempfile::tempdir().unwrap();
+    let (base, alt) = (shipped("fragmented.toml"), shipped("through-care.toml"));
+    let posterior = dir.path().join("posterior.csv");
+    std::fs::write(&posterior, "particle,weight,hazards.hr_homeless\n0,0.5,1.2\n1,0.5,1.6\n")
+        .unwrap();
+    let out = dir.path().join("post");
+    let priors = Path::new(env!("CARGO_MANIFEST_DIR")).join("priors").join("costs.toml");
+    let run = reentry(
+        dir.path(),
+        [
+            "compare".as_ref(),
+            base.as_os_str(),
+            alt.as_os_str(),
+            "--population".as_ref(),
+            "100".as_ref(),
+            "--replications".as_ref(),
+            "2".as_ref(),
+            "--psa".as_ref(),
+            "4".as_ref(),
+            "--psa-population".as_ref(),
+            "100".as_ref(),
+            "--posterior".as_ref(),
+            posterior.as_os_str(),
+            "--priors".as_ref(),
+            priors.as_os_str(),
+            "--out".as_ref(),
+            out.as_os_str(),
+        ],
+    );
+    assert!(run.success, "{}", run.stderr);
+    let params = read(&out, "psa_parameters.csv");
+    let homeless: Vec<&str> = params
+        .lines()
+        .filter(|l| l.contains(",hazards.hr_homeless,"))
+        .map(|l| l.rsplit(',').next().unwrap())
+        .collect();
+    assert_eq!(homeless.len(), 4);
+    assert!(homeless.iter().all(|v| *v == "1.2" || *v == "1.6"), "{homeless:?}");
+    assert!(homeless.contains(&"1.2") && homeless.contains(&"1.6"));
+    assert!(params.contains(",costs.prison_day,"), "the cost priors are drawn too");
+}
