@@ -238,13 +238,12 @@ fn psa_resamples_a_posterior_and_draws_the_other_priors() {
     );
     assert!(run.success, "{}", run.stderr);
     let params = read(&out, "psa_parameters.csv");
-    let homeless: Vec<&str> = params
+    let homeless: Vec<f64> = params
         .lines()
         .filter(|l| l.contains(",hazards.hr_homeless,"))
-        .map(|l| l.rsplit(',').next().unwrap())
+        .map(|l| l.rsplit(',').next().unwrap().parse().unwrap())
         .collect();
-    assert_eq!(homeless.len(), 4);
-    assert!(homeless.iter().all(|v| *v == "1.2" || *v == "1.6"), "{homeless:?}");
-    assert!(homeless.contains(&"1.2") && homeless.contains(&"1.6"));
+    // Systematic resampling of two equal weights over four draws: two of each.
+    assert_eq!(homeless, vec![1.2, 1.2, 1.6, 1.6]);
     assert!(params.contains(",costs.prison_day,"), "the cost priors are drawn too");
 }
