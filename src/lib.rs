@@ -9,7 +9,11 @@
 //! [`plots`] draws the pictures and [`html`] writes the self-contained `report.html`;
 //! [`trace`] tells one citizen's life story. [`sweep`] runs a scenario over a design of
 //! parameter values (also split over a cluster) with [`scenario::overrides`]; [`progress`]
-//! shows bars.
+//! shows bars. Decisions under uncertainty: [`uncertainty`] reads the priors, [`psa`] runs
+//! `compare --psa` and analyses its draws with [`decision`] (ICERs, CEAC, EVPI) and
+//! [`benefit_cost`] (per payer), [`psa_report`] puts them in the report; [`sensitivity`]
+//! (tornado, Morris, thresholds) runs its design as a sweep and draws with
+//! [`sensitivity_plot`].
 
 pub mod benefit_cost;
 pub mod compare;
