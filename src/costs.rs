@@ -39,6 +39,11 @@ pub struct Ledger {
     pub by_payer_year: Vec<f64>,
     /// The part of each year's municipal cost that is benefit payments (a transfer).
     pub transfers_by_year: Vec<f64>,
+    /// The part of each payer's yearly cost spent on care and support (services, intakes,
+    /// case management, Veiligheidshuis coordination, child contact), `[payer * years +
+    /// year]`: what a benefit-cost analysis counts as the programme's cost, the rest being the
+    /// consequences (detention, probation, police and courts, victims, benefits).
+    pub care_by_payer_year: Vec<f64>,
 }
 
 impl Ledger {
@@ -48,6 +53,7 @@ impl Ledger {
             years,
             by_payer_year: vec![0.0; PAYERS.len() * years],
             transfers_by_year: vec![0.0; years],
+            care_by_payer_year: vec![0.0; PAYERS.len() * years],
         }
     }
 
@@ -67,6 +73,19 @@ impl Ledger {
         self.add(payer, day, euros);
         let y = self.year_of(day);
         self.transfers_by_year[y] += euros;
+    }
+
+    /// Books a cost of care or support (see `care_by_payer_year`).
+    #[inline(always)]
+    pub fn add_care(&mut self, payer: Payer, day: u16, euros: f64) {
+        self.add(payer, day, euros);
+        let y = self.year_of(day);
+        self.care_by_payer_year[payer.index() * self.years + y] += euros;
+    }
+
+    /// The care part of one payer's cost in one year.
+    pub fn care_year(&self, payer: Payer, year: usize) -> f64 {
+        self.care_by_payer_year[payer.index() * self.years + year]
     }
 
     pub fn payer_year(&self, payer: Payer, year: usize) -> f64 {
@@ -104,9 +123,13 @@ mod tests {
         assert_eq!(l.payer_year(Payer::Justice, 0), 100.0);
         assert_eq!(l.payer_year(Payer::Justice, 1), 50.0);
         assert_eq!(l.payer_total(Payer::Municipality), 30.0);
+        l.add_care(Payer::Health, 20, 7.0);
+        assert_eq!(l.payer_year(Payer::Health, 0), 7.0);
+        assert_eq!(l.care_year(Payer::Health, 0), 7.0);
+        assert_eq!(l.care_year(Payer::Justice, 0), 0.0);
         // Transfers count for the payer but not for society.
         let r = 0.03;
-        let expected = 100.0 + 50.0 / 1.03;
+        let expected = 100.0 + 7.0 + 50.0 / 1.03;
         assert!((l.societal_discounted(r) - expected).abs() < 1e-9);
     }
 

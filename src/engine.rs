@@ -647,6 +647,15 @@ impl<'s> World<'s> {
         }
     }
 
+    /// Books a cost of care or support for citizen `i` (kept apart for benefit-cost analysis).
+    #[inline(always)]
+    fn charge_care(&mut self, i: usize, payer: Payer, d: u16, euros: f64) {
+        self.ledger.add_care(payer, d, euros);
+        if self.traced == i as u32 {
+            self.traced_cost[payer.index()] += euros;
+        }
+    }
+
     /// Books a transfer (a benefit payment) caused by citizen `i`.
     #[inline(always)]
     fn charge_transfer(&mut self, i: usize, payer: Payer, d: u16, euros: f64) {
@@ -678,7 +687,7 @@ impl<'s> World<'s> {
         let contact = c.child_contact & c.traits.has_children;
         let decayed = (c.network - h.network_decay_in_detention_per_day as f32).max(0.0);
         c.network = pick_f32(contact, c.network, decayed);
-        self.charge(i, Payer::Justice, d, when(contact, costs.child_contact_day));
+        self.charge_care(i, Payer::Justice, d, when(contact, costs.child_contact_day));
         let care = self.run_episodes(i, d);
         let c = &mut self.citizens[i];
         let active = c.addiction == Addiction::Active;
@@ -1111,7 +1120,7 @@ impl<'s> World<'s> {
                 continue;
             }
             let s = &self.sc.services[p];
-            self.charge(i, s.payer, d, s.cost_per_day);
+            self.charge_care(i, s.payer, d, s.cost_per_day);
             self.programmes[p].stats.place_days += 1;
             if d >= self.episode(i, p).until {
                 self.end_episode(i, p, d, Status::Finished);
@@ -1150,7 +1159,7 @@ impl<'s> World<'s> {
         } else {
             costs.veiligheidshuis_day
         };
-        self.charge(i, Payer::Municipality, d, cost);
+        self.charge_care(i, Payer::Municipality, d, cost);
         self.programmes[p].stats.place_days += 1;
         let c = &self.citizens[i];
         if c.place == Place::Community && d >= self.episode(i, p).until {
@@ -1192,7 +1201,7 @@ impl<'s> World<'s> {
         }
         self.count_waiver(i, p);
         let s = &self.sc.services[p];
-        self.charge(i, s.payer, d, s.cost_per_intake);
+        self.charge_care(i, s.payer, d, s.cost_per_intake);
         let until = match s.duration {
             Duration::Immediate => d,
             Duration::LogNormal { median_days, sigma } => {

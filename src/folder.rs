@@ -20,6 +20,8 @@ pub struct Folder {
     pub scenarios: Vec<ScenarioInfo>,
     pub comparisons: Vec<ComparisonInfo>,
     pub provenance: Vec<ProvenanceRow>,
+    /// The probabilistic sensitivity analysis (`psa.json`), when `compare --psa` ran.
+    pub psa: Option<crate::psa::PsaReport>,
 }
 
 /// One scenario: its summary, its curves and its resolved parameters.
@@ -226,6 +228,13 @@ impl Folder {
         read_costs(dir, &mut scenarios)?;
         read_queues(dir, &mut scenarios)?;
         let provenance = read_rows::<ProvenanceRow>(dir, "provenance.csv")?;
+        let psa = match dir.join("psa.json").is_file() {
+            true => Some(
+                serde_json::from_str(&read_text(dir, "psa.json")?)
+                    .map_err(|e| format!("{}: {e}", dir.join("psa.json").display()))?,
+            ),
+            false => None,
+        };
         Ok(Folder {
             dir: dir.to_path_buf(),
             command: doc.command.unwrap_or_else(|| "run".into()),
@@ -233,6 +242,7 @@ impl Folder {
             scenarios,
             comparisons: doc.comparisons,
             provenance,
+            psa,
         })
     }
 

@@ -12,7 +12,8 @@ use std::fmt::Write as _;
 /// The files a report consists of, relative to the output folder: `plots/*.svg`,
 /// `plots/*.png` and `report.html`.
 pub fn report_files(f: &Folder) -> Result<Vec<(String, Vec<u8>)>, String> {
-    let plots = render_all(f)?;
+    let mut plots = render_all(f)?;
+    plots.extend(crate::psa_report::plots(f)?);
     let mut files = Vec::new();
     for p in &plots {
         files.push((format!("plots/{}.svg", p.stem), p.svg.clone().into_bytes()));
@@ -62,6 +63,7 @@ pub fn report_html(f: &Folder, plots: &[Plot]) -> String {
     if f.is_comparison() {
         who_pays(&mut h, f);
     }
+    crate::psa_report::sections(&mut h, f);
     pictures(&mut h, plots);
     provenance(&mut h, f);
     reproduce(&mut h, f);
@@ -280,6 +282,7 @@ fn headline(h: &mut String, f: &Folder) {
              nothing here tells chance from effect. Run more replications (10 or more).</p>\n",
         );
     }
+    crate::psa_report::headline(h, f);
     if f.is_comparison() {
         headline_compare(h, f);
     } else {

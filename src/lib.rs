@@ -10,11 +10,17 @@
 //! [`plots`] draws the pictures and [`html`] writes the self-contained `report.html`;
 //! [`trace`] tells one citizen's life story; [`levers`] splits a practice into its levers. [`sweep`] runs a scenario over a design of
 //! parameter values (also split over a cluster) with [`scenario::overrides`]; [`progress`]
-//! shows bars. [`classroom`] builds the offline teaching page.
+//! shows bars. [`classroom`] builds the offline teaching page. Decisions under uncertainty: [`uncertainty`] reads the priors, [`psa`] runs
+//! `compare --psa` and analyses its draws with [`decision`] (ICERs, CEAC, EVPI) and
+//! [`benefit_cost`] (per payer), [`psa_report`] puts them in the report; [`sensitivity`]
+//! (tornado, Morris, thresholds) runs its design as a sweep and draws with
+//! [`sensitivity_plot`].
 
+pub mod benefit_cost;
 pub mod classroom;
 pub mod compare;
 pub mod costs;
+pub mod decision;
 pub mod engine;
 pub mod experiments;
 pub mod folder;
@@ -27,12 +33,17 @@ pub mod plots;
 pub mod population;
 pub mod progress;
 pub mod provenance;
+pub mod psa;
+pub mod psa_report;
 pub mod regime;
 pub mod report;
 pub mod rng;
 pub mod scenario;
 pub mod select;
+pub mod sensitivity;
+pub mod sensitivity_plot;
 pub mod services;
 pub mod stats;
 pub mod sweep;
 pub mod trace;
+pub mod uncertainty;

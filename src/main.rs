@@ -62,6 +62,66 @@ struct RunOptions {
     set: Vec<Override>,
 }
 
+/// Options of `compare` for the probabilistic sensitivity analysis (PSA).
+#[derive(Args)]
+struct PsaOptions {
+    /// Run a probabilistic sensitivity analysis with N parameter draws: each draw runs every
+    /// regime on the same citizens with the same random numbers. Writes psa.json and tidy
+    /// CSVs (psa_draws, psa_summary, benefit_cost, cash_flow, incremental, net_benefit, ceac,
+    /// evpi, ce_plane) next to the base-case results.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(2..))]
+    psa: Option<u32>,
+    /// Draw the parameters from this priors file ([[prior]] tables; repeatable) [default:
+    /// priors/netherlands.toml and priors/costs.toml, looked up in the current folder, then
+    /// beside the baseline's folder].
+    #[arg(long, value_name = "FILE", requires = "psa")]
+    priors: Vec<PathBuf>,
+    /// Resample the calibrated parameters from a calibration's posterior.csv (columns
+    /// particle,weight,<dotted path>...); parameters it does not hold come from the priors.
+    #[arg(long, value_name = "FILE", requires = "psa")]
+    posterior: Option<PathBuf>,
+    /// Replications per draw (at least 2, so that Monte Carlo noise can be told apart from
+    /// parameter uncertainty).
+    #[arg(long, value_name = "R", default_value_t = 2, requires = "psa",
+          value_parser = clap::value_parser!(u32).range(2..))]
+    psa_replications: u32,
+    /// Citizens per draw: the region is scaled (cohort and capacities together) to this
+    /// size [default: 500]. Fewer citizens make draws faster and noisier; the noise is
+    /// reported.
+    #[arg(long, value_name = "N", requires = "psa", value_parser = clap::value_parser!(u32).range(1..))]
+    psa_population: Option<u32>,
+    /// Effect measure of the decision outputs: reconvictions (avoided, per citizen),
+    /// detention_days (avoided) or recovery_days (days in active addiction avoided).
+    #[arg(long, default_value = "reconvictions", requires = "psa",
+          value_parser = reentry::psa::Effect::parse)]
+    effect: reentry::psa::Effect,
+    /// Willingness to pay per unit of effect, in euros, for the net monetary benefit
+    /// [default: 50000 per reconviction avoided, 300 per detention day, 100 per day in
+    /// recovery; assumptions].
+    #[arg(long, value_name = "EUROS", requires = "psa", value_parser = parse_wtp)]
+    wtp: Option<f64>,
+}
+
+/// Output, threads and sharding of `sensitivity`.
+#[derive(Args)]
+struct SweepOptionsLite {
+    /// Output folder (default: out/sensitivity-<scenarios>-<outcome>).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Worker threads (default: all cores); results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// Run only shard I of N of the design (0-based).
+    #[arg(long, value_name = "I/N", value_parser = Shard::parse)]
+    shard: Option<Shard>,
+    /// Continue an interrupted run: only design points without a result run.
+    #[arg(long, conflicts_with = "force")]
+    resume: bool,
+    /// Start over.
+    #[arg(long)]
+    force: bool,
+}
+
 /// Options of `sweep`.
 #[derive(Args)]
 struct SweepOptions {
@@ -127,6 +187,8 @@ enum Command {
         alternatives: Vec<PathBuf>,
         #[command(flatten)]
         options: RunOptions,
+        #[command(flatten)]
+        psa: PsaOptions,
     },
     /// Split the difference between two scenarios into its levers.
     ///
@@ -156,6 +218,40 @@ enum Command {
         sweep: PathBuf,
         #[command(flatten)]
         options: SweepOptions,
+    },
+    /// Which assumptions matter: a one-way tornado, Morris elementary effects and break-even
+    /// thresholds over the uncertain parameters of the priors.
+    ///
+    /// With one scenario the outcome is taken as it is; with a baseline and an alternative it
+    /// is the difference alternative − baseline (for a cost: negative = that payer gains). The
+    /// tornado moves each parameter from its 2.5% to its 97.5% quantile with the others at their
+    /// median; Morris follows --trajectories random one-at-a-time paths over four levels of
+    /// each prior, with 95% bootstrap intervals on μ*. Besides --outcome, 2-year reconviction
+    /// and every payer's cost are always analysed. The design runs as a sweep (design-K.toml,
+    /// design-K/) that --shard I/N splits; run again without --shard (with --resume) when all
+    /// shards are done. Writes tornado.csv, indices.csv, thresholds.csv, tornado.png|svg.
+    Sensitivity {
+        #[arg(required = true, num_args = 1..=2)]
+        scenarios: Vec<PathBuf>,
+        /// The outcome to rank parameters by: an indicator name, e.g. reconviction_2y,
+        /// cost_justice, cost_societal, detention_days.
+        #[arg(long)]
+        outcome: String,
+        /// Priors files (repeatable) [default: priors/netherlands.toml and priors/costs.toml].
+        #[arg(long, value_name = "FILE")]
+        priors: Vec<PathBuf>,
+        /// Morris trajectories (0 = tornado and thresholds only).
+        #[arg(long, default_value_t = 10)]
+        trajectories: u32,
+        /// Replications per design point.
+        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..))]
+        replications: u32,
+        /// Citizens per design point: the region is scaled to this size, cohort and capacities
+        /// together (as --scale).
+        #[arg(long)]
+        population: Option<u32>,
+        #[command(flatten)]
+        options: SweepOptionsLite,
     },
     /// Combine the part files of a sharded sweep into runs.csv and summary.csv.
     Merge {
@@ -260,14 +356,31 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run { scenario, options } => run(&scenario, &options),
-        Command::Compare { baseline, alternatives, options } => {
-            compare(&baseline, &alternatives, &options)
+        Command::Compare { baseline, alternatives, options, psa } => {
+            compare(&baseline, &alternatives, &options, &psa)
         }
         Command::Levers { baseline, alternative, options } => {
             levers(&baseline, &alternative, &options)
         }
         Command::Sweep { sweep, options } => run_sweep(&sweep, &options),
         Command::Merge { dir } => merge(&dir),
+        Command::Sensitivity {
+            scenarios,
+            outcome,
+            priors,
+            trajectories,
+            replications,
+            population,
+            options,
+        } => sensitivity(
+            &scenarios,
+            outcome,
+            &priors,
+            trajectories,
+            replications,
+            population,
+            &options,
+        ),
         Command::Validate { files } => validate(&files),
         Command::Report { folder } => report(&folder),
         Command::Classroom { lesson, out, force, threads } => {
@@ -405,7 +518,20 @@ fn run(path: &Path, o: &RunOptions) -> Result<(), String> {
     Ok(())
 }
 
-fn compare(baseline: &Path, alternatives: &[PathBuf], o: &RunOptions) -> Result<(), String> {
+/// A willingness to pay: a finite number of euros, 0 or more.
+fn parse_wtp(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(x) if x.is_finite() && x >= 0.0 => Ok(x),
+        _ => Err(format!("`{text}` is not a willingness to pay; allowed: euros, 0 or more")),
+    }
+}
+
+fn compare(
+    baseline: &Path,
+    alternatives: &[PathBuf],
+    o: &RunOptions,
+    psa: &PsaOptions,
+) -> Result<(), String> {
     let base = load(baseline, o).map_err(|e| format!("baseline {}:\n{e}", baseline.display()))?;
     if base.meta.horizon_days < COMPARE_MIN_HORIZON_DAYS {
         // Checked before simulating: the comparison reports 2-year reconviction.
@@ -437,10 +563,11 @@ fn compare(baseline: &Path, alternatives: &[PathBuf], o: &RunOptions) -> Result<
             scenarios.iter().map(|s| reentry::report::sanitize(&s.meta.name)).collect();
         PathBuf::from("out").join(format!("compare-{}-vs-{}", names[0], names[1..].join("-")))
     });
+    let plan = psa.psa.map(|n| psa_plan(baseline, &scenarios, o, psa, n)).transpose()?;
     let dir = OutputDir::prepare(&target, o.force)?;
     let threads = reentry::limits::threads(o.threads);
     let started = std::time::Instant::now();
-    let (written, (arms, comparisons, elapsed)) = dir.fill(|dir| {
+    let (written, (arms, comparisons, elapsed, psa_report)) = dir.fill(|dir| {
         let arms = scenarios
             .into_iter()
             .map(|sc| {
@@ -448,19 +575,32 @@ fn compare(baseline: &Path, alternatives: &[PathBuf], o: &RunOptions) -> Result<
                     .map(|r| Arm::new(sc, r))
             })
             .collect::<Result<Vec<_>, String>>()?;
-        let elapsed = started.elapsed().as_secs_f64();
         let comparisons = arms[1..]
             .iter()
             .map(|alt| reentry::compare::compare(&arms[0], alt))
             .collect::<Result<Vec<_>, String>>()?;
         write_compare(dir, &arms, &comparisons)?;
+        let psa_report = match &plan {
+            Some((params, settings)) => {
+                let aligned: Vec<Scenario> = arms.iter().map(|a| a.scenario.clone()).collect();
+                let draws = reentry::psa::run(&aligned, params, settings)?;
+                let report = reentry::psa::analyse(&aligned, params, settings, &draws);
+                reentry::psa::write_psa(dir, &report, params, &draws)?;
+                Some(report)
+            }
+            None => None,
+        };
+        let elapsed = started.elapsed().as_secs_f64();
         dir.write_report()?;
-        Ok((arms, comparisons, elapsed))
+        Ok((arms, comparisons, elapsed, psa_report))
     })?;
     for c in &comparisons {
         sayln!("{}", terminal_comparison(&arms[0], c));
     }
     say_cohort_note(&arms[0].scenario);
+    if let Some(report) = &psa_report {
+        sayln!("{}", reentry::psa::terminal(report));
+    }
     sayln!("{elapsed:.1} s; results in {}", written.display());
     sayln!("report (opens offline in any browser): {}", written.join("report.html").display());
     Ok(())
@@ -489,6 +629,63 @@ fn levers(baseline: &Path, alternative: &Path, o: &RunOptions) -> Result<(), Str
     );
     sayln!("results in {}", written.display());
     Ok(())
+}
+
+/// The parameter draws and settings of a PSA, checked before any simulation work.
+fn psa_plan(
+    baseline: &Path,
+    scenarios: &[Scenario],
+    o: &RunOptions,
+    p: &PsaOptions,
+    draws: u32,
+) -> Result<(reentry::psa::ParameterDraws, reentry::psa::PsaSettings), String> {
+    use reentry::psa::{ParameterDraws, PsaSettings};
+    use reentry::uncertainty::Priors;
+    let seed = scenarios[0].meta.seed;
+    let files = if p.priors.is_empty() { default_priors(baseline) } else { p.priors.clone() };
+    if files.is_empty() {
+        return Err("--psa needs priors: give --priors FILE; priors/netherlands.toml was found \
+                    neither in the current folder nor beside the baseline's folder"
+            .into());
+    }
+    let priors = reentry::psa::load_priors(&files)?;
+    for file in &files {
+        Priors::load(file)?.check_against(baseline)?;
+    }
+    let params = match &p.posterior {
+        Some(file) => ParameterDraws::from_posterior(file, &priors, seed, draws)?,
+        None => ParameterDraws::from_priors(&priors, seed, draws),
+    };
+    let shown: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+    let params =
+        ParameterDraws { origin: format!("{} from {}", params.origin, shown.join(", ")), ..params };
+    reentry::psa::check_shared(scenarios, &params.paths)?;
+    let settings = PsaSettings {
+        draws,
+        replications: p.psa_replications,
+        citizens: p.psa_population.unwrap_or(reentry::psa::DEFAULT_CITIZENS),
+        seed,
+        threads: o.threads,
+        effect: p.effect,
+        wtp: p.wtp.unwrap_or_else(|| p.effect.default_wtp()),
+    };
+    Ok((params, settings))
+}
+
+/// `priors/netherlands.toml` and `priors/costs.toml` in the current folder, else beside the
+/// baseline's folder (the shipped layout: scenarios/ and priors/ side by side).
+fn default_priors(baseline: &Path) -> Vec<PathBuf> {
+    let beside = baseline.parent().and_then(Path::parent).unwrap_or(Path::new(""));
+    for folder in [PathBuf::from("priors"), beside.join("priors")] {
+        if folder.join("netherlands.toml").is_file() {
+            return ["netherlands.toml", "costs.toml"]
+                .iter()
+                .map(|f| folder.join(f))
+                .filter(|f| f.is_file())
+                .collect();
+        }
+    }
+    Vec::new()
 }
 
 /// Regenerates the report files in place; each is written to a temporary file and renamed, so
@@ -627,6 +824,7 @@ fn run_sweep(path: &Path, o: &SweepOptions) -> Result<(), String> {
     let design = match sweep.resolved.sweep.design {
         reentry::sweep::Design::Grid => "grid",
         reentry::sweep::Design::Lhs => "Latin hypercube",
+        reentry::sweep::Design::List => "list of points",
     };
     sayln!(
         "sweep {}: {} points ({design}) × {} replications, {} citizens, seed {}",
@@ -682,6 +880,62 @@ fn classroom(
         built.path.display()
     );
     sayln!("open it in any browser (no internet needed), or send the file to students");
+    Ok(())
+}
+
+fn sensitivity(
+    scenarios: &[PathBuf],
+    outcome: String,
+    priors: &[PathBuf],
+    trajectories: u32,
+    replications: u32,
+    population: Option<u32>,
+    o: &SweepOptionsLite,
+) -> Result<(), String> {
+    let files = if priors.is_empty() { default_priors(&scenarios[0]) } else { priors.to_vec() };
+    if files.is_empty() {
+        return Err("give the priors with --priors FILE (priors/netherlands.toml not found)".into());
+    }
+    let priors = reentry::psa::load_priors(&files)?;
+    let out = o.out.clone().unwrap_or_else(|| {
+        let names: Vec<String> = scenarios
+            .iter()
+            .map(|p| p.file_stem().map_or("scenario".into(), |s| s.to_string_lossy().into_owned()))
+            .collect();
+        PathBuf::from("out").join(reentry::report::sanitize(&format!(
+            "sensitivity-{}-{outcome}",
+            names.join("-vs-")
+        )))
+    });
+    let settings = reentry::sensitivity::Settings {
+        scenarios: scenarios.to_vec(),
+        outcome,
+        priors,
+        trajectories,
+        replications,
+        population,
+        out: out.clone(),
+        threads: o.threads,
+        shard: o.shard,
+        resume: o.resume,
+        force: o.force,
+    };
+    let started = std::time::Instant::now();
+    match reentry::sensitivity::run(&settings)? {
+        Some(results) => {
+            say!("{}", reentry::sensitivity::terminal(&results));
+            sayln!(
+                "{:.1} s; tornado.csv, indices.csv, thresholds.csv and tornado.png|svg in {}",
+                started.elapsed().as_secs_f64(),
+                out.display()
+            );
+        }
+        None => sayln!(
+            "shard done in {:.1} s; when every shard is done, run the same command without \
+             --shard and with --resume to analyse",
+            started.elapsed().as_secs_f64()
+        ),
+    }
     Ok(())
 }
 

@@ -34,10 +34,10 @@ pub fn hex(c: RGBColor) -> String {
     format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
 }
 
-const FONT: &str = "sans-serif";
+pub(crate) const FONT: &str = "sans-serif";
 const GREY: RGBColor = RGBColor(0x55, 0x55, 0x55);
 /// One picture's size in pixels: wide enough for a laptop screen, legible when printed.
-const SIZE: (u32, u32) = (1000, 560);
+pub(crate) const SIZE: (u32, u32) = (1000, 560);
 
 static REGISTER_FONT: Once = Once::new();
 
@@ -85,9 +85,9 @@ pub const KINDS: [Kind; 8] = [
     Kind::Waits,
 ];
 
-type DrawResult = Result<(), String>;
+pub(crate) type DrawResult = Result<(), String>;
 
-fn err<E: std::fmt::Display>(e: E) -> String {
+pub(crate) fn err<E: std::fmt::Display>(e: E) -> String {
     format!("cannot draw plot: {e}")
 }
 
@@ -244,7 +244,7 @@ pub fn png_of(
 
 /// The grid every chart shares: black axis titles and labels at the given sizes, no minor
 /// lines, faint major lines.
-trait HouseGrid {
+pub(crate) trait HouseGrid {
     fn house_grid(&mut self, title_size: u32, label_size: u32) -> &mut Self;
 }
 
@@ -257,7 +257,7 @@ impl<X: Ranged, Y: Ranged, DB: DrawingBackend> HouseGrid for MeshStyle<'_, '_, X
     }
 }
 
-fn text_style(size: u32, colour: RGBColor) -> TextStyle<'static> {
+pub(crate) fn text_style(size: u32, colour: RGBColor) -> TextStyle<'static> {
     TextStyle {
         font: (FONT, size).into_font(),
         color: colour.to_backend_color(),
@@ -280,7 +280,7 @@ fn scenario_words(f: &Folder, i: usize, s: &ScenarioInfo) -> String {
     if f.is_comparison() && i == 0 { format!("{} (baseline)", s.name) } else { s.name.clone() }
 }
 
-fn legend_row<DB: DrawingBackend>(
+pub(crate) fn legend_row<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     entries: &[(String, RGBColor)],
 ) -> DrawResult {
@@ -317,7 +317,7 @@ fn whole(x: &f64) -> String {
     format!("{x:.0}")
 }
 
-fn euro_label(x: &f64) -> String {
+pub(crate) fn euro_label(x: &f64) -> String {
     if *x < 0.0 { format!("-€{}", thousands(-x)) } else { format!("€{}", thousands(*x)) }
 }
 
@@ -331,12 +331,12 @@ fn category_label(names: &[String], x: f64) -> String {
 }
 
 /// The largest finite value, or `fallback` if there is none.
-fn finite_max(xs: impl Iterator<Item = f64>, fallback: f64) -> f64 {
+pub(crate) fn finite_max(xs: impl Iterator<Item = f64>, fallback: f64) -> f64 {
     xs.filter(|x| x.is_finite()).fold(f64::NAN, f64::max).max(fallback)
 }
 
 /// A round upper limit a bit above `x`, so the top tick is labelled.
-fn nice_ceiling(x: f64) -> f64 {
+pub(crate) fn nice_ceiling(x: f64) -> f64 {
     if x <= 0.0 || !x.is_finite() {
         return 1.0;
     }

@@ -50,6 +50,9 @@ pub enum Design {
     #[default]
     Grid,
     Lhs,
+    /// Given points: point i takes the i-th of every parameter's `values` (all lists equally
+    /// long). For designs made elsewhere, e.g. the Morris trajectories of `reentry sensitivity`.
+    List,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -160,6 +163,7 @@ impl Sweep {
         let points = match raw.sweep.design {
             Design::Grid => grid(&parameters),
             Design::Lhs => lhs(&parameters, raw.sweep.samples.unwrap_or(0) as usize, seed),
+            Design::List => listed(&parameters),
         };
         let scenarios = point_scenarios(&base_sources, &shared, &parameters, &points, path)?;
         let name = raw.sweep.name.clone().unwrap_or_else(|| {
@@ -238,6 +242,11 @@ fn check_shape(raw: &RawSweepFile, sources: &Sources) -> Result<(), ScenarioErro
             "`samples` is only for design = \"lhs\"",
             "a grid has one point per combination of the parameters' values",
         ),
+        (Design::List, Some(_)) => fail(
+            "sweep.samples",
+            "`samples` is only for design = \"lhs\"",
+            "a list design has one point per entry of the parameters' `values`",
+        ),
         (Design::Lhs, None | Some(0)) => fail(
             "sweep.samples",
             "a Latin hypercube needs `samples`, 1 or more",
@@ -275,6 +284,22 @@ fn check_shape(raw: &RawSweepFile, sources: &Sources) -> Result<(), ScenarioErro
             ),
             (Some(v), None, Design::Grid) if v.is_empty() => {
                 fail(&key("values"), "`values` is empty", "at least one value")
+            }
+            (None, Some(_), Design::List) => fail(
+                &key("range"),
+                "a list design takes `values`, one per point",
+                "values = [a, b, ...], equally many for every parameter",
+            ),
+            (Some(v), None, Design::List)
+                if raw.parameters.first().and_then(|q| q.values.as_ref()).map(Vec::len)
+                    != Some(v.len())
+                    || v.is_empty() =>
+            {
+                fail(
+                    &key("values"),
+                    "in a list design every parameter needs equally many values (one per point)",
+                    "give each parameter's values for the same points, in the same order",
+                )
             }
             (Some(_), None, Design::Lhs) => fail(
                 &key("values"),
@@ -394,6 +419,19 @@ fn grid(parameters: &[Parameter]) -> Vec<Point> {
             Point { id, values }
         })
         .collect()
+}
+
+/// Point i takes the i-th value of every parameter (lists checked to be equally long).
+fn listed(parameters: &[Parameter]) -> Vec<Point> {
+    let lists: Vec<&[Value]> = parameters
+        .iter()
+        .map(|p| match &p.levels {
+            Levels::List(v) => v.as_slice(),
+            Levels::Interval { .. } => &[],
+        })
+        .collect();
+    let n = lists.iter().map(|l| l.len()).min().unwrap_or(0);
+    (0..n).map(|id| Point { id, values: lists.iter().map(|l| l[id].clone()).collect() }).collect()
 }
 
 /// Latin hypercube: each parameter's interval is cut into `n` equal strata and every stratum
