@@ -231,6 +231,8 @@ enum Command {
     /// design-K/) that --shard I/N splits; run again without --shard (with --resume) when all
     /// shards are done. Writes tornado.csv, indices.csv, thresholds.csv, tornado.png|svg.
     Sensitivity {
+        /// One scenario (its outcome as it is), or a baseline and an alternative (the
+        /// difference, alternative − baseline).
         #[arg(required = true, num_args = 1..=2)]
         scenarios: Vec<PathBuf>,
         /// The outcome to rank parameters by: an indicator name, e.g. reconviction_2y,
