@@ -11,6 +11,7 @@
 //! parameter values (also split over a cluster) with [`scenario::overrides`]; [`progress`]
 //! shows bars.
 
+pub mod calibrate;
 pub mod compare;
 pub mod costs;
 pub mod engine;
