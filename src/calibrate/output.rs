@@ -276,11 +276,15 @@ fn calibrated_scenario(
         )
         .into(),
     );
-    table.insert("scenario".into(), toml::Value::Table(meta));
     for (s, prior) in summaries.iter().zip(&cal.model.priors.priors) {
         set_path(&mut table, prior, s.median)?;
     }
-    let body = toml::to_string(&table).map_err(|e| format!("cannot write calibrated.toml: {e}"))?;
+    // [scenario] first, as in every scenario file; the tables sort alphabetically otherwise.
+    let header = toml::Table::from_iter([("scenario".to_string(), toml::Value::Table(meta))]);
+    let write = |t: &toml::Table| {
+        toml::to_string(t).map_err(|e| format!("cannot write calibrated.toml: {e}"))
+    };
+    let body = format!("{}\n{}", write(&header)?, write(&table)?);
     Ok(format!(
         "# Calibrated with `reentry calibrate`: each value below is the posterior median of the\n\
          # parameter (see parameters.csv for its 90% interval and prior). Everything else comes\n\
