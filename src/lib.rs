@@ -14,9 +14,11 @@
 //! `compare --psa` and analyses its draws with [`decision`] (ICERs, CEAC, EVPI) and
 //! [`benefit_cost`] (per payer), [`psa_report`] puts them in the report; [`sensitivity`]
 //! (tornado, Morris, thresholds) runs its design as a sweep and draws with
-//! [`sensitivity_plot`].
+//! [`sensitivity_plot`]. [`calibrate`] fits the priors' parameters to observed targets
+//! (ABC-SMC).
 
 pub mod benefit_cost;
+pub mod calibrate;
 pub mod classroom;
 pub mod compare;
 pub mod costs;

@@ -160,6 +160,73 @@ struct SweepOptions {
     set: Vec<Override>,
 }
 
+/// Options of `calibrate`.
+#[derive(Args)]
+struct CalibrateOptions {
+    /// The observed statistics to fit (e.g. targets/netherlands.toml).
+    #[arg(long)]
+    targets: PathBuf,
+    /// The priors of the parameters to fit (default: the file the targets file names).
+    #[arg(long)]
+    priors: Option<PathBuf>,
+    /// Work folder (default: out/calibrate-<scenario>); results go to OUT/results.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Stop before this many simulated replications (resumable with a larger budget).
+    #[arg(long, default_value_t = 20_000)]
+    budget: u64,
+    /// Seed of the proposals (default: the scenario's seed, which also drives the simulations).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Particles per generation.
+    #[arg(long, default_value_t = 200)]
+    particles: usize,
+    /// Replications per particle.
+    #[arg(long, default_value_t = 2)]
+    replications: u32,
+    /// Stop once a generation's tolerance (root mean square distance, in standard errors of
+    /// the targets) is at or below this.
+    #[arg(long, default_value_t = 1.0)]
+    tolerance: f64,
+    /// Stop after this many generations.
+    #[arg(long, default_value_t = 8)]
+    generations: u32,
+    /// Stop when fewer than this share of a generation's attempts are accepted.
+    #[arg(long, default_value_t = 0.02)]
+    min_acceptance: f64,
+    /// Share of the cohort simulated in generation 0; it doubles each generation up to 1.
+    #[arg(long, default_value_t = 0.25, value_parser = parse_share)]
+    first_scale: f64,
+    /// Run every replication of every particle (no early rejection).
+    #[arg(long)]
+    no_early_rejection: bool,
+    /// Worker threads (default: all cores); results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// Run only shard I of N of the open batch (attempts k with k mod N = I), e.g.
+    /// --shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT; a later call without --shard
+    /// (with --resume) takes their results and continues.
+    #[arg(long, value_name = "I/N", value_parser = Shard::parse, conflicts_with = "force")]
+    shard: Option<Shard>,
+    /// Continue an interrupted calibration in OUT.
+    #[arg(long, conflicts_with = "force")]
+    resume: bool,
+    /// Start over: replace the work folder.
+    #[arg(long)]
+    force: bool,
+    /// Override a scenario value by dotted path for every particle (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Override::parse_cli)]
+    set: Vec<Override>,
+}
+
+/// A share in (0, 1].
+fn parse_share(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(x) if x > 0.0 && x <= 1.0 => Ok(x),
+        _ => Err(format!("`{text}` is not a share; allowed: a number above 0, up to 1")),
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Run one scenario and write tidy CSV and summary.json.
@@ -321,6 +388,21 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         threads: usize,
     },
+    /// Fit uncertain parameters to observed statistics (ABC-SMC) and report the fit.
+    ///
+    /// Draws parameter values from the priors, simulates each (all on the scenario's seed:
+    /// common random numbers) and keeps those whose outputs come within a falling tolerance of
+    /// the targets, weighing each target by its uncertainty; generation after generation the
+    /// particles concentrate on the values the data support. Writes OUT/results/:
+    /// posterior.csv, parameters.csv, fit.csv, generations.csv, calibrated.toml (the scenario
+    /// with the posterior medians) and report.html. The work folder OUT keeps every batch, so
+    /// an interrupted calibration continues with --resume, and a batch can run as Slurm array
+    /// shards (--shard I/N) whose results the next call without --shard picks up.
+    Calibrate {
+        scenario: PathBuf,
+        #[command(flatten)]
+        options: CalibrateOptions,
+    },
     /// Check scenario and sweep files without running them: every problem of a file at once.
     Validate {
         /// Scenario or sweep files (TOML); each is checked on its own.
@@ -383,6 +465,7 @@ fn main() -> ExitCode {
             population,
             &options,
         ),
+        Command::Calibrate { scenario, options } => calibrate(&scenario, &options),
         Command::Validate { files } => validate(&files),
         Command::Report { folder } => report(&folder),
         Command::Classroom { lesson, out, force, threads } => {
@@ -688,6 +771,60 @@ fn default_priors(baseline: &Path) -> Vec<PathBuf> {
         }
     }
     Vec::new()
+}
+
+fn calibrate(scenario: &Path, o: &CalibrateOptions) -> Result<(), String> {
+    use reentry::calibrate::{
+        Design, Request, Run, Stopping, default_out, prepare, terminal_summary,
+    };
+    if o.particles < 2 {
+        return Err("--particles must be at least 2".into());
+    }
+    let seed = match o.seed {
+        Some(seed) => seed,
+        None => Scenario::load_with(scenario, &o.set).map_err(|e| e.to_string())?.meta.seed,
+    };
+    let request = Request {
+        scenario: scenario.to_path_buf(),
+        targets: o.targets.clone(),
+        priors: o.priors.clone(),
+        fixed: o.set.clone(),
+        design: Design {
+            particles: o.particles,
+            seed,
+            alpha: 0.5,
+            replications: o.replications.max(1),
+            first_scale: o.first_scale,
+            early_rejection: !o.no_early_rejection,
+        },
+        stopping: Stopping {
+            tolerance: o.tolerance,
+            max_generations: o.generations.max(1),
+            budget: o.budget,
+            min_acceptance: o.min_acceptance,
+        },
+    };
+    let cal = prepare(&request)?;
+    let run = Run {
+        out: o.out.clone().unwrap_or_else(|| default_out(scenario)),
+        threads: o.threads,
+        shard: o.shard,
+        resume: o.resume,
+        force: o.force,
+        progress: true,
+    };
+    let outcome = cal.run(&run)?;
+    sayln!("{}", terminal_summary(&cal, &outcome));
+    match &outcome.results {
+        Some(dir) => {
+            sayln!("results in {}", dir.display());
+            sayln!("report (opens offline in any browser): {}", dir.join("report.html").display());
+        }
+        None => {
+            sayln!("shard done; continue with `reentry calibrate ... --resume` (without --shard)")
+        }
+    }
+    Ok(())
 }
 
 /// Regenerates the report files in place; each is written to a temporary file and renamed, so
