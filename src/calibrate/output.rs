@@ -243,7 +243,8 @@ fn generations_csv(outcome: &Outcome) -> String {
             s,
             "{},{},{},{},{},{},{},{}",
             g.index,
-            if g.tolerance.is_finite() { num(g.tolerance) } else { "inf".into() },
+            // Generation 0 samples the prior: it has no tolerance (NA, as elsewhere).
+            if g.tolerance.is_finite() { num(g.tolerance) } else { "NA".into() },
             num(g.scale),
             g.particles.len(),
             g.attempts,
