@@ -399,6 +399,7 @@ enum Command {
     /// an interrupted calibration continues with --resume, and a batch can run as Slurm array
     /// shards (--shard I/N) whose results the next call without --shard picks up.
     Calibrate {
+        /// The scenario whose uncertain parameters are fitted (e.g. scenarios/fragmented.toml).
         scenario: PathBuf,
         #[command(flatten)]
         options: CalibrateOptions,

@@ -99,16 +99,29 @@ fn commands() -> Vec<String> {
 }
 
 /// Lines of a short help (`-h`) that name an argument or option but say nothing about it.
+/// Clap puts the text after the name (separated by at least two spaces), or, when some help
+/// of the command is too long for one line, on the next line, indented further.
 fn undocumented(help: &str) -> Vec<String> {
-    help.lines()
-        .map(str::trim_start)
-        .filter(|l| l.starts_with('-') || l.starts_with('<') || l.starts_with('['))
-        .filter(|l| {
-            // In `-h` clap puts the text after the name, separated by at least two spaces.
-            let name_end = l.find("  ").unwrap_or(l.len());
-            l[name_end..].trim().is_empty()
+    let lines: Vec<&str> = help.lines().collect();
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let names_an_argument = |l: &str| {
+        let t = l.trim_start();
+        t.starts_with('-') || t.starts_with('<') || t.starts_with('[')
+    };
+    lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| names_an_argument(l))
+        .filter(|(i, l)| {
+            let t = l.trim_start();
+            let name_end = t.find("  ").unwrap_or(t.len());
+            let text_after_name = !t[name_end..].trim().is_empty();
+            let text_below = lines.get(i + 1).is_some_and(|next| {
+                !next.trim().is_empty() && !names_an_argument(next) && indent(next) > indent(l)
+            });
+            !text_after_name && !text_below
         })
-        .map(str::to_string)
+        .map(|(_, l)| l.trim_start().to_string())
         .collect()
 }
 
