@@ -551,35 +551,8 @@ impl RawPrior {
 /// gamma and beta functions, the normal quantile, and a bracketed inversion of a CDF. Written
 /// here (about a hundred lines) rather than pulled in with a statistics crate.
 pub(crate) mod special {
-    /// ln Γ(x) for x > 0 (Lanczos, g = 7, nine terms; relative error below 1e-14).
-    pub fn ln_gamma(x: f64) -> f64 {
-        const G: f64 = 7.0;
-        const C: [f64; 9] = [
-            0.999_999_999_999_809_9,
-            676.520_368_121_885_1,
-            -1_259.139_216_722_402_8,
-            771.323_428_777_653_1,
-            -176.615_029_162_140_6,
-            12.507_343_278_686_905,
-            -0.138_571_095_265_720_12,
-            9.984_369_578_019_572e-6,
-            1.505_632_735_149_311_6e-7,
-        ];
-        if x < 0.5 {
-            // Reflection keeps the series in its accurate range.
-            let pi = std::f64::consts::PI;
-            return (pi / (pi * x).sin()).ln() - ln_gamma(1.0 - x);
-        }
-        let x = x - 1.0;
-        let t = x + G + 0.5;
-        let series =
-            C[1..].iter().enumerate().fold(C[0], |acc, (i, c)| acc + c / (x + i as f64 + 1.0));
-        0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + series.ln()
-    }
-
-    pub fn ln_beta(a: f64, b: f64) -> f64 {
-        ln_gamma(a) + ln_gamma(b) - ln_gamma(a + b)
-    }
+    // One Lanczos log-gamma for the whole crate: the one the t-intervals already use.
+    pub(crate) use crate::stats::{ln_beta, ln_gamma};
 
     const EPS: f64 = 1e-15;
     const TINY: f64 = 1e-300;
