@@ -751,7 +751,7 @@ fn psa_plan(
         replications: p.psa_replications,
         citizens: p.psa_population.unwrap_or(reentry::psa::DEFAULT_CITIZENS),
         seed,
-        threads: o.threads,
+        threads: reentry::limits::threads(o.threads),
         effect: p.effect,
         wtp: p.wtp.unwrap_or_else(|| p.effect.default_wtp()),
     };
@@ -808,7 +808,7 @@ fn calibrate(scenario: &Path, o: &CalibrateOptions) -> Result<(), String> {
     let cal = prepare(&request)?;
     let run = Run {
         out: o.out.clone().unwrap_or_else(|| default_out(scenario)),
-        threads: o.threads,
+        threads: reentry::limits::threads(o.threads),
         shard: o.shard,
         resume: o.resume,
         force: o.force,
@@ -1055,7 +1055,7 @@ fn sensitivity(
         replications,
         population,
         out: out.clone(),
-        threads: o.threads,
+        threads: reentry::limits::threads(o.threads),
         shard: o.shard,
         resume: o.resume,
         force: o.force,

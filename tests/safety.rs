@@ -462,6 +462,20 @@ fn too_many_threads_are_capped_with_a_note() {
     let r = run_ok(tmp.path(), &shipped("fragmented.toml"), &out, &["--threads", "100000"]);
     assert_contains(&r.stderr, "--threads 100000 is more than this machine's");
     assert!(started.elapsed() < Duration::from_secs(30), "took {:?}", started.elapsed());
+
+    // Commands that build their own thread pools (sensitivity, calibrate, compare --psa) are
+    // capped the same way.
+    let sens_out = tmp.path().join("sens");
+    let mut all = args(
+        &["sensitivity"],
+        &[&shipped("fragmented.toml")],
+        &["--outcome", "reconviction_2y", "--trajectories", "1", "--replications", "1"],
+    );
+    all.extend(["--population", "50", "--threads", "100000", "--out"].map(OsString::from));
+    all.push(sens_out.into_os_string());
+    let s = run_within(tmp.path(), &all, Duration::from_secs(30)).expect("sensitivity hung");
+    assert!(s.success, "{}", s.stderr);
+    assert_contains(&s.stderr, "--threads 100000 is more than this machine's");
 }
 
 // ----- 6. damaged results are named -----
