@@ -20,7 +20,7 @@
 use crate::costs::PAYERS;
 use crate::experiments::{Summary, indicator_matrix, summarise};
 use crate::outcomes::ReplicationResult;
-use crate::report::{
+use crate::output::report::{
     OutputDir, RunOutput, compare_exporters, fmt_value, json_scenario, num, thousands, write_with,
 };
 use crate::scenario::Scenario;

@@ -11,7 +11,7 @@
 //! effects last; where they differ, the levers work together.
 
 use crate::experiments::{indicator_matrix, run_with_progress};
-use crate::report::{OutputDir, num};
+use crate::output::report::{OutputDir, num};
 use crate::scenario::{RawScenario, Scenario};
 use crate::stats::{Estimate, paired_difference};
 use std::io::{self, Write};
@@ -383,7 +383,7 @@ fn fmt_effect(indicator: &str, e: &Estimate) -> String {
             } else {
                 ""
             };
-            format!("{sign}€{}", crate::report::thousands(x.abs()))
+            format!("{sign}€{}", crate::output::report::thousands(x.abs()))
         }
     };
     format!("{} [{}, {}]", f(e.mean), f(e.lo), f(e.hi))
@@ -401,7 +401,7 @@ pub fn write_levers(
     for sc in [base, alt] {
         let text = toml::to_string(&sc.resolved)
             .map_err(|e| format!("cannot write the resolved scenario: {e}"))?;
-        let name = format!("scenario-{}.toml", crate::report::sanitize(&sc.meta.name));
+        let name = format!("scenario-{}.toml", crate::output::report::sanitize(&sc.meta.name));
         dir.write_file(&name, |w| w.write_all(text.as_bytes()))?;
     }
     Ok(())

@@ -5,16 +5,16 @@
 //! step ([`engine`]). Scenarios are TOML files checked before any work ([`scenario`]).
 //! Outcomes ([`outcomes`]) and costs per payer ([`costs`]) are collected per replication;
 //! [`experiments`] runs replications in parallel and summarises them with [`stats`];
-//! [`report`] writes what users read into an [`outdir`] (staged, locked, hashed, never
-//! replacing a folder it did not write); [`limits`] bounds every input; [`folder`] reads an output folder back, from which
-//! [`plots`] draws the pictures and [`html`] writes the self-contained `report.html`;
+//! [`output::report`] writes what users read into an [`output::outdir`] (staged, locked, hashed, never
+//! replacing a folder it did not write); [`limits`] bounds every input; [`output::folder`] reads an output folder back, from which
+//! [`output::plots`] draws the pictures and [`output::html`] writes the self-contained `report.html`;
 //! [`trace`] tells one citizen's life story; [`levers`] splits a practice into its levers. [`sweep`] runs a scenario over a design of
 //! parameter values (also split over a cluster) with [`scenario::overrides`]; [`progress`]
 //! shows bars. [`classroom`] builds the offline teaching page. Decisions under uncertainty: [`uncertainty`] reads the priors, [`psa`] runs
 //! `compare --psa` and analyses its draws with [`decision`] (ICERs, CEAC, EVPI) and
-//! [`benefit_cost`] (per payer), [`psa_report`] puts them in the report; [`sensitivity`]
+//! [`benefit_cost`] (per payer), [`output::psa_report`] puts them in the report; [`sensitivity`]
 //! (tornado, Morris, thresholds) runs its design as a sweep and draws with
-//! [`sensitivity_plot`]. [`calibrate`] fits the priors' parameters to observed targets
+//! [`output::sensitivity_plot`]. [`calibrate`] fits the priors' parameters to observed targets
 //! (ABC-SMC).
 
 pub mod benefit_cost;
@@ -25,25 +25,18 @@ pub mod costs;
 pub mod decision;
 pub mod engine;
 pub mod experiments;
-pub mod folder;
-pub mod html;
 pub mod levers;
 pub mod limits;
 pub mod outcomes;
-pub mod outdir;
-pub mod plots;
+pub mod output;
 pub mod population;
 pub mod progress;
-pub mod provenance;
 pub mod psa;
-pub mod psa_report;
 pub mod regime;
-pub mod report;
 pub mod rng;
 pub mod scenario;
 pub mod select;
 pub mod sensitivity;
-pub mod sensitivity_plot;
 pub mod services;
 pub mod stats;
 pub mod sweep;

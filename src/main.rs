@@ -4,7 +4,7 @@ use clap::{Args, Parser, Subcommand};
 use reentry::compare::{Arm, align, terminal_comparison, write_compare};
 use reentry::experiments::{run_with_progress, summarise};
 use reentry::limits::{MAX_MESSAGE_LINE, cut_lines};
-use reentry::report::{OutputDir, RunOutput, terminal_summary, write_outputs};
+use reentry::output::report::{OutputDir, RunOutput, terminal_summary, write_outputs};
 use reentry::scenario::{Adjustments, Override, Scenario};
 use reentry::sweep::{RunSettings, Shard, Sweep};
 use std::path::{Path, PathBuf};
@@ -573,10 +573,9 @@ fn say_cohort_note(sc: &Scenario) {
 
 fn run(path: &Path, o: &RunOptions) -> Result<(), String> {
     let sc = load(path, o)?;
-    let target = o
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("out").join(reentry::report::sanitize(&sc.meta.name)));
+    let target = o.out.clone().unwrap_or_else(|| {
+        PathBuf::from("out").join(reentry::output::report::sanitize(&sc.meta.name))
+    });
     let dir = OutputDir::prepare(&target, o.force)?;
     let threads = reentry::limits::threads(o.threads);
     let started = std::time::Instant::now();
@@ -646,7 +645,7 @@ fn compare(
     }
     let target = o.out.clone().unwrap_or_else(|| {
         let names: Vec<String> =
-            scenarios.iter().map(|s| reentry::report::sanitize(&s.meta.name)).collect();
+            scenarios.iter().map(|s| reentry::output::report::sanitize(&s.meta.name)).collect();
         PathBuf::from("out").join(format!("compare-{}-vs-{}", names[0], names[1..].join("-")))
     });
     let plan = psa.psa.map(|n| psa_plan(baseline, &scenarios, o, psa, n)).transpose()?;
@@ -698,7 +697,7 @@ fn levers(baseline: &Path, alternative: &Path, o: &RunOptions) -> Result<(), Str
     let alt = load(alternative, o).map_err(|e| format!("{what}:\n{e}"))?;
     let alt = align(&base, alt, &what)?;
     let target = o.out.clone().unwrap_or_else(|| {
-        let name = |s: &Scenario| reentry::report::sanitize(&s.meta.name);
+        let name = |s: &Scenario| reentry::output::report::sanitize(&s.meta.name);
         PathBuf::from("out").join(format!("levers-{}-vs-{}", name(&base), name(&alt)))
     });
     let dir = OutputDir::prepare(&target, o.force)?;
@@ -832,10 +831,10 @@ fn calibrate(scenario: &Path, o: &CalibrateOptions) -> Result<(), String> {
 /// a reader never sees a half-written picture.
 fn report(folder: &Path) -> Result<(), String> {
     // Not while another process writes or replaces the folder.
-    let _lock = reentry::outdir::lock_in_place(folder, "lock")?;
-    let checked = reentry::outdir::check_for_report(folder)?;
-    let data = reentry::folder::Folder::read(folder)?;
-    let files = reentry::html::report_files(&data)?;
+    let _lock = reentry::output::outdir::lock_in_place(folder, "lock")?;
+    let checked = reentry::output::outdir::check_for_report(folder)?;
+    let data = reentry::output::folder::Folder::read(folder)?;
+    let files = reentry::output::html::report_files(&data)?;
     for (name, bytes) in &files {
         let path = folder.join(name);
         if let Some(parent) = path.parent() {
@@ -849,7 +848,7 @@ fn report(folder: &Path) -> Result<(), String> {
         })?;
     }
     if checked {
-        reentry::outdir::write_marker(folder, "run")?;
+        reentry::output::outdir::write_marker(folder, "run")?;
     }
     sayln!("{} files written; open {}", files.len(), folder.join("report.html").display());
     Ok(())
@@ -884,7 +883,7 @@ fn trace(
     };
     let target = o.out.clone().unwrap_or_else(|| {
         let names: Vec<String> =
-            scenarios.iter().map(|s| reentry::report::sanitize(&s.meta.name)).collect();
+            scenarios.iter().map(|s| reentry::output::report::sanitize(&s.meta.name)).collect();
         let who = match citizen {
             Some(c) => format!("citizen-{c}"),
             None => format!("sample-{}", citizens.len()),
@@ -943,7 +942,8 @@ fn sweep_overrides(o: &SweepOptions) -> Result<Vec<Override>, String> {
 fn run_sweep(path: &Path, o: &SweepOptions) -> Result<(), String> {
     let sweep = Sweep::load(path, &sweep_overrides(o)?, o.scale)?;
     let out = o.out.clone().unwrap_or_else(|| {
-        PathBuf::from("out").join(format!("sweep-{}", reentry::report::sanitize(&sweep.name)))
+        PathBuf::from("out")
+            .join(format!("sweep-{}", reentry::output::report::sanitize(&sweep.name)))
     });
     let settings = RunSettings {
         out: out.clone(),
@@ -1042,7 +1042,7 @@ fn sensitivity(
             .iter()
             .map(|p| p.file_stem().map_or("scenario".into(), |s| s.to_string_lossy().into_owned()))
             .collect();
-        PathBuf::from("out").join(reentry::report::sanitize(&format!(
+        PathBuf::from("out").join(reentry::output::report::sanitize(&format!(
             "sensitivity-{}-{outcome}",
             names.join("-vs-")
         )))

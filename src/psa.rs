@@ -27,7 +27,7 @@ use crate::decision::{self, Acceptability, Choice, Draws, Evpi, Incremental};
 use crate::engine::World;
 use crate::experiments::km;
 use crate::outcomes::{Event, ReplicationResult};
-use crate::report::{OutputDir, num};
+use crate::output::report::{OutputDir, num};
 use crate::rng::derive;
 use crate::scenario::{Override, Scenario, Sources};
 use crate::stats::{discount_factor, mean, sample_variance};
@@ -1280,7 +1280,7 @@ fn write_decision(dir: &OutputDir, report: &PsaReport) -> Result<(), String> {
 // ----- terminal -----
 
 fn euros(x: f64) -> String {
-    let s = crate::report::thousands(x.abs());
+    let s = crate::output::report::thousands(x.abs());
     if x < 0.0 { format!("-€{s}") } else { format!("€{s}") }
 }
 

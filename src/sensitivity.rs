@@ -515,7 +515,7 @@ fn write_results(out: &Path, r: &Results) -> Result<(), String> {
         }
         w.into_inner().map_err(|e| e.to_string())
     };
-    use crate::report::num;
+    use crate::output::report::num;
     let tornado = csv_of(
         &[
             "outcome",
@@ -603,7 +603,7 @@ fn write_results(out: &Path, r: &Results) -> Result<(), String> {
     let outcome = &r.outcomes[0];
     let bars: Vec<&TornadoBar> =
         r.tornado.iter().filter(|b| &b.outcome == outcome).take(12).collect();
-    let (svg, png) = crate::sensitivity_plot::tornado(outcome, &bars)?;
+    let (svg, png) = crate::output::sensitivity_plot::tornado(outcome, &bars)?;
     crate::sweep::store::write_atomic(&out.join("tornado.svg"), svg.as_bytes())?;
     crate::sweep::store::write_atomic(&out.join("tornado.png"), &png)
 }

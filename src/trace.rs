@@ -10,9 +10,9 @@
 
 use crate::costs::PAYERS;
 use crate::engine::{DOMAINS, World, month_of};
-use crate::plots::scenario_colour;
+use crate::output::plots::scenario_colour;
+use crate::output::report::thousands;
 use crate::population::{Addiction, Citizen, Housing, Income, NEVER, Place, Restorative};
-use crate::report::thousands;
 use crate::scenario::{Domain, Scenario};
 use crate::services::{Episode, Status};
 use plotters::coord::Shift;
@@ -203,7 +203,7 @@ fn cost_line(d: u32, cost: &[f64; 4], benefits: f64) -> String {
     let parts: Vec<String> = PAYERS
         .iter()
         .zip(cost)
-        .map(|(p, c)| format!("{} €{}", crate::plots::payer_words(p.name()), thousands(*c)))
+        .map(|(p, c)| format!("{} €{}", crate::output::plots::payer_words(p.name()), thousands(*c)))
         .collect();
     format!(
         "end of year {}: costs so far {} (benefits received €{})",
@@ -699,7 +699,7 @@ fn draw_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>) -> Result<(), 
 
 /// The timeline as an SVG document and as PNG bytes.
 pub fn render_timeline(stories: &[Story]) -> Result<(String, Vec<u8>), String> {
-    crate::plots::register_font();
+    crate::output::plots::register_font();
     let size = timeline_size(stories);
     let mut svg = String::new();
     {
@@ -707,7 +707,7 @@ pub fn render_timeline(stories: &[Story]) -> Result<(String, Vec<u8>), String> {
         draw_timeline(&root, stories)?;
         root.present().map_err(err)?;
     }
-    let png = crate::plots::png_of(size, |root| draw_timeline(root, stories))?;
+    let png = crate::output::plots::png_of(size, |root| draw_timeline(root, stories))?;
     Ok((svg, png))
 }
 

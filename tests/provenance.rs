@@ -1,7 +1,7 @@
 //! Every shipped parameter says where it comes from, and the built-in defaults are the
 //! documented baseline.
 
-use reentry::provenance::{needs_source, read_sources};
+use reentry::output::provenance::{needs_source, read_sources};
 use reentry::scenario::{RawScenario, Scenario};
 use std::path::Path;
 

@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::lesson::Lesson;
 use super::simulate::{CURVE_STEP_DAYS, RunResult, SHOWN, SPOTS};
 use crate::costs::PAYERS;
-use crate::plots::{hex, payer_words, scenario_colour};
+use crate::output::plots::{hex, payer_words, scenario_colour};
 
 const TEMPLATE: &str = include_str!("page.html");
 const STYLE: &str = include_str!("page.css");

@@ -5,7 +5,7 @@
 //! keys and wrong types are reported in the file and on the line where they were written. Range
 //! checks and cross-references happen later, in `validate`, which turns this into a checked
 //! [`crate::scenario::Scenario`]. The defaults here are the shipped baseline; the source of each
-//! is listed in [`crate::provenance`].
+//! is listed in [`crate::output::provenance`].
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -9,7 +9,7 @@ use std::fs;
 use std::path::Path;
 
 use super::store::{Block, Manifest, PARTS_DIR, POINTS_FILE, Row, part_name, write_atomic};
-use crate::report::num;
+use crate::output::report::num;
 use crate::stats::mean_interval;
 
 /// What a merge combined.
@@ -243,7 +243,7 @@ pub fn merge_parts(dir: &Path, only: Option<&str>) -> Result<Merged, String> {
     rows.sort_by_key(|r| (r.point, r.replication));
     write_atomic(&dir.join("runs.csv"), &runs_csv(&points, first, &rows)?)?;
     write_atomic(&dir.join("summary.csv"), &summary_csv(&points, first, &rows)?)?;
-    crate::outdir::write_marker(dir, "sweep")?;
+    crate::output::outdir::write_marker(dir, "sweep")?;
     Ok(Merged { parts: parts.len(), points: points.rows.len(), replications: reps })
 }
 

@@ -22,7 +22,7 @@ pub use merge::{Merged, merge};
 use store::{Block, Manifest, PARTS_DIR, RESULTS_DIR, Row, part_name, point_path, write_atomic};
 
 use crate::experiments::{indicator_matrix, run_replications_with};
-use crate::outdir;
+use crate::output::outdir;
 use crate::progress::Progress;
 
 /// Which share of the design points this process runs.

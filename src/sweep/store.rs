@@ -132,7 +132,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
     let name = path.file_name().map_or("file".into(), |n| n.to_string_lossy().into_owned());
     // Unique per machine, process and moment: shards on several machines may share the
     // folder, and a later run removes the temporaries of dead processes of its own machine.
-    let tmp = path.with_file_name(crate::outdir::temporary_name(&name));
+    let tmp = path.with_file_name(crate::output::outdir::temporary_name(&name));
     let result = (|| {
         let mut file = fs::File::create(&tmp)?;
         file.write_all(bytes)?;
@@ -219,7 +219,7 @@ impl Block {
         let bytes = w.into_inner().map_err(|e| e.to_string())?;
         body.push_str(&String::from_utf8_lossy(&bytes));
         // The content hash lets `--resume` and `merge` tell an edited or damaged file.
-        let sum = crate::outdir::sha256_hex(body.as_bytes());
+        let sum = crate::output::outdir::sha256_hex(body.as_bytes());
         Ok(format!("{MAGIC} sweep={hash} {what} sha256={sum}\n{body}"))
     }
 
@@ -245,7 +245,7 @@ impl Block {
             .rsplit_once(" sha256=")
             .ok_or_else(|| bad("first line lacks sha256=<hash> (written by an older reentry?)"))?;
         let body = text.split_once('\n').map_or("", |(_, body)| body);
-        if crate::outdir::sha256_hex(body.as_bytes()) != sum.trim() {
+        if crate::output::outdir::sha256_hex(body.as_bytes()) != sum.trim() {
             return Err(bad(
                 "its content does not match the hash in its first line: it was edited or damaged after it was written",
             ));

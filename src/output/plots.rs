@@ -1,4 +1,4 @@
-//! Pictures for policy readers, drawn from an output folder ([`crate::folder::Folder`]) as PNG
+//! Pictures for policy readers, drawn from an output folder ([`crate::output::folder::Folder`]) as PNG
 //! and SVG: reconviction curves with their 95% bands, costs per payer per year, who pays and
 //! who gains, the four recovery dimensions, waiting lists and waits per service, and where the
 //! cohort is over time.
@@ -9,8 +9,8 @@
 //! colour in every picture (its position in `summary.json`). The same folder always gives
 //! byte-identical files.
 
-use crate::folder::{Folder, PAYER_NAMES, ScenarioInfo};
-use crate::report::thousands;
+use crate::output::folder::{Folder, PAYER_NAMES, ScenarioInfo};
+use crate::output::report::thousands;
 use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -552,7 +552,7 @@ fn draw_who_pays<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, f: &Folder) 
     legend_row(&legend, &entries)
 }
 
-fn estimate_triple(e: &crate::folder::JsonEstimate) -> [f64; 3] {
+fn estimate_triple(e: &crate::output::folder::JsonEstimate) -> [f64; 3] {
     let v = |x: Option<f64>| x.unwrap_or(f64::NAN);
     [v(e.mean), v(e.lo), v(e.hi)]
 }
@@ -600,7 +600,7 @@ fn draw_places<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, f: &Folder) ->
         }
         mesh.draw().map_err(err)?;
         let n = s.citizens.max(1) as f64;
-        let layers = |m: &crate::folder::MonthMeans| {
+        let layers = |m: &crate::output::folder::MonthMeans| {
             [m.in_detention, m.homeless, m.shelter, m.supported_housing, m.own_home]
         };
         // One stacked bar per month: the data are month-end states, and bars need no polygon
@@ -677,7 +677,7 @@ enum QueueMeasure {
 }
 
 impl QueueMeasure {
-    fn values(self, q: &crate::folder::QueueSeries) -> &[f64] {
+    fn values(self, q: &crate::output::folder::QueueSeries) -> &[f64] {
         match self {
             QueueMeasure::Length => &q.waiting,
             QueueMeasure::DaysWaited => &q.waited_days,
@@ -725,7 +725,7 @@ fn draw_queues<DB: DrawingBackend>(
     axis_strip.draw(&Text::new(measure.axis(), (12, strip_h as i32 / 2), rotated)).map_err(err)?;
     let panels = grid.split_evenly((rows, cols));
     for (k, ((service, label), panel)) in services.iter().zip(&panels).enumerate() {
-        let series: Vec<(usize, &crate::folder::QueueSeries)> = f
+        let series: Vec<(usize, &crate::output::folder::QueueSeries)> = f
             .scenarios
             .iter()
             .enumerate()

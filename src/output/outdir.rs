@@ -602,8 +602,8 @@ impl OutputDir {
     /// Draws the pictures and `report.html` from the files already written, as
     /// `reentry report` would from the finished folder.
     pub fn write_report(&self) -> Result<(), String> {
-        let folder = crate::folder::Folder::read(&self.staging)?;
-        for (name, bytes) in crate::html::report_files(&folder)? {
+        let folder = crate::output::folder::Folder::read(&self.staging)?;
+        for (name, bytes) in crate::output::html::report_files(&folder)? {
             self.write_file(&name, |w| w.write_all(&bytes))?;
         }
         Ok(())

@@ -467,7 +467,7 @@ impl Exporter for ProvenanceCsv {
         let mut w = csv_writer(out);
         w.write_record(["scenario", "key", "value", "source", "file"]).map_err(io_err)?;
         for run in runs {
-            for p in crate::provenance::provenance_of(run.scenario) {
+            for p in crate::output::provenance::provenance_of(run.scenario) {
                 w.write_record([
                     run.summary.scenario.as_str(),
                     &p.key,
@@ -562,8 +562,8 @@ impl Exporter for SummaryJson {
 
 // ----- the output folder -----
 
-/// The staged output folder lives in [`crate::outdir`]; re-exported where it always was.
-pub use crate::outdir::OutputDir;
+/// The staged output folder lives in [`crate::output::outdir`]; re-exported where it always was.
+pub use crate::output::outdir::OutputDir;
 
 /// Writes every exporter's file plus the resolved scenario(s).
 pub fn write_outputs(dir: &OutputDir, runs: &[RunOutput]) -> Result<(), String> {

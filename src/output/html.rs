@@ -4,16 +4,16 @@
 //! reproduce the run. It is built only from the output folder ([`Folder`]), with no date and
 //! no machine-specific text, so the same folder always gives the same bytes.
 
-use crate::folder::{Folder, JsonEstimate, ProvenanceRow, ScenarioInfo};
-use crate::plots::{Plot, hex, payer_words, render_all, scenario_colour};
-use crate::report::{fmt_value, thousands};
+use crate::output::folder::{Folder, JsonEstimate, ProvenanceRow, ScenarioInfo};
+use crate::output::plots::{Plot, hex, payer_words, render_all, scenario_colour};
+use crate::output::report::{fmt_value, thousands};
 use std::fmt::Write as _;
 
 /// The files a report consists of, relative to the output folder: `plots/*.svg`,
 /// `plots/*.png` and `report.html`.
 pub fn report_files(f: &Folder) -> Result<Vec<(String, Vec<u8>)>, String> {
     let mut plots = render_all(f)?;
-    plots.extend(crate::psa_report::plots(f)?);
+    plots.extend(crate::output::psa_report::plots(f)?);
     let mut files = Vec::new();
     for p in &plots {
         files.push((format!("plots/{}.svg", p.stem), p.svg.clone().into_bytes()));
@@ -63,7 +63,7 @@ pub fn report_html(f: &Folder, plots: &[Plot]) -> String {
     if f.is_comparison() {
         who_pays(&mut h, f);
     }
-    crate::psa_report::sections(&mut h, f);
+    crate::output::psa_report::sections(&mut h, f);
     pictures(&mut h, plots);
     provenance(&mut h, f);
     reproduce(&mut h, f);
@@ -282,7 +282,7 @@ fn headline(h: &mut String, f: &Folder) {
              nothing here tells chance from effect. Run more replications (10 or more).</p>\n",
         );
     }
-    crate::psa_report::headline(h, f);
+    crate::output::psa_report::headline(h, f);
     if f.is_comparison() {
         headline_compare(h, f);
     } else {
@@ -349,7 +349,7 @@ fn headline_compare(h: &mut String, f: &Folder) {
 }
 
 /// The comparison in one or two plain sentences.
-fn key_sentence(c: &crate::folder::ComparisonInfo) -> String {
+fn key_sentence(c: &crate::output::folder::ComparisonInfo) -> String {
     let mut out = String::new();
     if let Some(d) = c.differences.iter().find(|d| d.indicator == "reconviction_2y") {
         let e = &d.difference;
@@ -523,19 +523,19 @@ fn reproduce(h: &mut String, f: &Folder) {
     let reps = first.map(|s| s.replications).unwrap_or(0);
     let citizens = first.map(|s| s.citizens).unwrap_or(0);
     let command = if f.is_comparison() { "compare" } else { "run" };
-    let given: Vec<String> =
-        f.scenarios
-            .iter()
-            .map(|s| {
-                s.files.last().cloned().unwrap_or_else(|| {
-                    format!("scenario-{}.toml", crate::report::sanitize(&s.name))
-                })
+    let given: Vec<String> = f
+        .scenarios
+        .iter()
+        .map(|s| {
+            s.files.last().cloned().unwrap_or_else(|| {
+                format!("scenario-{}.toml", crate::output::report::sanitize(&s.name))
             })
-            .collect();
+        })
+        .collect();
     let resolved: Vec<String> = f
         .scenarios
         .iter()
-        .map(|s| format!("scenario-{}.toml", crate::report::sanitize(&s.name)))
+        .map(|s| format!("scenario-{}.toml", crate::output::report::sanitize(&s.name)))
         .collect();
     let _ = writeln!(
         h,

@@ -9,14 +9,14 @@ use std::fmt::Write as _;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::folder::Folder;
-use crate::html::esc;
-use crate::plots::{
+use crate::output::folder::Folder;
+use crate::output::html::esc;
+use crate::output::plots::{
     DrawResult, FONT, HouseGrid, Plot, SIZE, err, euro_label, finite_max, legend_row, nice_ceiling,
     png_of, register_font, scenario_colour, text_style,
 };
+use crate::output::report::thousands;
 use crate::psa::PsaReport;
-use crate::report::thousands;
 
 fn euros(x: f64) -> String {
     if !x.is_finite() {
@@ -375,7 +375,8 @@ pub fn plots(f: &Folder) -> Result<Vec<Plot>, String> {
     {
         let bars: Vec<&crate::sensitivity::TornadoBar> =
             psa.tornado.iter().filter(|b| &b.outcome == outcome).take(12).collect();
-        let (svg, png) = crate::sensitivity_plot::tornado("the societal cost difference", &bars)?;
+        let (svg, png) =
+            crate::output::sensitivity_plot::tornado("the societal cost difference", &bars)?;
         out.push(Plot {
             stem: "psa_tornado",
             title: "Which parameters move the societal cost difference".into(),

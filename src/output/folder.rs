@@ -1,5 +1,5 @@
 //! Reading an output folder back: `summary.json`, the tidy CSVs and the resolved scenarios that
-//! `run` and `compare` wrote. Plots ([`crate::plots`]) and the HTML report ([`crate::html`]) are
+//! `run` and `compare` wrote. Plots ([`crate::output::plots`]) and the HTML report ([`crate::output::html`]) are
 //! built only from what this module reads, so `reentry report DIR` redraws exactly the pictures
 //! the run drew. Means over replications are taken here, in file order, so they are the same
 //! numbers on every machine.
@@ -199,7 +199,7 @@ impl Folder {
             .map_err(|e| format!("{}: {e}", dir.join("summary.json").display()))?;
         let mut scenarios = Vec::new();
         for s in doc.scenarios {
-            let toml_name = format!("scenario-{}.toml", crate::report::sanitize(&s.name));
+            let toml_name = format!("scenario-{}.toml", crate::output::report::sanitize(&s.name));
             let resolved = read_text(dir, &toml_name)?;
             let parameters = flatten_toml(&resolved)
                 .map_err(|e| format!("{}: {e}", dir.join(&toml_name).display()))?;

@@ -65,7 +65,7 @@ pub fn needs_source(key: &str) -> bool {
 }
 
 /// The sources of the built-in defaults: they equal `scenarios/fragmented.toml` (tested).
-const DEFAULTS: &str = include_str!("../scenarios/fragmented.toml");
+const DEFAULTS: &str = include_str!("../../scenarios/fragmented.toml");
 
 /// One resolved parameter of a run, with where its value comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,7 +83,7 @@ pub struct Provenance {
 pub fn provenance_of(sc: &crate::scenario::Scenario) -> Vec<Provenance> {
     let resolved = toml::to_string(&sc.resolved)
         .ok()
-        .and_then(|t| crate::folder::flatten_toml(&t).ok())
+        .and_then(|t| crate::output::folder::flatten_toml(&t).ok())
         .unwrap_or_default();
     let mut known: std::collections::BTreeMap<String, (Source, String)> = read_sources(DEFAULTS)
         .into_iter()
