@@ -1,5 +1,5 @@
 //! Experiments: replications of a scenario run in parallel (rayon), and their summary — every
-//! indicator of MODEL.md §5 as a mean with a 95% interval over replications.
+//! indicator of docs/model.md §4 as a mean with a 95% interval over replications.
 //!
 //! Replication `r` always gets the random streams of replication `r`, whichever thread runs
 //! it, and results are collected in replication order before any float is added up, so the
@@ -220,7 +220,7 @@ pub fn indicators(sc: &Scenario, rep: &ReplicationResult) -> Vec<Indicator> {
     out
 }
 
-/// What the five seed practices change directly (MODEL.md §2).
+/// What the five seed practices change directly (docs/model.md §5).
 fn practice_indicators(rep: &ReplicationResult, out: &mut Vec<Indicator>) {
     let t = &rep.totals;
     let share = |x: u32, of: u32| if of > 0 { x as f64 / of as f64 } else { 0.0 };

@@ -1,6 +1,6 @@
 //! `reentry`: an agent-based simulator of reintegration pathways after detention.
 //!
-//! The model is the one of `MODEL.md`: citizens ([`population`]) move through detention,
+//! The model is the one of `docs/model.md`: citizens ([`population`]) move through detention,
 //! release and support services ([`services`]) under a care regime ([`regime`]), one day per
 //! step ([`engine`]). Scenarios are TOML files checked before any work ([`scenario`]).
 //! Outcomes ([`outcomes`]) and costs per payer ([`costs`]) are collected per replication;

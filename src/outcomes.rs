@@ -6,7 +6,7 @@ use crate::population::{Citizen, NEVER, Recovery, Restorative};
 use crate::services::ProgrammeStats;
 use serde::Serialize;
 
-/// The survival events of MODEL.md §5, in the order used everywhere.
+/// The survival events of docs/model.md §4, in the order used everywhere.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Event {
