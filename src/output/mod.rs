@@ -4,6 +4,7 @@
 //! page ([`html`], [`psa_report`]) and the words in both languages of the users ([`lang`]).
 
 pub mod folder;
+pub mod format;
 pub mod html;
 pub mod lang;
 pub mod outdir;
@@ -12,3 +13,4 @@ pub mod provenance;
 pub mod psa_report;
 pub mod report;
 pub mod sensitivity_plot;
+pub mod terminal;
