@@ -222,6 +222,44 @@ fn lang_nl_writes_the_page_and_the_table_in_dutch_and_report_keeps_the_language(
     assert!(!bad.success && bad.stderr.contains("en, nl"), "{}", bad.stderr);
 }
 
+#[test]
+fn the_psa_part_of_the_page_is_dutch_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("psa");
+    let priors = Path::new(env!("CARGO_MANIFEST_DIR")).join("priors");
+    let (netherlands, costs) = (priors.join("netherlands.toml"), priors.join("costs.toml"));
+    let extra = [
+        "--lang",
+        "nl",
+        "--psa",
+        "20",
+        "--psa-population",
+        "100",
+        "--priors",
+        netherlands.to_str().unwrap(),
+        "--priors",
+        costs.to_str().unwrap(),
+    ];
+    compare_small(dir.path(), &out, &extra);
+    let page = fs::read_to_string(out.join("report.html")).unwrap();
+    let text = html_text(&without_pictures(&page));
+    let all_dutch: String = words::all_phrases().iter().map(|p| format!("{} ", p.nl)).collect();
+    let mut english = Vec::new();
+    for p in words::PSA.iter().chain(words::INDICATORS.iter().map(|(_, p)| p)) {
+        for f in english_fragments(p.en) {
+            if text.contains(&f) && !all_dutch.contains(&f) {
+                english.push(f);
+            }
+        }
+    }
+    assert!(english.is_empty(), "English left in the Dutch PSA part: {english:?}");
+    for dutch in
+        ["Onder parameteronzekerheid", "Baten en kosten per betaler", "Kosteneffectiviteit"]
+    {
+        assert!(text.contains(dutch), "the Dutch page lacks {dutch:?}");
+    }
+}
+
 /// The visible text of a page: tags removed, entities of the escaper undone.
 fn html_text(page: &str) -> String {
     let mut out = String::new();

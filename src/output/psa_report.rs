@@ -60,6 +60,30 @@ fn perspective_words(l: Lang, p: &str) -> String {
     l.pick(phrase).to_string()
 }
 
+/// The PSA's indicators: the municipality's cost includes benefit payments here.
+fn psa_indicator(l: Lang, name: &str, label: &str) -> String {
+    match name {
+        "cost_municipality" => l.pick(&w::PSA_COST_MUNICIPALITY).to_string(),
+        _ => w::indicator(l, name, label),
+    }
+}
+
+/// The effect measure's unit in words (the file keeps the English words).
+fn effect_unit(l: Lang, unit: &str) -> String {
+    [&w::EFFECT_RECONVICTIONS, &w::EFFECT_DETENTION, &w::EFFECT_RECOVERY]
+        .iter()
+        .find(|p| p.en == unit)
+        .map_or_else(|| unit.to_string(), |p| l.pick(p).to_string())
+}
+
+/// Where the draws came from; the file keeps the English words.
+fn origin(l: Lang, from: &str) -> String {
+    match from.strip_prefix("priors from ") {
+        Some(files) => fill(l.pick(&w::PSA_PRIORS_FROM), &[files]),
+        None => from.to_string(),
+    }
+}
+
 /// The first lines of the headline: results under parameter uncertainty, or the plain
 /// statement that the intervals are Monte Carlo noise only.
 pub fn headline(h: &mut String, f: &Folder, l: Lang) {
@@ -75,7 +99,7 @@ pub fn headline(h: &mut String, f: &Folder, l: Lang) {
             &[
                 &psa.draws.to_string(),
                 &psa.parameters.len().to_string(),
-                &esc(&psa.parameters_from),
+                &esc(&origin(l, &psa.parameters_from)),
                 &psa.replications_per_draw.to_string(),
                 &l.number(psa.citizens_per_draw as f64, 0),
             ]
@@ -124,7 +148,7 @@ pub fn headline(h: &mut String, f: &Folder, l: Lang) {
                 "<tr><td data-label=\"{}\">{}</td><td data-label=\"{}\" class=\"num\">{} <span class=\"note\">[{}, {}]</span></td>\
                  <td data-label=\"{}\" class=\"num\">{}</td></tr>",
                 l.pick(&w::PSA_DIFFERENCE),
-                esc(&w::indicator(l, &r.indicator, &r.label)),
+                esc(&psa_indicator(l, &r.indicator, &r.label)),
                 l.pick(&w::PSA_MEAN_DRAWS),
                 value(l, &r.unit, r.mean),
                 value(l, &r.unit, r.lo95),
@@ -159,7 +183,7 @@ pub fn sections(h: &mut String, f: &Folder, l: Lang) {
     let _ = writeln!(
         h,
         "<p class=\"note\">{}</p>",
-        fill(l.pick(&w::PSA_REPRODUCE), &[&options, &esc(&psa.parameters_from)])
+        fill(l.pick(&w::PSA_REPRODUCE), &[&options, &esc(&origin(l, &psa.parameters_from))])
     );
 }
 
@@ -264,7 +288,7 @@ fn decision(h: &mut String, psa: &PsaReport, l: Lang) {
         "<section id=\"decision\">\n<h2>{}</h2>\n<p>{}</p>\n<table>\n<tr><th>{}</th><th>{}</th>\
          <th>{}</th><th>{}</th><th>{}</th><th>ICER</th></tr>",
         l.pick(&w::CE_TITLE),
-        fill(l.pick(&w::CE_INTRO), &[&esc(&d.effect_unit), &eur(l, d.wtp)]),
+        fill(l.pick(&w::CE_INTRO), &[&esc(&effect_unit(l, &d.effect_unit)), &eur(l, d.wtp)]),
         l.pick(&w::CE_OPTION),
         l.pick(&w::BC_COSTS),
         l.pick(&w::CE_EFFECT),

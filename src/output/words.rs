@@ -282,6 +282,17 @@ phrases! { PSA;
     P_SOCIETY = ("society as a whole (without transfers)", "de samenleving als geheel (zonder overdrachten)");
     P_TRANSFERS = ("benefit payments (a transfer, apart)", "uitkeringen (een overdracht, apart)");
     P_MUNICIPALITY_ALL = ("municipality incl. benefit payments", "gemeente incl. uitkeringen");
+    PSA_COST_MUNICIPALITY = (
+        "cost per citizen, municipality incl. benefit payments",
+        "kosten per burger, gemeente incl. uitkeringen"
+    );
+    PSA_PRIORS_FROM = ("priors from {0}", "priors uit {0}");
+    EFFECT_RECONVICTIONS = ("reconviction avoided", "voorkomen herveroordeling");
+    EFFECT_DETENTION = ("detention day avoided", "voorkomen detentiedag");
+    EFFECT_RECOVERY = (
+        "day in recovery gained (day in active addiction avoided)",
+        "gewonnen dag in herstel (voorkomen dag met actieve verslaving)"
+    );
     CE_TITLE = ("Cost-effectiveness", "Kosteneffectiviteit");
     CE_INTRO = (
         "Effect: {0} per released citizen (more is better), against the baseline. Cost: total societal cost per citizen (discounted, without transfers). Options that cost more and achieve less than another are <em>dominated</em>; options beaten by a mix of two others are <em>extendedly dominated</em>. Willingness to pay: {1} per {0} (an assumption; set it with <code>--wtp</code>).",
@@ -367,6 +378,14 @@ pub const INDICATORS: &[(&str, Phrase)] = &[
         ),
     ),
     ("offences", Phrase::new("offences per citizen", "delicten per burger")),
+    ("convictions", Phrase::new("new convictions per citizen", "nieuwe veroordelingen per burger")),
+    (
+        "transfers",
+        Phrase::new(
+            "benefit payments per citizen (a transfer)",
+            "uitkeringen per burger (een overdracht)",
+        ),
+    ),
     (
         "detention_days",
         Phrase::new(
