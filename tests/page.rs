@@ -189,12 +189,16 @@ fn lang_nl_writes_the_page_and_the_table_in_dutch_and_report_keeps_the_language(
         }
     }
     assert!(english.is_empty(), "English left on the Dutch page: {english:?}");
-    for dutch in
-        ["Het antwoord", "Wie betaalt, wie wint", "%-punt", "€ ", "herveroordeling binnen 2 jaar"]
-    {
+    for dutch in [
+        "Het antwoord",
+        "Wie betaalt, wie wint",
+        "%-punt",
+        "€\u{a0}",
+        "herveroordeling binnen 2 jaar",
+    ] {
         assert!(text.contains(dutch), "the Dutch page lacks {dutch:?}");
     }
-    assert!(!text.contains(" pp"), "English percentage points on the Dutch page");
+    assert!(!text.contains("\u{a0}pp"), "English percentage points on the Dutch page");
     // The terminal table too.
     for p in words::TERMINAL.iter().chain(words::INDICATORS.iter().map(|(_, p)| p)) {
         for f in english_fragments(p.en) {

@@ -131,6 +131,9 @@ fn swatch(i: usize) -> String {
 /// A table cell with its column's name for the stacked (phone) layout.
 fn td(label: &str, class: &str, content: &str) -> String {
     let class = if class.is_empty() { String::new() } else { format!(" class=\"{class}\"") };
+    if content.is_empty() {
+        return format!("<td{class}></td>");
+    }
     format!("<td data-label=\"{}\"{class}>{content}</td>", esc(label))
 }
 

@@ -36,7 +36,8 @@ impl Lang {
 }
 
 /// Numbers as readers of each language write them: `1,234.5` and `€1,230` in English,
-/// `1.234,5` and `€ 1.230` in Dutch. The minus sign is the typographic one (−).
+/// `1.234,5` and `€ 1.230` in Dutch (a no-break space after €). The minus sign is the
+/// typographic one (−).
 impl Lang {
     fn thousands_separator(self) -> char {
         match self {
@@ -88,7 +89,8 @@ impl Lang {
         let sign = if rounded < 0.0 { "−" } else { "" };
         match self {
             Lang::En => format!("{sign}€{body}"),
-            Lang::Nl => format!("{sign}€ {body}"),
+            // A no-break space: "€" and its amount stay on one line.
+            Lang::Nl => format!("{sign}€\u{a0}{body}"),
         }
     }
 
@@ -179,7 +181,7 @@ mod tests {
         assert_eq!(Lang::Nl.number(-1234567.0, 0), "−1.234.567");
         assert_eq!(Lang::En.number(-0.04, 0), "0");
         assert_eq!(Lang::En.euros(106_195.1), "€106,200");
-        assert_eq!(Lang::Nl.euros(-2578.0), "−€ 2.600");
+        assert_eq!(Lang::Nl.euros(-2578.0), "−€\u{a0}2.600");
         assert_eq!(Lang::En.euros(934.3), "€930");
         assert_eq!(Lang::En.percent(0.47435), "47.4%");
         assert_eq!(Lang::Nl.percent(0.47435), "47,4%");

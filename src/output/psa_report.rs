@@ -35,7 +35,7 @@ fn eur(l: Lang, x: f64) -> String {
 
 fn value(l: Lang, unit: &str, x: f64) -> String {
     match unit {
-        "share" => format!("{} {}", l.number(100.0 * x, 1), l.pick(&w::PP)),
+        "share" => format!("{}\u{a0}{}", l.number(100.0 * x, 1), l.pick(&w::PP)),
         "euro" => l.euros(x),
         "days" => l.days(x),
         _ => l.number(x, 2),

@@ -557,7 +557,8 @@ pub fn signed(lang: Lang, unit: &str, x: f64) -> String {
         return lang.pick(&crate::output::lang::NOT_AVAILABLE).into();
     }
     let body = match unit {
-        "share" => format!("{} {}", lang.number(100.0 * x.abs(), 1), lang.pick(&PP)),
+        // A no-break space keeps the unit with its number.
+        "share" => format!("{}\u{a0}{}", lang.number(100.0 * x.abs(), 1), lang.pick(&PP)),
         _ => value(lang, unit, x.abs()),
     };
     let zero = body.chars().filter(|c| c.is_ascii_digit()).all(|c| c == '0');
@@ -594,8 +595,8 @@ mod tests {
 
     #[test]
     fn differences_carry_their_sign_and_unit() {
-        assert_eq!(signed(Lang::En, "share", -0.0384), "−3.8 pp");
-        assert_eq!(signed(Lang::Nl, "share", 0.033), "+3,3 %-punt");
+        assert_eq!(signed(Lang::En, "share", -0.0384), "−3.8\u{a0}pp");
+        assert_eq!(signed(Lang::Nl, "share", 0.033), "+3,3\u{a0}%-punt");
         assert_eq!(signed(Lang::En, "euro", -2578.0), "−€2,600");
         assert_eq!(signed(Lang::En, "days", 0.2), "0");
         assert_eq!(value(Lang::En, "days", 934.3), "934");
