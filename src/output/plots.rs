@@ -190,7 +190,10 @@ impl Kind {
 }
 
 /// Draws every picture that applies to the folder, in both formats.
-pub fn render_all(f: &Folder) -> Result<Vec<Plot>, String> {
+/// Every picture of a folder; `lang` is the report's language (the pictures are drawn in
+/// English until their labels are translated).
+pub fn render_all(f: &Folder, lang: crate::output::lang::Lang) -> Result<Vec<Plot>, String> {
+    let _ = lang;
     register_font();
     KINDS
         .iter()
