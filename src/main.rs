@@ -277,9 +277,10 @@ enum Command {
     ///
     /// SWEEP.toml names the base scenario and the dotted paths to vary; every point uses the
     /// same seed (common random numbers). Writes points.csv, runs.csv (one row per point and
-    /// replication) and summary.csv (mean and 95% interval per point and indicator). With
-    /// --shard I/N only points p with p mod N = I run, into a folder shared by all shards;
-    /// combine them with `reentry merge DIR`.
+    /// replication) and summary.csv (mean and 95% interval per point and indicator), and draws
+    /// each key indicator against each swept parameter (plots/sweep_*.png|svg) with a table of
+    /// the points in report.html. With --shard I/N only points p with p mod N = I run, into a
+    /// folder shared by all shards; combine them (and draw the report) with `reentry merge DIR`.
     Sweep {
         /// The sweep file (TOML), e.g. sweeps/example.toml.
         sweep: PathBuf,
@@ -322,7 +323,8 @@ enum Command {
         #[command(flatten)]
         options: SweepOptionsLite,
     },
-    /// Combine the part files of a sharded sweep into runs.csv and summary.csv.
+    /// Combine the part files of a sharded sweep into runs.csv and summary.csv, and draw the
+    /// sweep's pictures (plots/sweep_*.png|svg) and report.html.
     Merge {
         /// The sweep's output folder, holding parts/part-I-of-N.csv of every shard.
         dir: PathBuf,
@@ -330,7 +332,7 @@ enum Command {
     /// Redraw plots/*.png|svg and report.html from the files of an existing output folder,
     /// after checking them against the hashes in its reentry-folder.json.
     Report {
-        /// An output folder written by `run` or `compare`.
+        /// An output folder written by `run` or `compare`, or a (merged) sweep folder.
         folder: PathBuf,
     },
     /// Tell one citizen's life story (or a few), under one or more scenarios side by side.
@@ -833,6 +835,12 @@ fn report(folder: &Path) -> Result<(), String> {
     // Not while another process writes or replaces the folder.
     let _lock = reentry::output::outdir::lock_in_place(folder, "lock")?;
     let checked = reentry::output::outdir::check_for_report(folder)?;
+    if reentry::output::sweep_report::is_sweep_folder(folder) {
+        let n =
+            reentry::output::sweep_report::write_report(folder, reentry::output::lang::Lang::En)?;
+        sayln!("{n} files written; open {}", folder.join("report.html").display());
+        return Ok(());
+    }
     let data = reentry::output::folder::Folder::read(folder)?;
     let files = reentry::output::html::report_files(&data)?;
     for (name, bytes) in &files {
@@ -908,7 +916,7 @@ fn trace(
         }
     }
     let (written, ()) = dir.fill(|dir| {
-        let (svg, png) = render_timeline(&stories)?;
+        let (svg, png) = render_timeline(&stories, reentry::output::lang::Lang::En)?;
         dir.write_file("story.txt", |w| w.write_all(text.as_bytes()))?;
         dir.write_file("timeline.svg", |w| w.write_all(svg.as_bytes()))?;
         dir.write_file("timeline.png", |w| w.write_all(&png))
@@ -951,6 +959,7 @@ fn run_sweep(path: &Path, o: &SweepOptions) -> Result<(), String> {
         shard: o.shard,
         resume: o.resume,
         force: o.force,
+        report: Some(reentry::output::lang::Lang::En),
     };
     if let (Some(n), None) = (o.population, o.scale) {
         sayln!(
@@ -985,7 +994,11 @@ fn run_sweep(path: &Path, o: &SweepOptions) -> Result<(), String> {
         report.already_done
     );
     match report.merged {
-        Some(_) => sayln!("results in {} (points.csv, runs.csv, summary.csv)", out.display()),
+        Some(_) => sayln!(
+            "results in {} (points.csv, runs.csv, summary.csv); report: {}",
+            out.display(),
+            out.join("report.html").display()
+        ),
         None => sayln!(
             "wrote {}; when every shard is done: reentry merge {}",
             report.part.display(),
@@ -1080,14 +1093,15 @@ fn sensitivity(
 }
 
 fn merge(dir: &Path) -> Result<(), String> {
-    let m = reentry::sweep::merge(dir)?;
+    let m = reentry::sweep::merge(dir, reentry::output::lang::Lang::En)?;
     sayln!(
-        "merged {} parts: {} points × {} replications into {} and {}",
+        "merged {} parts: {} points × {} replications into {} and {}; report: {}",
         m.parts,
         m.points,
         m.replications,
         dir.join("runs.csv").display(),
-        dir.join("summary.csv").display()
+        dir.join("summary.csv").display(),
+        dir.join("report.html").display()
     );
     Ok(())
 }

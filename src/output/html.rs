@@ -12,8 +12,8 @@ use std::fmt::Write as _;
 /// The files a report consists of, relative to the output folder: `plots/*.svg`,
 /// `plots/*.png` and `report.html`.
 pub fn report_files(f: &Folder) -> Result<Vec<(String, Vec<u8>)>, String> {
-    let mut plots = render_all(f)?;
-    plots.extend(crate::output::psa_report::plots(f)?);
+    let mut plots = render_all(f, crate::output::lang::Lang::En)?;
+    plots.extend(crate::output::psa_report::plots(f, crate::output::lang::Lang::En)?);
     let mut files = Vec::new();
     for p in &plots {
         files.push((format!("plots/{}.svg", p.stem), p.svg.clone().into_bytes()));

@@ -1,6 +1,7 @@
 //! Everything users read: the tables and JSON a run writes ([`report`]), the staged, locked
 //! output folder they go into ([`outdir`]), reading a folder back ([`folder`]), the sources of
-//! the defaults ([`provenance`]), the pictures ([`plots`], [`sensitivity_plot`]), the offline
+//! the defaults ([`provenance`]), the pictures ([`plots`], [`sensitivity_plot`]), a sweep's pictures and page
+//! ([`sweep_report`]), the offline
 //! page ([`html`], [`psa_report`]) and the words in both languages of the users ([`lang`]).
 
 pub mod folder;
@@ -12,3 +13,4 @@ pub mod provenance;
 pub mod psa_report;
 pub mod report;
 pub mod sensitivity_plot;
+pub mod sweep_report;
