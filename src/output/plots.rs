@@ -1235,12 +1235,13 @@ pub fn svg_texts(svg: &str) -> Vec<SvgText> {
         };
         let num = |name: &str| attr(name).and_then(|v| v.parse::<f64>().ok()).unwrap_or(f64::NAN);
         out.push(SvgText {
-            text: unescape(content),
+            text: unescape(content.trim()),
             x: num("x"),
             y: num("y"),
             size: num("font-size"),
             anchor: attr("text-anchor").unwrap_or("start").to_string(),
             family: attr("font-family").unwrap_or("").to_string(),
+            rotated: attrs.contains("rotate("),
         });
     }
     out
@@ -1259,6 +1260,8 @@ pub struct SvgText {
     pub size: f64,
     pub anchor: String,
     pub family: String,
+    /// Turned (vertical axis titles): its width runs along y.
+    pub rotated: bool,
 }
 
 #[cfg(test)]
