@@ -109,16 +109,10 @@ fn every_text_lies_inside_its_picture_with_three_alternatives() {
 /// Whether `text` shows the English `phrase`: short words must stand alone, and identifiers
 /// (parameter paths, indicator names: user content, the same in both languages) are skipped.
 fn shows(text: &str, phrase: &str) -> bool {
-    let words: Vec<&str> = text
-        .split_whitespace()
-        .filter(|w| !w.contains('_') && !(w.contains('.') && w.len() > 6))
-        .collect();
+    let identifier = |w: &str| w.contains('_') || (w.contains('.') && w.len() > 6);
+    let words: Vec<&str> = text.split_whitespace().filter(|w| !identifier(w)).collect();
     let text = words.join(" ");
-    if phrase.chars().count() < 4 {
-        words.iter().any(|w| *w == phrase)
-    } else {
-        text.contains(phrase)
-    }
+    if phrase.chars().count() < 4 { words.contains(&phrase) } else { text.contains(phrase) }
 }
 
 #[test]

@@ -197,7 +197,8 @@ fn signal_to_noise(s: &Series) -> f64 {
     let widths: Vec<f64> =
         s.lo.iter().zip(&s.hi).map(|(l, h)| h - l).filter(|w| w.is_finite()).collect();
     let width = widths.iter().sum::<f64>() / widths.len().max(1) as f64;
-    if !(max > min) {
+    // No finite means, or all equal: nothing moves.
+    if finite.is_empty() || max <= min {
         return 0.0;
     }
     if width > 0.0 { (max - min) / width } else { f64::INFINITY }
