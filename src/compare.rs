@@ -21,7 +21,7 @@ use crate::costs::PAYERS;
 use crate::experiments::{Summary, indicator_matrix, summarise};
 use crate::outcomes::ReplicationResult;
 use crate::output::report::{
-    OutputDir, RunOutput, compare_exporters, fmt_value, json_scenario, num, thousands, write_with,
+    OutputDir, RunOutput, compare_exporters, json_scenario, num, write_with,
 };
 use crate::scenario::Scenario;
 use crate::stats::{
@@ -381,110 +381,10 @@ pub fn write_compare(
 
 // ----- terminal -----
 
-/// Differences in percentage points for shares, signed.
-fn fmt_diff(unit: &str, x: f64) -> String {
-    if !x.is_finite() {
-        return "n/a".into();
-    }
-    let s = match unit {
-        "share" => format!("{:.1} pp", 100.0 * x),
-        "euro" => format!("€{}", thousands(x.abs())),
-        "0-1" => format!("{x:.3}"),
-        _ => format!("{x:.1}"),
-    };
-    let s = if unit == "euro" && x < 0.0 && s != "€0" { format!("-{s}") } else { s };
-    if x > 0.0 && !s.starts_with('-') { format!("+{s}") } else { s }
-}
-
-/// Headline indicators of the terminal table.
-pub fn headline() -> Vec<String> {
-    let mut h = Vec::new();
-    for event in ["reconviction", "rearrest", "redetention"] {
-        for tag in ["1y", "2y", "5y"] {
-            h.push(format!("{event}_{tag}"));
-        }
-    }
-    h.push("relapse_2y".into());
-    h.extend(
-        ["days_active_addiction", "detention_days", "days_homeless", "days_without_income"]
-            .map(String::from),
-    );
-    h.extend(PAYERS.iter().map(|p| format!("cost_{}", p.name())));
-    h.push("cost_societal".into());
-    h
-}
-
-fn payer_words(p: &str) -> String {
-    p.replace('_', " & ")
-}
-
-/// The table `reentry compare` prints for one alternative.
+/// The comparison table the terminal shows, in English ([`crate::output::terminal`] has it
+/// in both languages).
 pub fn terminal_comparison(base: &Arm, c: &Comparison) -> String {
-    let s = &base.summary;
-    let mut out = format!(
-        "{} (baseline) vs {}\n{} citizens × {} replications, seed {}, horizon {} days, common random numbers\n\n",
-        c.baseline, c.alternative, s.citizens, s.replications, s.seed, s.horizon_days
-    );
-    out.push_str(&format!(
-        "{:<46} {:>10} {:>12}   {}\n",
-        "indicator", "baseline", "alternative", "difference [95% CI]"
-    ));
-    for name in headline() {
-        let Some(d) = c.get(&name) else { continue };
-        let label = d.label.strip_suffix(" (discounted)").unwrap_or(&d.label);
-        let label = label.strip_suffix(" (discounted, without transfers)").unwrap_or(label);
-        out.push_str(&format!(
-            "{:<46} {:>10} {:>12}   {} [{}, {}]\n",
-            label,
-            fmt_value(d.unit, d.baseline.mean),
-            fmt_value(d.unit, d.alternative.mean),
-            fmt_diff(d.unit, d.difference.mean),
-            fmt_diff(d.unit, d.difference.lo),
-            fmt_diff(d.unit, d.difference.hi),
-        ));
-    }
-    out.push_str("\nwho pays, who gains (discounted cost per citizen; negative = gains)\n");
-    for p in &c.who_pays_who_gains {
-        out.push_str(&format!(
-            "  {:<22} {:>10} → {:>10}   {} [{}, {}]  {}\n",
-            payer_words(p.payer),
-            fmt_value("euro", p.baseline),
-            fmt_value("euro", p.alternative),
-            fmt_diff("euro", p.difference.mean),
-            fmt_diff("euro", p.difference.lo),
-            fmt_diff("euro", p.difference.hi),
-            p.verdict
-        ));
-    }
-    let sc = &c.societal_cost_difference;
-    out.push_str(&format!(
-        "  {:<22} {:>10}   {} [{}, {}]\n",
-        "society (no transfers)",
-        "",
-        fmt_diff("euro", sc.mean),
-        fmt_diff("euro", sc.lo),
-        fmt_diff("euro", sc.hi)
-    ));
-    match c.cost_per_reconviction_avoided {
-        Some(x) => {
-            out.push_str(&format!("cost per reconviction avoided (2y): {}\n", fmt_value("euro", x)))
-        }
-        None => out.push_str(&format!(
-            "cost per reconviction avoided (2y): none — {}\n",
-            c.cost_effectiveness.words()
-        )),
-    }
-    let nb = &c.net_societal_benefit_per_citizen;
-    out.push_str(&format!(
-        "net societal benefit per citizen (−Δ societal cost): {} [{}, {}]\n",
-        fmt_diff("euro", nb.mean),
-        fmt_diff("euro", nb.lo),
-        fmt_diff("euro", nb.hi)
-    ));
-    if c.replications < 2 {
-        out.push_str(ONE_REPLICATION);
-    }
-    out
+    crate::output::terminal::comparison(base, c, crate::output::lang::Lang::En)
 }
 
 /// Said wherever results of a single replication are shown.

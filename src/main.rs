@@ -1,10 +1,11 @@
 //! The `reentry` command line: parse arguments, load and check scenarios, run, report.
 
 use clap::{Args, Parser, Subcommand};
-use reentry::compare::{Arm, align, terminal_comparison, write_compare};
+use reentry::compare::{Arm, align, write_compare};
 use reentry::experiments::{run_with_progress, summarise};
 use reentry::limits::{MAX_MESSAGE_LINE, cut_lines};
-use reentry::output::report::{OutputDir, RunOutput, terminal_summary, write_outputs};
+use reentry::output::lang::Lang;
+use reentry::output::report::{OutputDir, RunOutput, write_outputs};
 use reentry::scenario::{Adjustments, Override, Scenario};
 use reentry::sweep::{RunSettings, Shard, Sweep};
 use std::path::{Path, PathBuf};
@@ -60,6 +61,20 @@ struct RunOptions {
     /// written into the resolved scenario next to the results.
     #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Override::parse_cli)]
     set: Vec<Override>,
+}
+
+/// The language of what a command writes for people to read.
+#[derive(Args)]
+struct LangOption {
+    /// Language of report.html and the terminal table: en (English, the default) or nl
+    /// (Dutch: every label, and Dutch number format such as € 1.234,5). Recorded in the
+    /// folder (report.json), so `reentry report` redraws in the same language.
+    #[arg(long, value_name = "LANG", default_value = "en", value_parser = parse_lang)]
+    lang: Lang,
+}
+
+fn parse_lang(text: &str) -> Result<Lang, String> {
+    text.parse()
 }
 
 /// Options of `compare` for the probabilistic sensitivity analysis (PSA).
@@ -235,6 +250,8 @@ enum Command {
         scenario: PathBuf,
         #[command(flatten)]
         options: RunOptions,
+        #[command(flatten)]
+        lang: LangOption,
     },
     /// Compare a baseline scenario with one or more alternatives on common random numbers.
     ///
@@ -256,6 +273,8 @@ enum Command {
         options: RunOptions,
         #[command(flatten)]
         psa: PsaOptions,
+        #[command(flatten)]
+        lang: LangOption,
     },
     /// Split the difference between two scenarios into its levers.
     ///
@@ -286,6 +305,8 @@ enum Command {
         sweep: PathBuf,
         #[command(flatten)]
         options: SweepOptions,
+        #[command(flatten)]
+        lang: LangOption,
     },
     /// Which assumptions matter: a one-way tornado, Morris elementary effects and break-even
     /// thresholds over the uncertain parameters of the priors.
@@ -328,12 +349,20 @@ enum Command {
     Merge {
         /// The sweep's output folder, holding parts/part-I-of-N.csv of every shard.
         dir: PathBuf,
+        /// Language of the sweep's pictures and report.html: en or nl [default: the folder's,
+        /// recorded in its report.json; English for folders without one].
+        #[arg(long, value_name = "LANG", value_parser = parse_lang)]
+        lang: Option<Lang>,
     },
     /// Redraw plots/*.png|svg and report.html from the files of an existing output folder,
     /// after checking them against the hashes in its reentry-folder.json.
     Report {
         /// An output folder written by `run` or `compare`, or a (merged) sweep folder.
         folder: PathBuf,
+        /// Language of the report: en or nl [default: the folder's, recorded in its
+        /// report.json; English for folders without one].
+        #[arg(long, value_name = "LANG", value_parser = parse_lang)]
+        lang: Option<Lang>,
     },
     /// Tell one citizen's life story (or a few), under one or more scenarios side by side.
     ///
@@ -369,6 +398,8 @@ enum Command {
         /// Replace an existing output folder (only one that reentry wrote).
         #[arg(long)]
         force: bool,
+        #[command(flatten)]
+        lang: LangOption,
     },
     /// Build the classroom page: one offline HTML file where students pull levers and watch
     /// citizens move.
@@ -442,15 +473,15 @@ macro_rules! sayln {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Run { scenario, options } => run(&scenario, &options),
-        Command::Compare { baseline, alternatives, options, psa } => {
-            compare(&baseline, &alternatives, &options, &psa)
+        Command::Run { scenario, options, lang } => run(&scenario, &options, lang.lang),
+        Command::Compare { baseline, alternatives, options, psa, lang } => {
+            compare(&baseline, &alternatives, &options, &psa, lang.lang)
         }
         Command::Levers { baseline, alternative, options } => {
             levers(&baseline, &alternative, &options)
         }
-        Command::Sweep { sweep, options } => run_sweep(&sweep, &options),
-        Command::Merge { dir } => merge(&dir),
+        Command::Sweep { sweep, options, lang } => run_sweep(&sweep, &options, lang.lang),
+        Command::Merge { dir, lang } => merge(&dir, lang),
         Command::Sensitivity {
             scenarios,
             outcome,
@@ -470,7 +501,7 @@ fn main() -> ExitCode {
         ),
         Command::Calibrate { scenario, options } => calibrate(&scenario, &options),
         Command::Validate { files } => validate(&files),
-        Command::Report { folder } => report(&folder),
+        Command::Report { folder, lang } => report(&folder, lang),
         Command::Classroom { lesson, out, force, threads } => {
             classroom(lesson.as_deref(), out.as_deref(), force, threads)
         }
@@ -484,6 +515,7 @@ fn main() -> ExitCode {
             scale,
             out,
             force,
+            lang,
         } => {
             let options = RunOptions {
                 out,
@@ -495,7 +527,7 @@ fn main() -> ExitCode {
                 force,
                 set: Vec::new(),
             };
-            trace(&scenarios, citizen, sample, replication, &options)
+            trace(&scenarios, citizen, sample, replication, &options, lang.lang)
         }
     };
     match result {
@@ -573,7 +605,7 @@ fn say_cohort_note(sc: &Scenario) {
     }
 }
 
-fn run(path: &Path, o: &RunOptions) -> Result<(), String> {
+fn run(path: &Path, o: &RunOptions, lang: Lang) -> Result<(), String> {
     let sc = load(path, o)?;
     let target = o.out.clone().unwrap_or_else(|| {
         PathBuf::from("out").join(reentry::output::report::sanitize(&sc.meta.name))
@@ -587,11 +619,11 @@ fn run(path: &Path, o: &RunOptions) -> Result<(), String> {
         let summary = summarise(&sc, &reps);
         let runs = [RunOutput { scenario: &sc, replications: &reps, summary: &summary }];
         write_outputs(dir, &runs)?;
-        dir.write_report()?;
+        dir.write_report(lang)?;
         Ok((summary, reps, elapsed))
     })?;
     let run = RunOutput { scenario: &sc, replications: &reps, summary: &summary };
-    say!("{}", terminal_summary(&run));
+    say!("{}", reentry::output::terminal::summary(&run, lang));
     say_cohort_note(&sc);
     let citizen_days =
         sc.population.size as f64 * sc.meta.horizon_days as f64 * sc.meta.replications as f64;
@@ -618,6 +650,7 @@ fn compare(
     alternatives: &[PathBuf],
     o: &RunOptions,
     psa: &PsaOptions,
+    lang: Lang,
 ) -> Result<(), String> {
     let base = load(baseline, o).map_err(|e| format!("baseline {}:\n{e}", baseline.display()))?;
     if base.meta.horizon_days < COMPARE_MIN_HORIZON_DAYS {
@@ -678,11 +711,11 @@ fn compare(
             None => None,
         };
         let elapsed = started.elapsed().as_secs_f64();
-        dir.write_report()?;
+        dir.write_report(lang)?;
         Ok((arms, comparisons, elapsed, psa_report))
     })?;
     for c in &comparisons {
-        sayln!("{}", terminal_comparison(&arms[0], c));
+        sayln!("{}", reentry::output::terminal::comparison(&arms[0], c, lang));
     }
     say_cohort_note(&arms[0].scenario);
     if let Some(report) = &psa_report {
@@ -831,18 +864,19 @@ fn calibrate(scenario: &Path, o: &CalibrateOptions) -> Result<(), String> {
 
 /// Regenerates the report files in place; each is written to a temporary file and renamed, so
 /// a reader never sees a half-written picture.
-fn report(folder: &Path) -> Result<(), String> {
+fn report(folder: &Path, lang: Option<Lang>) -> Result<(), String> {
     // Not while another process writes or replaces the folder.
     let _lock = reentry::output::outdir::lock_in_place(folder, "lock")?;
     let checked = reentry::output::outdir::check_for_report(folder)?;
+    let recorded = reentry::output::html::folder_lang(folder)?;
+    let lang = lang.or(recorded).unwrap_or_default();
     if reentry::output::sweep_report::is_sweep_folder(folder) {
-        let n =
-            reentry::output::sweep_report::write_report(folder, reentry::output::lang::Lang::En)?;
+        let n = reentry::output::sweep_report::write_report(folder, lang)?;
         sayln!("{n} files written; open {}", folder.join("report.html").display());
         return Ok(());
     }
     let data = reentry::output::folder::Folder::read(folder)?;
-    let files = reentry::output::html::report_files(&data)?;
+    let files = reentry::output::html::report_files(&data, lang)?;
     for (name, bytes) in &files {
         let path = folder.join(name);
         if let Some(parent) = path.parent() {
@@ -868,6 +902,7 @@ fn trace(
     sample: Option<u32>,
     replication: u32,
     o: &RunOptions,
+    lang: Lang,
 ) -> Result<(), String> {
     use reentry::trace::{
         check_citizen, render_timeline, sample_citizens, side_by_side, story_text,
@@ -916,7 +951,7 @@ fn trace(
         }
     }
     let (written, ()) = dir.fill(|dir| {
-        let (svg, png) = render_timeline(&stories, reentry::output::lang::Lang::En)?;
+        let (svg, png) = render_timeline(&stories, lang)?;
         dir.write_file("story.txt", |w| w.write_all(text.as_bytes()))?;
         dir.write_file("timeline.svg", |w| w.write_all(svg.as_bytes()))?;
         dir.write_file("timeline.png", |w| w.write_all(&png))
@@ -947,7 +982,7 @@ fn sweep_overrides(o: &SweepOptions) -> Result<Vec<Override>, String> {
     Ok(out)
 }
 
-fn run_sweep(path: &Path, o: &SweepOptions) -> Result<(), String> {
+fn run_sweep(path: &Path, o: &SweepOptions, lang: Lang) -> Result<(), String> {
     let sweep = Sweep::load(path, &sweep_overrides(o)?, o.scale)?;
     let out = o.out.clone().unwrap_or_else(|| {
         PathBuf::from("out")
@@ -959,7 +994,7 @@ fn run_sweep(path: &Path, o: &SweepOptions) -> Result<(), String> {
         shard: o.shard,
         resume: o.resume,
         force: o.force,
-        report: Some(reentry::output::lang::Lang::En),
+        report: Some(lang),
     };
     if let (Some(n), None) = (o.population, o.scale) {
         sayln!(
@@ -1092,8 +1127,9 @@ fn sensitivity(
     Ok(())
 }
 
-fn merge(dir: &Path) -> Result<(), String> {
-    let m = reentry::sweep::merge(dir, reentry::output::lang::Lang::En)?;
+fn merge(dir: &Path, lang: Option<Lang>) -> Result<(), String> {
+    let lang = lang.or(reentry::output::html::folder_lang(dir)?).unwrap_or_default();
+    let m = reentry::sweep::merge(dir, lang)?;
     sayln!(
         "merged {} parts: {} points × {} replications into {} and {}; report: {}",
         m.parts,

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 const SMALL: [&str; 4] = ["--population", "300", "--replications", "3"];
 
 /// Every file `run` writes besides `scenario-<name>.toml`.
-const RESULT_FILES: [&str; 26] = [
+const RESULT_FILES: [&str; 27] = [
     "reentry-folder.json",
     "summary.csv",
     "waiting_times.csv",
@@ -27,6 +27,7 @@ const RESULT_FILES: [&str; 26] = [
     "provenance.csv",
     "summary.json",
     "report.html",
+    "report.json",
     "plots/reconviction.png",
     "plots/reconviction.svg",
     "plots/costs_per_year.png",

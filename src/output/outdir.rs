@@ -601,9 +601,9 @@ impl OutputDir {
 
     /// Draws the pictures and `report.html` from the files already written, as
     /// `reentry report` would from the finished folder.
-    pub fn write_report(&self) -> Result<(), String> {
+    pub fn write_report(&self, lang: crate::output::lang::Lang) -> Result<(), String> {
         let folder = crate::output::folder::Folder::read(&self.staging)?;
-        for (name, bytes) in crate::output::html::report_files(&folder)? {
+        for (name, bytes) in crate::output::html::report_files(&folder, lang)? {
             self.write_file(&name, |w| w.write_all(&bytes))?;
         }
         Ok(())

@@ -11,14 +11,16 @@ use plotters::prelude::*;
 
 use crate::output::folder::Folder;
 use crate::output::html::esc;
-use crate::output::lang::{Lang, Phrase};
+use crate::output::lang::{Lang, Phrase, fill};
 use crate::output::plots::{
     DrawResult, Drawing, Entry, HouseGrid, NO_SWATCH, Plot, SIZE, err, euro_label, finite_max,
     legend_below, nice_ceiling, render, scenario_colour, text_style, titled,
 };
 use crate::output::report::thousands;
+use crate::output::words as w;
 use crate::psa::PsaReport;
 
+/// Euros in the pictures (unrounded, as the pictures always wrote them).
 fn euros(x: f64) -> String {
     if !x.is_finite() {
         return "n/a".into();
@@ -26,97 +28,110 @@ fn euros(x: f64) -> String {
     if x < 0.0 { format!("−€{}", thousands(-x)) } else { format!("€{}", thousands(x)) }
 }
 
-fn value(unit: &str, x: f64) -> String {
+/// Euros in the page's language, rounded for reading.
+fn eur(l: Lang, x: f64) -> String {
+    l.euros(x)
+}
+
+fn value(l: Lang, unit: &str, x: f64) -> String {
     match unit {
-        "euro" => euros(x),
-        "share" => format!("{:.1} pp", 100.0 * x),
-        _ => format!("{x:.2}"),
+        "share" => format!("{} {}", l.number(100.0 * x, 1), l.pick(&w::PP)),
+        "euro" => l.euros(x),
+        "days" => l.days(x),
+        _ => l.number(x, 2),
     }
 }
 
-fn percent(x: f64) -> String {
-    format!("{:.0}%", 100.0 * x)
+fn percent(l: Lang, x: f64) -> String {
+    format!("{}%", l.number(100.0 * x, 0))
 }
 
-fn perspective_words(p: &str) -> &str {
-    match p {
-        "justice" => "justice",
-        "municipality" => "municipality (services)",
-        "health" => "health insurance & care",
-        "victims_society" => "victims & society",
-        "society" => "society as a whole (without transfers)",
-        "transfers" => "benefit payments (a transfer, apart)",
-        "municipality_incl_transfers" => "municipality incl. benefit payments",
-        other => other,
-    }
+fn perspective_words(l: Lang, p: &str) -> String {
+    let phrase = match p {
+        "justice" => &w::P_JUSTICE,
+        "municipality" => &w::P_MUNICIPALITY,
+        "health" => &w::P_HEALTH,
+        "victims_society" => &w::P_VICTIMS,
+        "society" => &w::P_SOCIETY,
+        "transfers" => &w::P_TRANSFERS,
+        "municipality_incl_transfers" => &w::P_MUNICIPALITY_ALL,
+        other => return other.to_string(),
+    };
+    l.pick(phrase).to_string()
 }
 
 /// The first lines of the headline: results under parameter uncertainty, or the plain
 /// statement that the intervals are Monte Carlo noise only.
-pub fn headline(h: &mut String, f: &Folder) {
+pub fn headline(h: &mut String, f: &Folder, l: Lang) {
     let Some(psa) = &f.psa else {
-        h.push_str(
-            "<p class=\"note\"><b>What the intervals mean.</b> The 95% intervals below show only \
-             Monte Carlo noise (the luck of the draw in a simulated cohort). They do not include \
-             uncertainty about the model's parameters, many of which are assumptions: run \
-             <code>reentry compare … --psa 500</code> for that.</p>\n",
-        );
+        let _ = writeln!(h, "<p class=\"note\">{}</p>", l.pick(&w::INTERVALS_MC_ONLY));
         return;
     };
     let _ = writeln!(
         h,
-        "<p><b>Under parameter uncertainty.</b> {} draws of {} uncertain parameters ({}); in each \
-         draw every regime ran on the same citizens with the same random numbers ({} \
-         replications of {} citizens). Each result is the mean over draws with the interval \
-         holding 95% of them (parameter uncertainty, plus the Monte Carlo noise of a draw, whose \
-         share is shown).</p>",
-        psa.draws,
-        psa.parameters.len(),
-        esc(&psa.parameters_from),
-        psa.replications_per_draw,
-        thousands(psa.citizens_per_draw as f64)
+        "<p>{}</p>",
+        fill(
+            l.pick(&w::PSA_UNDER),
+            &[
+                &psa.draws.to_string(),
+                &psa.parameters.len().to_string(),
+                &esc(&psa.parameters_from),
+                &psa.replications_per_draw.to_string(),
+                &l.number(psa.citizens_per_draw as f64, 0),
+            ]
+        )
     );
     for alt in psa.scenarios.iter().skip(1) {
         let _ = writeln!(
             h,
-            "<h3>{} − {}: each payer's chance of gaining</h3>\n<table>\n<tr><th>payer</th>\
-             <th>saving per citizen (discounted)</th><th>chance of gaining</th></tr>",
-            esc(alt),
-            esc(&psa.baseline)
+            "<h3>{}</h3>\n<table class=\"stack\">\n<tr class=\"head\"><th>{}</th><th>{}</th><th>{}</th></tr>",
+            esc(&fill(l.pick(&w::PSA_CHANCES), &[alt, &psa.baseline])),
+            l.pick(&w::PAYER),
+            l.pick(&w::PSA_SAVING),
+            l.pick(&w::PSA_CHANCE)
         );
         for c in psa.chances.iter().filter(|c| &c.alternative == alt) {
             let who = if c.payer == "municipality" {
-                "municipality incl. benefit payments"
+                l.pick(&w::P_MUNICIPALITY_ALL).to_string()
             } else {
-                perspective_words(&c.payer)
+                perspective_words(l, &c.payer)
             };
             let class = if c.chance_of_gaining >= 0.5 { "gains" } else { "pays" };
             let _ = writeln!(
                 h,
-                "<tr><td>{}</td><td class=\"num\">{} <span class=\"note\">[{}, {}]</span></td>\
-                 <td class=\"num {class}\">{}</td></tr>",
-                esc(who),
-                euros(c.saving),
-                euros(c.saving_lo),
-                euros(c.saving_hi),
-                percent(c.chance_of_gaining)
+                "<tr><td data-label=\"{}\">{}</td><td data-label=\"{}\" class=\"num\">{} <span class=\"note\">[{}, {}]</span></td>\
+                 <td data-label=\"{}\" class=\"num {class}\">{}</td></tr>",
+                l.pick(&w::PAYER),
+                esc(&who),
+                l.pick(&w::PSA_SAVING),
+                eur(l, c.saving),
+                eur(l, c.saving_lo),
+                eur(l, c.saving_hi),
+                l.pick(&w::PSA_CHANCE),
+                percent(l, c.chance_of_gaining)
             );
         }
-        h.push_str(
-            "</table>\n<table>\n<tr><th>difference (alternative − baseline)</th><th>mean \
-             [95% of draws]</th><th>Monte Carlo share of the spread</th></tr>\n",
+        let _ = writeln!(
+            h,
+            "</table>\n<table class=\"stack\">\n<tr class=\"head\"><th>{}</th><th>{}</th><th>{}</th></tr>",
+            l.pick(&w::PSA_DIFFERENCE),
+            l.pick(&w::PSA_MEAN_DRAWS),
+            l.pick(&w::PSA_MC_SHARE)
         );
         for r in psa.summary.iter().filter(|r| r.kind == "difference" && &r.scenario == alt) {
             let _ = writeln!(
                 h,
-                "<tr><td>{}</td><td class=\"num\">{} <span class=\"note\">[{}, {}]</span></td>\
-                 <td class=\"num\">{}</td></tr>",
-                esc(&r.label),
-                value(&r.unit, r.mean),
-                value(&r.unit, r.lo95),
-                value(&r.unit, r.hi95),
+                "<tr><td data-label=\"{}\">{}</td><td data-label=\"{}\" class=\"num\">{} <span class=\"note\">[{}, {}]</span></td>\
+                 <td data-label=\"{}\" class=\"num\">{}</td></tr>",
+                l.pick(&w::PSA_DIFFERENCE),
+                esc(&w::indicator(l, &r.indicator, &r.label)),
+                l.pick(&w::PSA_MEAN_DRAWS),
+                value(l, &r.unit, r.mean),
+                value(l, &r.unit, r.lo95),
+                value(l, &r.unit, r.hi95),
+                l.pick(&w::PSA_MC_SHARE),
                 if r.share_monte_carlo.is_finite() {
-                    percent(r.share_monte_carlo)
+                    percent(l, r.share_monte_carlo)
                 } else {
                     "–".into()
                 }
@@ -124,44 +139,41 @@ pub fn headline(h: &mut String, f: &Folder) {
         }
         h.push_str("</table>\n");
     }
-    h.push_str(
-        "<p class=\"note\">The tables further down (base case) show the shipped parameter values \
-         only; their intervals show Monte Carlo noise alone.</p>\n",
-    );
+    let _ = writeln!(h, "<p class=\"note\">{}</p>", l.pick(&w::PSA_BASE_CASE_NOTE));
 }
 
 /// Benefit-cost and decision sections (only with a PSA).
-pub fn sections(h: &mut String, f: &Folder) {
+pub fn sections(h: &mut String, f: &Folder, l: Lang) {
     let Some(psa) = &f.psa else { return };
-    benefit_cost(h, psa);
-    decision(h, psa);
-    what_matters(h, psa);
-    let _ = writeln!(
-        h,
-        "<p class=\"note\">The probabilistic analysis is reproduced by adding <code>--psa {} \
-         --psa-replications {} --psa-population {} --effect {} --wtp {}</code> to the command \
-         under <a href=\"#reproduce\">Reproduce this report</a> (parameters: {}).</p>",
+    benefit_cost(h, psa, l);
+    decision(h, psa, l);
+    what_matters(h, psa, l);
+    let options = format!(
+        "<code>--psa {} --psa-replications {} --psa-population {} --effect {} --wtp {}</code>",
         psa.draws,
         psa.replications_per_draw,
         psa.citizens_per_draw,
         psa.decision.effect.name(),
-        psa.decision.wtp,
-        esc(&psa.parameters_from)
+        psa.decision.wtp
+    );
+    let _ = writeln!(
+        h,
+        "<p class=\"note\">{}</p>",
+        fill(l.pick(&w::PSA_REPRODUCE), &[&options, &esc(&psa.parameters_from)])
     );
 }
 
-fn what_matters(h: &mut String, psa: &PsaReport) {
+fn what_matters(h: &mut String, psa: &PsaReport, l: Lang) {
     if psa.tornado_r_squared.is_empty() {
         return;
     }
-    h.push_str(
-        "<section id=\"what-matters\">\n<h2>Which assumptions matter</h2>\n<p>Read from the \
-         draws themselves: a linear regression of each difference on the parameters (a \
-         metamodel), then each parameter moved over the central 95% of its draws with the others \
-         at their mean. R² says how much of the spread the parameters explain linearly; \
-         <code>reentry sensitivity</code> gives the tornado and Morris indices from runs \
-         designed for it.</p>\n<table>\n<tr><th>difference</th><th>R²</th><th>the three \
-         parameters that move it most (swing)</th></tr>\n",
+    let _ = writeln!(
+        h,
+        "<section id=\"what-matters\">\n<h2>{}</h2>\n<p>{}</p>\n<table>\n<tr><th>{}</th><th>R²</th><th>{}</th></tr>",
+        l.pick(&w::PSA_MATTERS),
+        l.pick(&w::PSA_MATTERS_INTRO),
+        l.pick(&w::PSA_DIFFERENCE_SHORT),
+        l.pick(&w::PSA_TOP_THREE)
     );
     for (outcome, r2) in &psa.tornado_r_squared {
         let unit = if outcome.starts_with("reconviction") { "share" } else { "euro" };
@@ -170,40 +182,41 @@ fn what_matters(h: &mut String, psa: &PsaReport) {
             .iter()
             .filter(|b| &b.outcome == outcome)
             .take(3)
-            .map(|b| format!("<code>{}</code> ({})", esc(&b.parameter), value(unit, b.swing)))
+            .map(|b| format!("<code>{}</code> ({})", esc(&b.parameter), value(l, unit, b.swing)))
             .collect();
         let _ = writeln!(
             h,
-            "<tr><td>{}</td><td class=\"num\">{r2:.2}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
             esc(outcome),
+            l.number(*r2, 2),
             top.join(", ")
         );
     }
     h.push_str("</table>\n</section>\n");
 }
 
-fn benefit_cost(h: &mut String, psa: &PsaReport) {
+fn benefit_cost(h: &mut String, psa: &PsaReport, l: Lang) {
+    let rate = l.number(100.0 * psa.discount_rate, 2);
     let _ = writeln!(
         h,
-        "<section id=\"benefit-cost\">\n<h2>Benefit-cost per payer</h2>\n<p>As in the benefit-cost \
-         model of the Washington State Institute for Public Policy: <em>costs</em> are the extra \
-         spending on care and support (services, case management, coordination), <em>benefits</em> \
-         the spending avoided on consequences (detention, probation, police and courts, victims), \
-         per released citizen over the follow-up, alternative minus baseline. Discounted at \
-         {:.2}% a year and undiscounted side by side. Benefit payments are a transfer (the \
-         municipality pays, the participant receives): shown in their own row and in the \
-         municipality's budget, never in the societal total. The break-even year is the first \
-         year from which the mean cumulative net benefit stays at or above zero.</p>",
-        100.0 * psa.discount_rate
+        "<section id=\"benefit-cost\">\n<h2>{}</h2>\n<p>{}</p>",
+        l.pick(&w::BC_TITLE),
+        fill(l.pick(&w::BC_INTRO), &[&rate])
     );
     for a in &psa.benefit_cost {
         let _ = writeln!(
             h,
-            "<h3>{} − {}</h3>\n<table>\n<tr><th>perspective</th><th></th><th>costs</th>\
-             <th>benefits</th><th>benefits − costs [95% of draws]</th><th>benefit-cost ratio</th>\
-             <th>chance benefits exceed costs</th><th>break-even year</th></tr>",
+            "<h3>{} − {}</h3>\n<table>\n<tr><th>{}</th><th></th><th>{}</th><th>{}</th><th>{}</th>\
+             <th>{}</th><th>{}</th><th>{}</th></tr>",
             esc(&a.alternative),
-            esc(&psa.baseline)
+            esc(&psa.baseline),
+            l.pick(&w::BC_PERSPECTIVE),
+            l.pick(&w::BC_COSTS),
+            l.pick(&w::BC_BENEFITS),
+            l.pick(&w::BC_NET),
+            l.pick(&w::BC_RATIO),
+            l.pick(&w::BC_CHANCE),
+            l.pick(&w::BC_BREAK_EVEN)
         );
         for r in &a.rows {
             let _ = writeln!(
@@ -211,21 +224,23 @@ fn benefit_cost(h: &mut String, psa: &PsaReport) {
                 "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
                  <td class=\"num\">{} <span class=\"note\">[{}, {}]</span></td><td class=\"num\">{}</td>\
                  <td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-                esc(perspective_words(&r.perspective)),
+                esc(&perspective_words(l, &r.perspective)),
                 if r.discounting == "discounted" {
-                    format!("discounted ({:.2}%)", 100.0 * r.rate)
+                    fill(l.pick(&w::BC_DISCOUNTED), &[&l.number(100.0 * r.rate, 2)])
                 } else {
-                    "undiscounted".into()
+                    l.pick(&w::BC_UNDISCOUNTED).into()
                 },
-                euros(r.costs),
-                euros(r.benefits),
-                euros(r.net),
-                euros(r.net_lo),
-                euros(r.net_hi),
-                r.ratio.map_or("n/a (no extra cost)".into(), |x| format!("{x:.2}")),
-                percent(r.chance_benefits_exceed_costs),
-                r.break_even_year
-                    .map_or("not within the follow-up".into(), |y| format!("year {y}"))
+                eur(l, r.costs),
+                eur(l, r.benefits),
+                eur(l, r.net),
+                eur(l, r.net_lo),
+                eur(l, r.net_hi),
+                r.ratio.map_or(l.pick(&w::BC_NO_EXTRA_COST).into(), |x| l.number(x, 2)),
+                percent(l, r.chance_benefits_exceed_costs),
+                r.break_even_year.map_or(l.pick(&w::BC_NOT_WITHIN).into(), |y| fill(
+                    l.pick(&w::BC_YEAR),
+                    &[&y.to_string()]
+                ))
             );
         }
         h.push_str("</table>\n");
@@ -233,62 +248,78 @@ fn benefit_cost(h: &mut String, psa: &PsaReport) {
     h.push_str("</section>\n");
 }
 
-fn decision(h: &mut String, psa: &PsaReport) {
+fn status_words(l: Lang, s: crate::decision::Status) -> &'static str {
+    use crate::decision::Status;
+    match s {
+        Status::Frontier => l.pick(&w::CE_FRONTIER),
+        Status::Dominated => l.pick(&w::CE_DOMINATED),
+        Status::ExtendedlyDominated => l.pick(&w::CE_EXTENDED),
+    }
+}
+
+fn decision(h: &mut String, psa: &PsaReport, l: Lang) {
     let d = &psa.decision;
     let _ = writeln!(
         h,
-        "<section id=\"decision\">\n<h2>Cost-effectiveness</h2>\n<p>Effect: {} per released \
-         citizen (more is better), against the baseline. Cost: total societal cost per citizen \
-         (discounted, without transfers). Options that cost more and achieve less than another \
-         are <em>dominated</em>; options beaten by a mix of two others are <em>extendedly \
-         dominated</em>. Willingness to pay: {} per {} (an assumption; set it with \
-         <code>--wtp</code>).</p>\n<table>\n<tr><th>option</th><th>cost</th><th>effect</th>\
-         <th>status</th><th>compared with</th><th>ICER</th></tr>",
-        esc(&d.effect_unit),
-        euros(d.wtp),
-        esc(&d.effect_unit)
+        "<section id=\"decision\">\n<h2>{}</h2>\n<p>{}</p>\n<table>\n<tr><th>{}</th><th>{}</th>\
+         <th>{}</th><th>{}</th><th>{}</th><th>ICER</th></tr>",
+        l.pick(&w::CE_TITLE),
+        fill(l.pick(&w::CE_INTRO), &[&esc(&d.effect_unit), &eur(l, d.wtp)]),
+        l.pick(&w::CE_OPTION),
+        l.pick(&w::BC_COSTS),
+        l.pick(&w::CE_EFFECT),
+        l.pick(&w::CE_STATUS),
+        l.pick(&w::CE_COMPARED)
     );
     for r in &d.incremental {
         let _ = writeln!(
             h,
-            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{:.3}</td><td>{}</td>\
+            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td>\
              <td>{}</td><td class=\"num\">{}</td></tr>",
             esc(&r.name),
-            euros(r.cost),
-            r.effect,
-            r.status.words(),
+            eur(l, r.cost),
+            l.number(r.effect, 3),
+            status_words(l, r.status),
             esc(r.compared_with.as_deref().unwrap_or("–")),
-            r.icer.map_or("–".into(), euros)
+            r.icer.map_or("–".into(), |x| eur(l, x))
         );
     }
     h.push_str("</table>\n<ul>\n");
     for n in d.net_benefit.iter().skip(1) {
         let _ = writeln!(
             h,
-            "<li>Incremental net monetary benefit of {} at {}: {} [{}, {}] per citizen.</li>",
-            esc(&n.option),
-            euros(d.wtp),
-            euros(n.incremental_nmb),
-            euros(n.incremental_lo95),
-            euros(n.incremental_hi95)
+            "<li>{}</li>",
+            esc(&fill(
+                l.pick(&w::CE_NMB),
+                &[
+                    &n.option,
+                    &eur(l, d.wtp),
+                    &eur(l, n.incremental_nmb),
+                    &eur(l, n.incremental_lo95),
+                    &eur(l, n.incremental_hi95)
+                ]
+            ))
         );
     }
     for c in d.ceac.iter().filter(|c| (c.wtp - d.wtp).abs() <= 1e-9 * d.wtp.max(1.0)) {
         let _ = writeln!(
             h,
-            "<li>Chance that {} is the best option at {}: {}{}.</li>",
-            esc(&c.option),
-            euros(d.wtp),
-            percent(c.probability_optimal),
-            if c.on_frontier { " (highest expected net benefit)" } else { "" }
+            "<li>{}</li>",
+            esc(&fill(
+                l.pick(&w::CE_BEST),
+                &[
+                    &c.option,
+                    &eur(l, d.wtp),
+                    &percent(l, c.probability_optimal),
+                    if c.on_frontier { l.pick(&w::CE_HIGHEST) } else { "" }
+                ]
+            ))
         );
     }
     let _ = writeln!(
         h,
-        "<li>Expected value of perfect information at {}: {} per citizen — the most that \
-         removing all parameter uncertainty could add to this decision.</li>\n</ul>\n</section>",
-        euros(d.wtp),
-        euros(d.evpi_at_wtp)
+        "<li>{}</li>\n</ul>\n</section>",
+        esc(&fill(l.pick(&w::CE_EVPI), &[&eur(l, d.wtp), &eur(l, d.evpi_at_wtp)]))
     );
 }
 
@@ -428,28 +459,6 @@ const EFFECT_UNITS: [Phrase; 3] = [
     ),
 ];
 
-const PERSPECTIVES: [(&str, Phrase); 7] = [
-    ("justice", Phrase::new("justice", "justitie")),
-    ("municipality", Phrase::new("municipality (services)", "gemeente (voorzieningen)")),
-    ("health", Phrase::new("health insurance & care", "zorgverzekering & zorg")),
-    ("victims_society", Phrase::new("victims & society", "slachtoffers & samenleving")),
-    (
-        "society",
-        Phrase::new(
-            "society as a whole (without transfers)",
-            "samenleving als geheel (zonder overdrachten)",
-        ),
-    ),
-    (
-        "transfers",
-        Phrase::new("benefit payments (a transfer, apart)", "uitkeringen (een overdracht, apart)"),
-    ),
-    (
-        "municipality_incl_transfers",
-        Phrase::new("municipality incl. benefit payments", "gemeente incl. uitkeringen"),
-    ),
-];
-
 /// The PSA pictures' phrases (for the translation tests).
 pub fn picture_phrases() -> Vec<Phrase> {
     let pictures = [Picture::Plane, Picture::Ceac, Picture::Evpi, Picture::CashFlow];
@@ -466,7 +475,6 @@ pub fn picture_phrases() -> Vec<Phrase> {
         YEAR,
     ]);
     out.extend(EFFECT_UNITS);
-    out.extend(PERSPECTIVES.iter().map(|(_, p)| *p));
     out
 }
 
@@ -475,13 +483,6 @@ fn effect_unit(lang: Lang, unit: &str) -> String {
         .iter()
         .find(|p| p.en == unit)
         .map_or_else(|| unit.to_string(), |p| lang.pick(p).to_string())
-}
-
-fn perspective_phrase(lang: Lang, p: &str) -> String {
-    PERSPECTIVES
-        .iter()
-        .find(|(key, _)| *key == p)
-        .map_or_else(|| p.to_string(), |(_, words)| lang.pick(words).to_string())
 }
 
 /// The PSA pictures of a folder (none without a PSA), labelled in `lang`.
@@ -722,7 +723,7 @@ fn draw_cash_flow<DB: DrawingBackend>(
         let years = rows(p).map(|(_, r)| r.cumulative.len()).max().unwrap_or(1).max(1);
         let mut chart = ChartBuilder::on(panel)
             .margin(8)
-            .caption(perspective_phrase(lang, p), text_style(16, BLACK))
+            .caption(perspective_words(lang, p), text_style(16, BLACK))
             .x_label_area_size(if bottom { 40 } else { 25 })
             .y_label_area_size(80)
             .build_cartesian_2d(0.0..years as f64, ylo..yhi)
@@ -762,6 +763,5 @@ mod tests {
         let missing = crate::output::lang::missing_translations(&picture_phrases(), &same);
         assert_eq!(missing, Vec::<&str>::new());
         assert_eq!(effect_unit(Lang::Nl, "reconviction avoided"), "vermeden veroordeling");
-        assert_eq!(perspective_phrase(Lang::Nl, "justice"), "justitie");
     }
 }

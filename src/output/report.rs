@@ -4,12 +4,15 @@
 //! leaves a half-written result and never silently replaces an earlier one.
 
 use crate::costs::PAYERS;
-use crate::experiments::{Summary, YEARS, indicator_matrix, km};
+use crate::experiments::{Summary, indicator_matrix, km};
 use crate::outcomes::{EVENTS, ReplicationResult};
 use crate::scenario::Scenario;
 use crate::stats::{Estimate, mean_interval};
 use serde::Serialize;
 use std::io::{self, Write};
+
+pub use crate::output::format::{finite, fmt_value, num, sanitize, thousands};
+pub use crate::output::terminal::terminal_summary;
 
 /// One scenario's results, as the exporters see them.
 pub struct RunOutput<'a> {
@@ -61,17 +64,6 @@ fn csv_writer(out: &mut dyn Write) -> csv::Writer<&mut dyn Write> {
 
 fn io_err(e: csv::Error) -> io::Error {
     io::Error::other(e)
-}
-
-/// Floats in CSV: fixed, short, and the same on every platform.
-pub fn num(x: f64) -> String {
-    if x.is_nan() {
-        "NA".into()
-    } else if x == x.trunc() && x.abs() < 1e15 {
-        format!("{x:.0}")
-    } else {
-        format!("{x:.6}")
-    }
 }
 
 struct SummaryCsv;
@@ -539,11 +531,6 @@ pub fn json_scenario(run: &RunOutput) -> serde_json::Value {
     serde_json::to_value(js).unwrap_or(serde_json::Value::Null)
 }
 
-/// JSON has no NaN: an undefined estimate (e.g. a median never reached) is written as null.
-fn finite(x: f64) -> Option<f64> {
-    x.is_finite().then_some(x)
-}
-
 struct SummaryJson;
 impl Exporter for SummaryJson {
     fn file_name(&self) -> &'static str {
@@ -586,77 +573,4 @@ pub fn write_with(
         dir.write_file(&name, |w| w.write_all(text.as_bytes()))?;
     }
     Ok(())
-}
-
-pub fn sanitize(name: &str) -> String {
-    name.chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
-        .collect()
-}
-
-// ----- terminal -----
-
-/// A value for the terminal, in its unit; undefined estimates read "n/a".
-pub fn fmt_value(unit: &str, x: f64) -> String {
-    if !x.is_finite() {
-        return "n/a".into();
-    }
-    match unit {
-        "share" => format!("{:.1}%", 100.0 * x),
-        "euro" if x < 0.0 => format!("-€{}", thousands(-x)),
-        "euro" => format!("€{}", thousands(x)),
-        "0-1" => format!("{x:.3}"),
-        _ => format!("{x:.1}"),
-    }
-}
-
-/// Euros with thousands separators, as policy readers expect.
-pub fn thousands(x: f64) -> String {
-    let neg = x < 0.0;
-    let digits = format!("{:.0}", x.abs());
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if neg { format!("-{out}") } else { out }
-}
-
-/// The short table `reentry run` prints.
-pub fn terminal_summary(run: &RunOutput) -> String {
-    let s = run.summary;
-    let mut out = format!(
-        "{} — {}\n{} citizens × {} replications, seed {}, horizon {} days\n\n",
-        s.scenario, s.description, s.citizens, s.replications, s.seed, s.horizon_days
-    );
-    out.push_str(&format!("{:<58} {:>12}   {}\n", "indicator", "mean", "95% interval"));
-    let mut headline: Vec<String> = Vec::new();
-    for event in ["reconviction", "rearrest", "redetention", "relapse"] {
-        for (_, tag) in YEARS {
-            headline.push(format!("{event}_{tag}"));
-        }
-    }
-    headline.extend(
-        ["detention_days", "days_active_addiction", "days_homeless", "days_without_income"]
-            .map(String::from),
-    );
-    headline.extend(PAYERS.iter().map(|p| format!("cost_{}", p.name())));
-    headline.push("cost_societal".into());
-    for name in &headline {
-        let Some(row) = s.rows.iter().find(|r| &r.name == name) else { continue };
-        let e = &row.estimate;
-        out.push_str(&format!(
-            "{:<58} {:>12}   [{}, {}]\n",
-            row.label,
-            fmt_value(row.unit, e.mean),
-            fmt_value(row.unit, e.lo),
-            fmt_value(row.unit, e.hi)
-        ));
-    }
-    if s.replications < 2 {
-        out.push_str(crate::compare::ONE_REPLICATION);
-    }
-    out
 }

@@ -707,7 +707,8 @@ fn points_table(h: &mut String, data: &SweepData, lang: Lang) {
     h.push_str("</table>\n</div>\n</section>\n");
 }
 
-/// The report's files, relative to the sweep folder: `plots/sweep_*.svg|png`, `report.html`.
+/// The report's files, relative to the sweep folder: `plots/sweep_*.svg|png`, `report.html`
+/// and the language it is in (`report.json`).
 pub fn report_files(dir: &Path, lang: Lang) -> Result<Vec<(String, Vec<u8>)>, String> {
     let data = SweepData::read(dir)?;
     let plots = render_pictures(&data, lang)?;
@@ -717,6 +718,8 @@ pub fn report_files(dir: &Path, lang: Lang) -> Result<Vec<(String, Vec<u8>)>, St
         files.push((format!("plots/{}.png", p.stem), p.png.clone()));
     }
     files.push(("report.html".into(), report_html(&data, &plots, lang).into_bytes()));
+    // The language is recorded, so `report` and `merge` redraw in it.
+    files.push(crate::output::html::settings_file(lang));
     Ok(files)
 }
 
