@@ -13,7 +13,6 @@
 
 use crate::output::folder::{Folder, PAYER_NAMES, ScenarioInfo};
 use crate::output::lang::{Lang, Phrase};
-use crate::output::report::thousands;
 use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -675,8 +674,15 @@ fn whole(x: &f64) -> String {
     format!("{x:.0}")
 }
 
-pub(crate) fn euro_label(x: &f64) -> String {
-    if *x < 0.0 { format!("-€{}", thousands(-x)) } else { format!("€{}", thousands(*x)) }
+/// A euro tick label in `lang`'s number format (€10,000 or € 10.000): unrounded, as ticks
+/// are round already, and a Dutch reader must not read 10,000 as ten.
+pub(crate) fn euro_tick(lang: Lang, x: f64) -> String {
+    let body = lang.number(x.abs(), 0);
+    let sign = if x < 0.0 { "−" } else { "" };
+    match lang {
+        Lang::En => format!("{sign}€{body}"),
+        Lang::Nl => format!("{sign}€ {body}"),
+    }
 }
 
 /// Labels integer positions of a category axis (ticks fall on halves too; those stay blank).
@@ -813,6 +819,7 @@ fn draw_costs<DB: DrawingBackend>(
             .y_label_area_size(if i == 0 { 85 } else { 60 })
             .build_cartesian_2d(0.5f64..years as f64 + 0.5, 0f64..ymax)
             .map_err(err)?;
+        let euros = |y: &f64| euro_tick(lang, *y);
         let mut mesh = chart.configure_mesh();
         mesh.x_desc(lang.pick(&YEAR_OF_SIMULATION))
             .house_grid(17, 14)
@@ -822,7 +829,7 @@ fn draw_costs<DB: DrawingBackend>(
                 let k = x.round();
                 if (x - k).abs() < 1e-6 { format!("{k:.0}") } else { String::new() }
             })
-            .y_label_formatter(&euro_label);
+            .y_label_formatter(&euros);
         if i == 0 {
             mesh.y_desc(lang.pick(&EURO_PER_CITIZEN));
         }
@@ -901,7 +908,7 @@ fn draw_who_pays<DB: DrawingBackend>(
         .disable_x_mesh()
         .x_labels(2 * n + 1)
         .x_label_formatter(&|x| category_label(&names, *x))
-        .y_label_formatter(&euro_label)
+        .y_label_formatter(&|y| euro_tick(lang, *y))
         .draw()
         .map_err(err)?;
     chart
@@ -1283,6 +1290,13 @@ mod tests {
         assert_eq!(category_label(&names, 1.0), "b");
         assert_eq!(category_label(&names, 0.5), "");
         assert_eq!(category_label(&names, 2.0), "");
+    }
+
+    #[test]
+    fn euro_ticks_follow_the_language() {
+        assert_eq!(euro_tick(Lang::En, 10_000.0), "€10,000");
+        assert_eq!(euro_tick(Lang::Nl, 10_000.0), "€ 10.000");
+        assert_eq!(euro_tick(Lang::Nl, -2_500.0), "−€ 2.500");
     }
 
     /// Squared distance in RGB: a crude but monotone measure of how alike two colours look.

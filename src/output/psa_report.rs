@@ -13,20 +13,11 @@ use crate::output::folder::Folder;
 use crate::output::html::esc;
 use crate::output::lang::{Lang, Phrase, fill};
 use crate::output::plots::{
-    DrawResult, Drawing, Entry, HouseGrid, NO_SWATCH, Plot, SIZE, err, euro_label, finite_max,
+    DrawResult, Drawing, Entry, HouseGrid, NO_SWATCH, Plot, SIZE, err, euro_tick, finite_max,
     legend_below, nice_ceiling, render, scenario_colour, text_style, titled,
 };
-use crate::output::report::thousands;
 use crate::output::words as w;
 use crate::psa::PsaReport;
-
-/// Euros in the pictures (unrounded, as the pictures always wrote them).
-fn euros(x: f64) -> String {
-    if !x.is_finite() {
-        return "n/a".into();
-    }
-    if x < 0.0 { format!("−€{}", thousands(-x)) } else { format!("€{}", thousands(x)) }
-}
 
 /// Euros in the page's language, rounded for reading.
 fn eur(l: Lang, x: f64) -> String {
@@ -555,7 +546,7 @@ fn draw_plane<DB: DrawingBackend>(
         .skip(1)
         .map(|(a, alt)| (format!("{alt} − {}", psa.baseline), scenario_colour(a)))
         .collect();
-    entries.push((lang.pick(&DASHED_PER_UNIT).replace("{}", &euros(d.wtp)), NO_SWATCH));
+    entries.push((lang.pick(&DASHED_PER_UNIT).replace("{}", &euro_tick(lang, d.wtp)), NO_SWATCH));
     let plot = legend_below(area, &entries)?;
     let (xlo, xhi) = span(d.plane.iter().map(|p| p.incremental_effect));
     let (ylo, yhi) = span(d.plane.iter().map(|p| p.incremental_cost));
@@ -570,7 +561,7 @@ fn draw_plane<DB: DrawingBackend>(
         .x_desc(format!("{} {}", lang.pick(&EXTRA_EFFECT), effect_unit(lang, &d.effect_unit)))
         .y_desc(lang.pick(&EXTRA_COST))
         .house_grid(17, 14)
-        .y_label_formatter(&euro_label)
+        .y_label_formatter(&|y| euro_tick(lang, *y))
         .x_label_formatter(&|x| format!("{x:.2}"))
         .draw()
         .map_err(err)?;
@@ -621,7 +612,7 @@ fn draw_ceac<DB: DrawingBackend>(
         .x_desc(format!("{} {}", lang.pick(&WTP_PER), effect_unit(lang, &d.effect_unit)))
         .y_desc(lang.pick(&CHANCE_BEST))
         .house_grid(17, 14)
-        .x_label_formatter(&euro_label)
+        .x_label_formatter(&|x| euro_tick(lang, *x))
         .y_label_formatter(&|y| format!("{:.0}%", 100.0 * y))
         .draw()
         .map_err(err)?;
@@ -669,8 +660,8 @@ fn draw_evpi<DB: DrawingBackend>(
         .x_desc(format!("{} {}", lang.pick(&WTP_PER), effect_unit(lang, &d.effect_unit)))
         .y_desc(lang.pick(&EVPI_AXIS))
         .house_grid(17, 14)
-        .x_label_formatter(&euro_label)
-        .y_label_formatter(&euro_label)
+        .x_label_formatter(&|x| euro_tick(lang, *x))
+        .y_label_formatter(&|y| euro_tick(lang, *y))
         .draw()
         .map_err(err)?;
     let line = d.evpi.iter().map(|e| (e.wtp, e.evpi));
@@ -728,8 +719,9 @@ fn draw_cash_flow<DB: DrawingBackend>(
             .y_label_area_size(80)
             .build_cartesian_2d(0.0..years as f64, ylo..yhi)
             .map_err(err)?;
+        let euros = |y: &f64| euro_tick(lang, *y);
         let mut mesh = chart.configure_mesh();
-        mesh.house_grid(14, 12).x_labels(years + 1).y_labels(5).y_label_formatter(&euro_label);
+        mesh.house_grid(14, 12).x_labels(years + 1).y_labels(5).y_label_formatter(&euros);
         mesh.x_label_formatter(&|x| format!("{x:.0}"));
         if bottom {
             mesh.x_desc(lang.pick(&YEAR));

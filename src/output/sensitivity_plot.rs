@@ -67,13 +67,7 @@ impl Drawing for Tornado<'_> {
             .configure_mesh()
             .x_desc(outcome)
             .house_grid(16, 13)
-            .x_label_formatter(&|x| {
-                if x.abs() >= 100.0 {
-                    crate::output::report::thousands(*x)
-                } else {
-                    format!("{x:.3}")
-                }
-            })
+            .x_label_formatter(&|x| lang.number(*x, if x.abs() >= 100.0 { 0 } else { 3 }))
             .disable_y_mesh()
             .y_labels(2 * n + 1)
             .y_label_formatter(&|y| {

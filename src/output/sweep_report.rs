@@ -14,10 +14,9 @@ use plotters::prelude::*;
 use crate::output::html::{STYLE, esc};
 use crate::output::lang::{Lang, Phrase};
 use crate::output::plots::{
-    DrawResult, Drawing, Entry, HouseGrid, NO_SWATCH, Plot, err, euro_label, legend_below, render,
+    DrawResult, Drawing, Entry, HouseGrid, NO_SWATCH, Plot, err, euro_tick, legend_below, render,
     titled,
 };
-use crate::output::report::fmt_value;
 use crate::sweep::store::{BASE_FILE, POINTS_FILE, SWEEP_FILE, write_atomic};
 
 /// What a sweep folder holds, as the report needs it.
@@ -240,8 +239,7 @@ fn indicator_words(name: &str, lang: Lang) -> String {
         .map_or_else(|| name.to_string(), |(_, p)| lang.pick(p).to_string())
 }
 
-const AGAINST: Phrase =
-    Phrase::new("against each swept parameter", "tegen elke gevarieerde parameter");
+const AGAINST: Phrase = Phrase::new("against each swept parameter", "per gevarieerde parameter");
 const LINES_BY: Phrase = Phrase::new("one line per level of", "één lijn per niveau van");
 const POINTS_ONLY: Phrase = Phrase::new(
     "one dot per design point (the other parameters vary too)",
@@ -350,12 +348,23 @@ fn lines_make_sense(groups: &[(String, Vec<usize>)]) -> bool {
     groups.len() <= LEVEL_COLOURS.len() && groups.iter().all(|(_, ids)| ids.len() >= 2)
 }
 
-fn value_label(unit: &str, x: f64) -> String {
+/// A tick label of an indicator's axis, in `lang`'s number format.
+fn value_label(lang: Lang, unit: &str, x: f64) -> String {
     match unit {
-        "share" => format!("{:.0}%", 100.0 * x),
-        "euro" => euro_label(&x),
-        _ if x.abs() >= 100.0 => format!("{x:.0}"),
-        _ => format!("{x:.2}"),
+        "share" => format!("{}%", lang.number(100.0 * x, 0)),
+        "euro" => euro_tick(lang, x),
+        _ if x.abs() >= 100.0 => lang.number(x, 0),
+        _ => lang.number(x, 2),
+    }
+}
+
+/// A value in the table of points, rounded for reading as the run report does.
+fn table_value(lang: Lang, unit: &str, x: f64) -> String {
+    match unit {
+        "share" => lang.percent(x),
+        "euro" => lang.euros(x),
+        "days" => lang.days(x),
+        _ => lang.number(x, 2),
     }
 }
 
@@ -439,11 +448,12 @@ fn draw_panel<DB: DrawingBackend>(
         .y_label_area_size(70)
         .build_cartesian_2d(xlo..xhi, ylo..yhi)
         .map_err(err)?;
-    let y_label = |y: &f64| value_label(&s.unit, *y);
+    let y_label = |y: &f64| value_label(lang, &s.unit, *y);
     let x_label = |x: &f64| {
         let k = x.round();
         if categories.is_empty() {
-            return format!("{}", (x * 1000.0).round() / 1000.0);
+            let text = format!("{}", (x * 1000.0).round() / 1000.0);
+            return if lang == Lang::Nl { text.replace('.', ",") } else { text };
         }
         if (x - k).abs() > 1e-6 || k < 0.0 {
             return String::new();
@@ -591,13 +601,9 @@ pub fn phrases() -> Vec<Phrase> {
 /// Texts that Dutch writes the same way.
 pub const SAME_IN_BOTH: &[&str] = &["parameter", "PNG"];
 
-fn cell(unit: &str, s: &Series, p: usize) -> String {
-    format!(
-        "{} <span class=\"note\">[{}, {}]</span>",
-        esc(&fmt_value(unit, s.mean[p])),
-        esc(&fmt_value(unit, s.lo[p])),
-        esc(&fmt_value(unit, s.hi[p]))
-    )
+fn cell(lang: Lang, s: &Series, p: usize) -> String {
+    let v = |x: f64| esc(&table_value(lang, &s.unit, x));
+    format!("{} <span class=\"note\">[{}, {}]</span>", v(s.mean[p]), v(s.lo[p]), v(s.hi[p]))
 }
 
 /// The whole page.
@@ -700,7 +706,7 @@ fn points_table(h: &mut String, data: &SweepData, lang: Lang) {
             let _ = write!(h, "<td class=\"num\">{}</td>", esc(v));
         }
         for s in &shown {
-            let _ = write!(h, "<td class=\"num\">{}</td>", cell(&s.unit, s, p));
+            let _ = write!(h, "<td class=\"num\">{}</td>", cell(lang, s, p));
         }
         h.push_str("</tr>\n");
     }
