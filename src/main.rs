@@ -66,7 +66,7 @@ struct RunOptions {
 /// The language of what a command writes for people to read.
 #[derive(Args)]
 struct LangOption {
-    /// Language of report.html and the terminal table: en (English, the default) or nl
+    /// Language of report.html, the pictures and the terminal table: en (English, the default) or nl
     /// (Dutch: every label, and Dutch number format such as € 1.234,5). Recorded in the
     /// folder (report.json), so `reentry report` redraws in the same language.
     #[arg(long, value_name = "LANG", default_value = "en", value_parser = parse_lang)]

@@ -268,6 +268,20 @@ fn a_sweep_gets_pictures_and_a_report_that_report_redraws() {
     let again = reentry(tmp.path(), [OsStr::new("report"), out.as_os_str()]);
     assert!(again.success, "{}", again.stderr);
     assert_eq!(report_files(&out), before);
+    // In Dutch on request, and the language is kept for the next redraw.
+    let dutch = reentry(
+        tmp.path(),
+        [OsStr::new("report"), out.as_os_str(), "--lang".as_ref(), "nl".as_ref()],
+    );
+    assert!(dutch.success, "{}", dutch.stderr);
+    let again = reentry(tmp.path(), [OsStr::new("report"), out.as_os_str()]);
+    assert!(again.success, "{}", again.stderr);
+    let page = read(&out.join("report.html"));
+    assert!(page.contains("<html lang=\"nl\">") && page.contains("De punten"), "Dutch page");
+    let svg = read(&out.join("plots").join("sweep_reconviction_2y.svg"));
+    assert!(
+        svg.contains("Nieuwe veroordeling binnen 2 jaar") && !svg.contains("one line per level")
+    );
     // A damaged result is noticed before drawing.
     fs::write(out.join("summary.csv"), "point\n").unwrap();
     let damaged = reentry(tmp.path(), [OsStr::new("report"), out.as_os_str()]);
