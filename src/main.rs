@@ -66,7 +66,7 @@ struct RunOptions {
 /// The language of what a command writes for people to read.
 #[derive(Args)]
 struct LangOption {
-    /// Language of report.html and the terminal table: en (English, the default) or nl
+    /// Language of report.html, the pictures and the terminal table: en (English, the default) or nl
     /// (Dutch: every label, and Dutch number format such as € 1.234,5). Recorded in the
     /// folder (report.json), so `reentry report` redraws in the same language.
     #[arg(long, value_name = "LANG", default_value = "en", value_parser = parse_lang)]
@@ -296,14 +296,17 @@ enum Command {
     ///
     /// SWEEP.toml names the base scenario and the dotted paths to vary; every point uses the
     /// same seed (common random numbers). Writes points.csv, runs.csv (one row per point and
-    /// replication) and summary.csv (mean and 95% interval per point and indicator). With
-    /// --shard I/N only points p with p mod N = I run, into a folder shared by all shards;
-    /// combine them with `reentry merge DIR`.
+    /// replication) and summary.csv (mean and 95% interval per point and indicator), and draws
+    /// each key indicator against each swept parameter (plots/sweep_*.png|svg) with a table of
+    /// the points in report.html. With --shard I/N only points p with p mod N = I run, into a
+    /// folder shared by all shards; combine them (and draw the report) with `reentry merge DIR`.
     Sweep {
         /// The sweep file (TOML), e.g. sweeps/example.toml.
         sweep: PathBuf,
         #[command(flatten)]
         options: SweepOptions,
+        #[command(flatten)]
+        lang: LangOption,
     },
     /// Which assumptions matter: a one-way tornado, Morris elementary effects and break-even
     /// thresholds over the uncertain parameters of the priors.
@@ -341,15 +344,20 @@ enum Command {
         #[command(flatten)]
         options: SweepOptionsLite,
     },
-    /// Combine the part files of a sharded sweep into runs.csv and summary.csv.
+    /// Combine the part files of a sharded sweep into runs.csv and summary.csv, and draw the
+    /// sweep's pictures (plots/sweep_*.png|svg) and report.html.
     Merge {
         /// The sweep's output folder, holding parts/part-I-of-N.csv of every shard.
         dir: PathBuf,
+        /// Language of the sweep's pictures and report.html: en or nl [default: the folder's,
+        /// recorded in its report.json; English for folders without one].
+        #[arg(long, value_name = "LANG", value_parser = parse_lang)]
+        lang: Option<Lang>,
     },
     /// Redraw plots/*.png|svg and report.html from the files of an existing output folder,
     /// after checking them against the hashes in its reentry-folder.json.
     Report {
-        /// An output folder written by `run` or `compare`.
+        /// An output folder written by `run` or `compare`, or a (merged) sweep folder.
         folder: PathBuf,
         /// Language of the report: en or nl [default: the folder's, recorded in its
         /// report.json; English for folders without one].
@@ -390,6 +398,8 @@ enum Command {
         /// Replace an existing output folder (only one that reentry wrote).
         #[arg(long)]
         force: bool,
+        #[command(flatten)]
+        lang: LangOption,
     },
     /// Build the classroom page: one offline HTML file where students pull levers and watch
     /// citizens move.
@@ -470,8 +480,8 @@ fn main() -> ExitCode {
         Command::Levers { baseline, alternative, options } => {
             levers(&baseline, &alternative, &options)
         }
-        Command::Sweep { sweep, options } => run_sweep(&sweep, &options),
-        Command::Merge { dir } => merge(&dir),
+        Command::Sweep { sweep, options, lang } => run_sweep(&sweep, &options, lang.lang),
+        Command::Merge { dir, lang } => merge(&dir, lang),
         Command::Sensitivity {
             scenarios,
             outcome,
@@ -505,6 +515,7 @@ fn main() -> ExitCode {
             scale,
             out,
             force,
+            lang,
         } => {
             let options = RunOptions {
                 out,
@@ -516,7 +527,7 @@ fn main() -> ExitCode {
                 force,
                 set: Vec::new(),
             };
-            trace(&scenarios, citizen, sample, replication, &options)
+            trace(&scenarios, citizen, sample, replication, &options, lang.lang)
         }
     };
     match result {
@@ -857,9 +868,14 @@ fn report(folder: &Path, lang: Option<Lang>) -> Result<(), String> {
     // Not while another process writes or replaces the folder.
     let _lock = reentry::output::outdir::lock_in_place(folder, "lock")?;
     let checked = reentry::output::outdir::check_for_report(folder)?;
-    let data = reentry::output::folder::Folder::read(folder)?;
     let recorded = reentry::output::html::folder_lang(folder)?;
     let lang = lang.or(recorded).unwrap_or_default();
+    if reentry::output::sweep_report::is_sweep_folder(folder) {
+        let n = reentry::output::sweep_report::write_report(folder, lang)?;
+        sayln!("{n} files written; open {}", folder.join("report.html").display());
+        return Ok(());
+    }
+    let data = reentry::output::folder::Folder::read(folder)?;
     let files = reentry::output::html::report_files(&data, lang)?;
     for (name, bytes) in &files {
         let path = folder.join(name);
@@ -886,6 +902,7 @@ fn trace(
     sample: Option<u32>,
     replication: u32,
     o: &RunOptions,
+    lang: Lang,
 ) -> Result<(), String> {
     use reentry::trace::{
         check_citizen, render_timeline, sample_citizens, side_by_side, story_text,
@@ -934,7 +951,7 @@ fn trace(
         }
     }
     let (written, ()) = dir.fill(|dir| {
-        let (svg, png) = render_timeline(&stories)?;
+        let (svg, png) = render_timeline(&stories, lang)?;
         dir.write_file("story.txt", |w| w.write_all(text.as_bytes()))?;
         dir.write_file("timeline.svg", |w| w.write_all(svg.as_bytes()))?;
         dir.write_file("timeline.png", |w| w.write_all(&png))
@@ -965,7 +982,7 @@ fn sweep_overrides(o: &SweepOptions) -> Result<Vec<Override>, String> {
     Ok(out)
 }
 
-fn run_sweep(path: &Path, o: &SweepOptions) -> Result<(), String> {
+fn run_sweep(path: &Path, o: &SweepOptions, lang: Lang) -> Result<(), String> {
     let sweep = Sweep::load(path, &sweep_overrides(o)?, o.scale)?;
     let out = o.out.clone().unwrap_or_else(|| {
         PathBuf::from("out")
@@ -977,6 +994,7 @@ fn run_sweep(path: &Path, o: &SweepOptions) -> Result<(), String> {
         shard: o.shard,
         resume: o.resume,
         force: o.force,
+        report: Some(lang),
     };
     if let (Some(n), None) = (o.population, o.scale) {
         sayln!(
@@ -1011,7 +1029,11 @@ fn run_sweep(path: &Path, o: &SweepOptions) -> Result<(), String> {
         report.already_done
     );
     match report.merged {
-        Some(_) => sayln!("results in {} (points.csv, runs.csv, summary.csv)", out.display()),
+        Some(_) => sayln!(
+            "results in {} (points.csv, runs.csv, summary.csv); report: {}",
+            out.display(),
+            out.join("report.html").display()
+        ),
         None => sayln!(
             "wrote {}; when every shard is done: reentry merge {}",
             report.part.display(),
@@ -1105,15 +1127,17 @@ fn sensitivity(
     Ok(())
 }
 
-fn merge(dir: &Path) -> Result<(), String> {
-    let m = reentry::sweep::merge(dir)?;
+fn merge(dir: &Path, lang: Option<Lang>) -> Result<(), String> {
+    let lang = lang.or(reentry::output::html::folder_lang(dir)?).unwrap_or_default();
+    let m = reentry::sweep::merge(dir, lang)?;
     sayln!(
-        "merged {} parts: {} points × {} replications into {} and {}",
+        "merged {} parts: {} points × {} replications into {} and {}; report: {}",
         m.parts,
         m.points,
         m.replications,
         dir.join("runs.csv").display(),
-        dir.join("summary.csv").display()
+        dir.join("summary.csv").display(),
+        dir.join("report.html").display()
     );
     Ok(())
 }

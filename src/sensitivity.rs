@@ -469,6 +469,7 @@ pub fn run(s: &Settings) -> Result<Option<Results>, String> {
             shard: s.shard,
             resume: s.resume,
             force: s.force,
+            report: None,
         };
         crate::sweep::run(&sweep, &settings)?;
         if s.shard.is_none() {
@@ -603,7 +604,8 @@ fn write_results(out: &Path, r: &Results) -> Result<(), String> {
     let outcome = &r.outcomes[0];
     let bars: Vec<&TornadoBar> =
         r.tornado.iter().filter(|b| &b.outcome == outcome).take(12).collect();
-    let (svg, png) = crate::output::sensitivity_plot::tornado(outcome, &bars)?;
+    let (svg, png) =
+        crate::output::sensitivity_plot::tornado(outcome, &bars, crate::output::lang::Lang::En)?;
     crate::sweep::store::write_atomic(&out.join("tornado.svg"), svg.as_bytes())?;
     crate::sweep::store::write_atomic(&out.join("tornado.png"), &png)
 }

@@ -10,7 +10,8 @@
 
 use crate::costs::PAYERS;
 use crate::engine::{DOMAINS, World, month_of};
-use crate::output::plots::scenario_colour;
+use crate::output::lang::{Lang, Phrase};
+use crate::output::plots::{FONT, PAYER_PLACE_COLOURS, scenario_colour, service_label};
 use crate::output::report::thousands;
 use crate::population::{Addiction, Citizen, Housing, Income, NEVER, Place, Restorative};
 use crate::scenario::{Domain, Scenario};
@@ -499,18 +500,23 @@ fn short(name: &str) -> String {
 const LANE_HEIGHT: u32 = 24;
 const WIDTH: u32 = 1200;
 
+const STATE_LANES: [Phrase; 5] = [
+    Phrase::new("place", "verblijf"),
+    Phrase::new("housing", "wonen"),
+    Phrase::new("income", "inkomen"),
+    Phrase::new("addiction", "verslaving"),
+    Phrase::new("offences", "delicten"),
+];
+
 /// Lanes of one story, top to bottom: state lanes, then one per service the person met.
-fn lanes(s: &Story) -> Vec<String> {
-    let mut l: Vec<String> = ["place", "housing", "income", "addiction", "offences"]
-        .iter()
-        .map(|x| x.to_string())
-        .collect();
-    l.extend(s.programmes.iter().map(|(label, _)| label.clone()));
+fn lanes(s: &Story, lang: Lang) -> Vec<String> {
+    let mut l: Vec<String> = STATE_LANES.iter().map(|x| lang.pick(x).to_string()).collect();
+    l.extend(s.programmes.iter().map(|(label, _)| service_label(lang, label)));
     l
 }
 
 fn panel_height(s: &Story) -> u32 {
-    85 + LANE_HEIGHT * lanes(s).len() as u32
+    85 + LANE_HEIGHT * (STATE_LANES.len() + s.programmes.len()) as u32
 }
 
 /// Height of the whole picture for these stories.
@@ -518,26 +524,91 @@ pub fn timeline_size(stories: &[Story]) -> (u32, u32) {
     (WIDTH, 50 + 70 + stories.iter().map(panel_height).sum::<u32>())
 }
 
-const DETENTION: RGBColor = RGBColor(0x33, 0x33, 0x33);
-const GOOD: RGBColor = RGBColor(0x00, 0x9E, 0x73);
-const BAD: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
-const MIDDLE: RGBColor = RGBColor(0xE6, 0x9F, 0x00);
-const SKY: RGBColor = RGBColor(0x56, 0xB4, 0xE9);
-const YELLOW: RGBColor = RGBColor(0xF0, 0xE4, 0x42);
-const WAITING: RGBColor = RGBColor(0xBB, 0xBB, 0xBB);
-const ACTIVE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
+// States take the colours of the places picture (and benefits that of the benefit payer), so
+// no lane borrows a scenario colour: the panel caption is the only thing in scenario colour.
+const DETENTION: RGBColor = PAYER_PLACE_COLOURS[5];
+const GOOD: RGBColor = PAYER_PLACE_COLOURS[9];
+const BAD: RGBColor = PAYER_PLACE_COLOURS[6];
+const MIDDLE: RGBColor = PAYER_PLACE_COLOURS[7];
+const SKY: RGBColor = PAYER_PLACE_COLOURS[8];
+const YELLOW: RGBColor = PAYER_PLACE_COLOURS[2];
+const WAITING: RGBColor = PAYER_PLACE_COLOURS[4];
+const ACTIVE: RGBColor = PAYER_PLACE_COLOURS[3];
 
-fn legend_entries() -> Vec<(&'static str, RGBColor)> {
-    vec![
-        ("in detention", DETENTION),
-        ("own home / work / no addiction", GOOD),
-        ("supported housing / remission", SKY),
-        ("night shelter", MIDDLE),
-        ("benefit", YELLOW),
-        ("homeless / no income / active addiction", BAD),
-        ("waiting for a service", WAITING),
-        ("in a service", ACTIVE),
-    ]
+const LEGEND: [(Phrase, RGBColor); 8] = [
+    (Phrase::new("in detention", "in detentie"), DETENTION),
+    (Phrase::new("own home / work / no addiction", "eigen woning / werk / geen verslaving"), GOOD),
+    (Phrase::new("supported housing / remission", "beschermd wonen / remissie"), SKY),
+    (Phrase::new("night shelter", "nachtopvang"), MIDDLE),
+    (Phrase::new("benefit", "uitkering"), YELLOW),
+    (
+        Phrase::new(
+            "homeless / no income / active addiction",
+            "dakloos / geen inkomen / actieve verslaving",
+        ),
+        BAD,
+    ),
+    (Phrase::new("waiting for a service", "wacht op een voorziening"), WAITING),
+    (Phrase::new("in a service", "in een voorziening"), ACTIVE),
+];
+const OFFENCE: Phrase = Phrase::new("offence (▲)", "delict (▲)");
+const CITIZEN_CAPTION: Phrase =
+    Phrase::new("citizen {c} (replication {r})", "burger {c} (replicatie {r})");
+const MONTHS: Phrase = Phrase::new("months since the start", "maanden sinds de start");
+const ONE_STORY: Phrase = Phrase::new(
+    "Life story of citizen {c} under {scenario}",
+    "Levensloop van burger {c} onder {scenario}",
+);
+const ONE_CITIZEN_SCENARIOS: Phrase = Phrase::new(
+    "Life story of citizen {c}: the same person, the same luck, under each scenario",
+    "Levensloop van burger {c}: dezelfde persoon, hetzelfde toeval, onder elk scenario",
+);
+const SAMPLE_ONE_SCENARIO: Phrase = Phrase::new(
+    "Life stories of {k} sampled citizens under {scenario}",
+    "Levenslopen van {k} getrokken burgers onder {scenario}",
+);
+const SAMPLE_SCENARIOS: Phrase = Phrase::new(
+    "Life stories of {k} sampled citizens, each under {s} scenarios with the same luck",
+    "Levenslopen van {k} getrokken burgers, elk onder {s} scenario's met hetzelfde toeval",
+);
+
+/// The timeline's phrases (for the translation tests).
+pub fn picture_phrases() -> Vec<Phrase> {
+    let mut out: Vec<Phrase> = STATE_LANES.to_vec();
+    out.extend(LEGEND.iter().map(|(p, _)| *p));
+    out.extend([
+        OFFENCE,
+        CITIZEN_CAPTION,
+        MONTHS,
+        ONE_STORY,
+        ONE_CITIZEN_SCENARIOS,
+        SAMPLE_ONE_SCENARIO,
+        SAMPLE_SCENARIOS,
+    ]);
+    out
+}
+
+/// The title says what the picture holds: one citizen or a sample, under one scenario or
+/// several side by side.
+pub fn timeline_title(stories: &[Story], lang: Lang) -> String {
+    let mut citizens: Vec<u32> = stories.iter().map(|s| s.citizen).collect();
+    citizens.sort_unstable();
+    citizens.dedup();
+    let mut scenarios: Vec<usize> = stories.iter().map(|s| s.scenario_index).collect();
+    scenarios.sort_unstable();
+    scenarios.dedup();
+    let first = stories.first();
+    let phrase = match (citizens.len(), scenarios.len()) {
+        (1, 1) => ONE_STORY,
+        (1, _) => ONE_CITIZEN_SCENARIOS,
+        (_, 1) => SAMPLE_ONE_SCENARIO,
+        _ => SAMPLE_SCENARIOS,
+    };
+    lang.pick(&phrase)
+        .replace("{c}", &first.map_or(String::new(), |s| s.citizen.to_string()))
+        .replace("{k}", &citizens.len().to_string())
+        .replace("{s}", &scenarios.len().to_string())
+        .replace("{scenario}", first.map_or("", |s| s.scenario.as_str()))
 }
 
 /// Colour of a lane on one day (None = nothing to draw).
@@ -580,34 +651,38 @@ fn err<E: std::fmt::Display>(e: E) -> String {
 pub fn draw_timeline<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     stories: &[Story],
+    lang: Lang,
 ) -> Result<(), String> {
     root.fill(&WHITE).map_err(err)?;
-    let title = if stories.len() > 1 {
-        "Life stories: the same person, the same luck, under each scenario"
-    } else {
-        "Life story"
-    };
-    let body = root.titled(title, ("sans-serif", 24)).map_err(err)?;
+    let body = root.titled(&timeline_title(stories, lang), (FONT, 24)).map_err(err)?;
     let (_, h) = body.dim_in_pixel();
     let (panels_area, legend_area) = body.split_vertically(h as i32 - 70);
     let heights: Vec<u32> = stories.iter().map(panel_height).collect();
     let mut rest = panels_area;
     for (s, height) in stories.iter().zip(heights) {
         let (panel, below) = rest.split_vertically(height as i32);
-        draw_story(&panel, s)?;
+        draw_story(&panel, s, lang)?;
         rest = below;
     }
-    draw_legend(&legend_area)
+    draw_legend(&legend_area, lang)
 }
 
-fn draw_story<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &Story) -> Result<(), String> {
-    let names = lanes(s);
+fn draw_story<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    s: &Story,
+    lang: Lang,
+) -> Result<(), String> {
+    let names = lanes(s, lang);
     let n = names.len();
     let months = s.horizon_days as f64 * 12.0 / 365.25;
-    let caption = format!("{} — citizen {} (replication {})", s.scenario, s.citizen, s.replication);
+    let who = lang
+        .pick(&CITIZEN_CAPTION)
+        .replace("{c}", &s.citizen.to_string())
+        .replace("{r}", &s.replication.to_string());
+    let caption = format!("{} — {who}", s.scenario);
     let colour = scenario_colour(s.scenario_index);
     let caption_style = TextStyle {
-        font: ("sans-serif", 18).into_font(),
+        font: (FONT, 18).into_font(),
         color: colour.to_backend_color(),
         pos: plotters::style::text_anchor::Pos::default(),
     };
@@ -628,9 +703,9 @@ fn draw_story<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &Story) -> R
     };
     chart
         .configure_mesh()
-        .x_desc("months since the start")
-        .label_style(("sans-serif", 13))
-        .axis_desc_style(("sans-serif", 14))
+        .x_desc(lang.pick(&MONTHS))
+        .label_style((FONT, 13))
+        .axis_desc_style((FONT, 14))
         .light_line_style(WHITE)
         .bold_line_style(BLACK.mix(0.1))
         .disable_y_mesh()
@@ -668,11 +743,14 @@ fn draw_story<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &Story) -> R
     Ok(())
 }
 
-fn draw_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>) -> Result<(), String> {
-    let style = TextStyle::from(("sans-serif", 14).into_font());
+fn draw_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    lang: Lang,
+) -> Result<(), String> {
+    let style = TextStyle::from((FONT, 14).into_font());
     let mut entries: Vec<(String, Option<RGBColor>)> =
-        legend_entries().into_iter().map(|(n, c)| (n.to_string(), Some(c))).collect();
-    entries.push(("offence (▲)".to_string(), None));
+        LEGEND.iter().map(|(n, c)| (lang.pick(n).to_string(), Some(*c))).collect();
+    entries.push((lang.pick(&OFFENCE).to_string(), None));
     // Entries flow left to right and wrap, each as wide as its text.
     let (width, _) = area.dim_in_pixel();
     let (mut x, mut y) = (20i32, 10i32);
@@ -698,17 +776,19 @@ fn draw_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>) -> Result<(), 
 }
 
 /// The timeline as an SVG document and as PNG bytes.
-pub fn render_timeline(stories: &[Story]) -> Result<(String, Vec<u8>), String> {
-    crate::output::plots::register_font();
-    let size = timeline_size(stories);
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
-        draw_timeline(&root, stories)?;
-        root.present().map_err(err)?;
+pub fn render_timeline(stories: &[Story], lang: Lang) -> Result<(String, Vec<u8>), String> {
+    crate::output::plots::render(timeline_size(stories), &Timeline { stories, lang })
+}
+
+struct Timeline<'a> {
+    stories: &'a [Story],
+    lang: Lang,
+}
+
+impl crate::output::plots::Drawing for Timeline<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        draw_timeline(root, self.stories, self.lang)
     }
-    let png = crate::output::plots::png_of(size, |root| draw_timeline(root, stories))?;
-    Ok((svg, png))
 }
 
 #[cfg(test)]
@@ -748,6 +828,41 @@ mod tests {
         assert_eq!(s, sample_citizens(&sc, 10));
         assert_eq!(sample_citizens(&sc, 500).len(), 120);
         assert!(check_citizen(&sc, 120).unwrap_err().contains("0 to 119"));
+    }
+
+    #[test]
+    fn the_timeline_title_says_whom_it_shows_in_both_languages() {
+        let sc = small_scenario();
+        let story = |citizen: u32, k: usize| Story {
+            scenario: format!("s{k}"),
+            scenario_index: k,
+            ..trace(&sc, k, citizen, 0).expect("citizen exists")
+        };
+        let one = [story(3, 0)];
+        assert_eq!(timeline_title(&one, Lang::En), "Life story of citizen 3 under s0");
+        let sample = [story(3, 0), story(5, 0), story(9, 0)];
+        assert_eq!(
+            timeline_title(&sample, Lang::En),
+            "Life stories of 3 sampled citizens under s0"
+        );
+        assert_eq!(
+            timeline_title(&sample, Lang::Nl),
+            "Levenslopen van 3 getrokken burgers onder s0"
+        );
+        let side = [story(3, 0), story(3, 1)];
+        assert!(timeline_title(&side, Lang::En).contains("the same person"));
+        let both = [story(3, 0), story(3, 1), story(5, 0), story(5, 1)];
+        assert_eq!(
+            timeline_title(&both, Lang::En),
+            "Life stories of 2 sampled citizens, each under 2 scenarios with the same luck"
+        );
+        assert!(crate::output::lang::missing_translations(&picture_phrases(), &[]).is_empty());
+        let (svg, _) = render_timeline(&sample, Lang::Nl).expect("draws");
+        let texts: Vec<String> =
+            crate::output::plots::svg_texts(&svg).into_iter().map(|t| t.text).collect();
+        for p in picture_phrases() {
+            assert!(!texts.iter().any(|t| t.contains(p.en)), "English `{}` in {texts:?}", p.en);
+        }
     }
 
     #[test]

@@ -188,6 +188,9 @@ fn shards_merge_into_exactly_the_whole_run() {
         assert!(run.stdout.contains("reentry merge"), "{}", run.stdout);
     }
     assert!(!shared.join("runs.csv").exists(), "a shard must not merge");
+    let early = reentry(tmp.path(), [OsStr::new("report"), shared.as_os_str()]);
+    assert!(!early.success && early.stderr.contains("not merged yet"), "{}", early.stderr);
+    assert!(early.stderr.contains("reentry merge"), "{}", early.stderr);
     let merged = reentry(tmp.path(), [OsStr::new("merge"), shared.as_os_str()]);
     assert!(merged.success, "{}", merged.stderr);
     assert!(
@@ -196,6 +199,93 @@ fn shards_merge_into_exactly_the_whole_run() {
         merged.stdout
     );
     assert_same_results(&whole, &shared);
+    // The merged sweep gets the same pictures and page as the sweep run in one process, and
+    // `report` redraws them on the merged folder.
+    assert_same_report(&whole, &shared);
+    let redrawn = reentry(tmp.path(), [OsStr::new("report"), shared.as_os_str()]);
+    assert!(redrawn.success, "{}", redrawn.stderr);
+    assert_same_report(&whole, &shared);
+}
+
+/// `report.html` and every `plots/*` file, by name.
+fn report_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files = vec![("report.html".to_string(), fs::read(dir.join("report.html")).unwrap())];
+    let mut plots: Vec<PathBuf> =
+        fs::read_dir(dir.join("plots")).unwrap().map(|e| e.unwrap().path()).collect();
+    plots.sort();
+    for path in plots {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        files.push((name, fs::read(&path).unwrap()));
+    }
+    files
+}
+
+fn assert_same_report(a: &Path, b: &Path) {
+    let (fa, fb) = (report_files(a), report_files(b));
+    let names = |f: &[(String, Vec<u8>)]| f.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&fa), names(&fb));
+    for ((name, x), (_, y)) in fa.iter().zip(&fb) {
+        assert!(x == y, "{name} differs between {} and {}", a.display(), b.display());
+    }
+}
+
+#[test]
+fn a_sweep_gets_pictures_and_a_report_that_report_redraws() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = sweep_file(tmp.path(), "grid.toml", GRID);
+    let out = tmp.path().join("out");
+    let run = sweep(tmp.path(), &file, &out, &[]);
+    assert!(run.stdout.contains("report.html"), "{}", run.stdout);
+    for indicator in ["reconviction_2y", "relapse_2y", "days_homeless", "cost_societal"] {
+        let svg = read(&out.join("plots").join(format!("sweep_{indicator}.svg")));
+        // One panel per swept parameter, each on its own axis.
+        for path in ["regime.warm_handover", "services.addiction_care.capacity"] {
+            assert!(
+                svg.contains(&format!("\n{path}\n</text>")),
+                "sweep_{indicator}.svg lacks {path}"
+            );
+        }
+        // A 2 × 3 grid: in the panel of each parameter one line per level of the other.
+        assert!(svg.contains("one line per level of"), "sweep_{indicator}.svg");
+        let png = fs::read(out.join("plots").join(format!("sweep_{indicator}.png"))).unwrap();
+        assert_eq!(&png[..4], b"\x89PNG");
+    }
+    let page = read(&out.join("report.html"));
+    assert!(page.starts_with("<!DOCTYPE html>") && page.contains("<section id=\"points\">"));
+    // The table of points: one row per point, with its parameter values and intervals.
+    assert_eq!(page.matches("<tr><td class=\"num\">").count(), 6, "one row per point");
+    assert!(page.contains(
+        "<tr><td class=\"num\">5</td><td class=\"num\">0.8</td><td class=\"num\">240</td>"
+    ));
+    assert!(page.contains("<svg"), "pictures inline");
+    for online in ["src=\"http", "href=\"http", "url(http", "<script"] {
+        assert!(!page.contains(online), "the page must open offline: {online}");
+    }
+    // `report` redraws the same bytes, and refuses nothing of a sweep folder.
+    let before = report_files(&out);
+    fs::remove_file(out.join("report.html")).unwrap();
+    fs::remove_dir_all(out.join("plots")).unwrap();
+    let again = reentry(tmp.path(), [OsStr::new("report"), out.as_os_str()]);
+    assert!(again.success, "{}", again.stderr);
+    assert_eq!(report_files(&out), before);
+    // In Dutch on request, and the language is kept for the next redraw.
+    let dutch = reentry(
+        tmp.path(),
+        [OsStr::new("report"), out.as_os_str(), "--lang".as_ref(), "nl".as_ref()],
+    );
+    assert!(dutch.success, "{}", dutch.stderr);
+    let again = reentry(tmp.path(), [OsStr::new("report"), out.as_os_str()]);
+    assert!(again.success, "{}", again.stderr);
+    let page = read(&out.join("report.html"));
+    assert!(page.contains("<html lang=\"nl\">") && page.contains("De punten"), "Dutch page");
+    let svg = read(&out.join("plots").join("sweep_reconviction_2y.svg"));
+    assert!(
+        svg.contains("Nieuwe veroordeling binnen 2 jaar") && !svg.contains("one line per level")
+    );
+    // A damaged result is noticed before drawing.
+    fs::write(out.join("summary.csv"), "point\n").unwrap();
+    let damaged = reentry(tmp.path(), [OsStr::new("report"), out.as_os_str()]);
+    assert!(!damaged.success && damaged.stderr.contains("summary.csv"), "{}", damaged.stderr);
 }
 
 #[test]

@@ -347,7 +347,7 @@ pub struct Picture {
 const SIZE: (u32, u32) = (900, 480);
 const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
 const ORANGE: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
-const FONT: &str = "sans-serif";
+use crate::output::plots::FONT;
 
 fn err<E: std::fmt::Display>(e: E) -> String {
     format!("cannot draw plot: {e}")

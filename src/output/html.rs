@@ -36,18 +36,23 @@ pub fn folder_lang(dir: &Path) -> Result<Option<Lang>, String> {
     }
 }
 
+/// [`SETTINGS_FILE`] recording `lang`, as (name, bytes).
+pub fn settings_file(lang: Lang) -> (String, Vec<u8>) {
+    (SETTINGS_FILE.into(), format!("{{\n  \"lang\": \"{lang}\"\n}}\n").into_bytes())
+}
+
 /// The files a report consists of, relative to the output folder: `plots/*.svg`,
 /// `plots/*.png`, `report.html` and the language it is in ([`SETTINGS_FILE`]).
 pub fn report_files(f: &Folder, lang: Lang) -> Result<Vec<(String, Vec<u8>)>, String> {
     let mut plots = render_all(f, lang)?;
-    plots.extend(crate::output::psa_report::plots(f)?);
+    plots.extend(crate::output::psa_report::plots(f, lang)?);
     let mut files = Vec::new();
     for p in &plots {
         files.push((format!("plots/{}.svg", p.stem), p.svg.clone().into_bytes()));
         files.push((format!("plots/{}.png", p.stem), p.png.clone()));
     }
     files.push(("report.html".into(), report_html(f, &plots, lang).into_bytes()));
-    files.push((SETTINGS_FILE.into(), format!("{{\n  \"lang\": \"{lang}\"\n}}\n").into_bytes()));
+    files.push(settings_file(lang));
     Ok(files)
 }
 

@@ -11,22 +11,13 @@ use plotters::prelude::*;
 
 use crate::output::folder::Folder;
 use crate::output::html::esc;
-use crate::output::lang::{Lang, fill};
+use crate::output::lang::{Lang, Phrase, fill};
 use crate::output::plots::{
-    DrawResult, FONT, HouseGrid, Plot, SIZE, err, euro_label, finite_max, legend_row, nice_ceiling,
-    png_of, register_font, scenario_colour, text_style,
+    DrawResult, Drawing, Entry, HouseGrid, NO_SWATCH, Plot, SIZE, err, euro_tick, finite_max,
+    legend_below, nice_ceiling, render, scenario_colour, text_style, titled,
 };
-use crate::output::report::thousands;
 use crate::output::words as w;
 use crate::psa::PsaReport;
-
-/// Euros in the pictures (unrounded, as the pictures always wrote them).
-fn euros(x: f64) -> String {
-    if !x.is_finite() {
-        return "n/a".into();
-    }
-    if x < 0.0 { format!("−€{}", thousands(-x)) } else { format!("€{}", thousands(x)) }
-}
 
 /// Euros in the page's language, rounded for reading.
 fn eur(l: Lang, x: f64) -> String {
@@ -367,40 +358,68 @@ impl Picture {
         }
     }
 
-    fn title(self) -> &'static str {
+    fn title(self) -> Phrase {
         match self {
-            Picture::Plane => "Cost-effectiveness plane: one dot per parameter draw",
-            Picture::Ceac => "Acceptability curve: chance each option is best",
-            Picture::Evpi => "Expected value of perfect information",
-            Picture::CashFlow => "Cumulative net benefit per payer over the follow-up",
+            Picture::Plane => Phrase::new(
+                "Cost-effectiveness plane: one dot per parameter draw",
+                "Kosteneffectiviteitsvlak: één stip per trekking van de parameters",
+            ),
+            Picture::Ceac => Phrase::new(
+                "Acceptability curve: chance each option is best",
+                "Aanvaardbaarheidscurve: kans dat elke optie de beste is",
+            ),
+            Picture::Evpi => Phrase::new(
+                "Expected value of perfect information",
+                "Verwachte waarde van volledige informatie",
+            ),
+            Picture::CashFlow => Phrase::new(
+                "Cumulative net benefit per payer over the follow-up",
+                "Cumulatief netto voordeel per betaler over de follow-up",
+            ),
         }
     }
 
-    fn caption(self) -> &'static str {
+    fn caption(self) -> Phrase {
         match self {
-            Picture::Plane => {
+            Picture::Plane => Phrase::new(
                 "Each dot is one draw of the uncertain parameters: the alternative's extra \
                  effect (right = better) and extra societal cost (up = dearer) against the \
                  baseline. Dots below the dashed willingness-to-pay line are cost-effective at \
-                 the stated value; below zero the alternative saves money."
-            }
-            Picture::Ceac => {
+                 the stated value; below zero the alternative saves money.",
+                "Elke stip is één trekking van de onzekere parameters: het extra effect van het \
+                 alternatief (rechts = beter) en de extra maatschappelijke kosten (omhoog = \
+                 duurder) tegenover de basis. Stippen onder de gestippelde lijn van de \
+                 betalingsbereidheid zijn bij die waarde kosteneffectief; onder nul bespaart het \
+                 alternatief geld.",
+            ),
+            Picture::Ceac => Phrase::new(
                 "Share of draws in which each option has the highest net monetary benefit, for \
                  willingness-to-pay values from 0 up; the thick dots mark the option with the \
                  highest expected net benefit (the acceptability frontier). The dashed line is \
-                 the stated willingness to pay."
-            }
-            Picture::Evpi => {
+                 the stated willingness to pay.",
+                "Aandeel trekkingen waarin elke optie het hoogste netto geldelijk voordeel \
+                 heeft, voor een betalingsbereidheid vanaf 0; de dikke stippen tonen de optie \
+                 met het hoogste verwachte netto voordeel (de aanvaardbaarheidsgrens). De \
+                 gestippelde lijn is de opgegeven betalingsbereidheid.",
+            ),
+            Picture::Evpi => Phrase::new(
                 "What knowing the parameters for sure would be worth per released citizen, for \
                  each willingness to pay: high where the decision is uncertain and much is at \
-                 stake."
-            }
-            Picture::CashFlow => {
+                 stake.",
+                "Wat zekerheid over de parameters waard zou zijn per vrijgelaten burger, bij \
+                 elke betalingsbereidheid: hoog waar het besluit onzeker is en er veel op het \
+                 spel staat.",
+            ),
+            Picture::CashFlow => Phrase::new(
                 "Mean cumulative net benefit (benefits minus costs, discounted) per released \
                  citizen by year of follow-up, with the band holding 95% of the draws; above \
                  zero the payer has gained. Benefit payments (a transfer) are counted for the \
-                 municipality's budget but not for society."
-            }
+                 municipality's budget but not for society.",
+                "Gemiddeld cumulatief netto voordeel (baten min kosten, verdisconteerd) per \
+                 vrijgelaten burger per jaar van de follow-up, met de band waarin 95% van de \
+                 trekkingen valt; boven nul heeft de betaler gewonnen. Uitkeringen (een \
+                 overdracht) tellen mee voor het gemeentebudget, niet voor de samenleving.",
+            ),
         }
     }
 
@@ -408,40 +427,94 @@ impl Picture {
         self,
         root: &DrawingArea<DB, Shift>,
         psa: &PsaReport,
+        lang: Lang,
     ) -> DrawResult {
-        root.fill(&WHITE).map_err(err)?;
-        let body = root.titled(self.title(), (FONT, 26).into_font().style(FontStyle::Bold));
-        let body = body.map_err(err)?;
+        let body = titled(root, lang.pick(&self.title()))?;
         match self {
-            Picture::Plane => draw_plane(&body, psa),
-            Picture::Ceac => draw_ceac(&body, psa),
-            Picture::Evpi => draw_evpi(&body, psa),
-            Picture::CashFlow => draw_cash_flow(&body, psa),
+            Picture::Plane => draw_plane(&body, psa, lang),
+            Picture::Ceac => draw_ceac(&body, psa, lang),
+            Picture::Evpi => draw_evpi(&body, psa, lang),
+            Picture::CashFlow => draw_cash_flow(&body, psa, lang),
         }
     }
 }
 
-/// The PSA pictures of a folder (none without a PSA).
-pub fn plots(f: &Folder) -> Result<Vec<Plot>, String> {
+const PSA_TORNADO_TITLE: Phrase = Phrase::new(
+    "Which parameters move the societal cost difference",
+    "Welke parameters het verschil in maatschappelijke kosten bewegen",
+);
+const PSA_TORNADO_CAPTION: Phrase = Phrase::new(
+    "From the PSA draws (linear metamodel, no extra runs): the societal cost difference with one \
+     parameter at the 2.5% (light blue) or 97.5% (light red) point of its draws and the others \
+     at their mean; the line is the mean over draws. psa_tornado.csv has the same for 2-year \
+     reconviction and every payer, with each metamodel's R².",
+    "Uit de PSA-trekkingen (lineair metamodel, geen extra runs): het verschil in \
+     maatschappelijke kosten met één parameter op het 2,5%-punt (lichtblauw) of 97,5%-punt \
+     (lichtrood) van zijn trekkingen en de andere op hun gemiddelde; de lijn is het gemiddelde \
+     over de trekkingen. psa_tornado.csv geeft hetzelfde voor recidive binnen 2 jaar en elke \
+     betaler, met de R² van elk metamodel.",
+);
+const EXTRA_EFFECT: Phrase = Phrase::new("extra effect per citizen:", "extra effect per burger:");
+const EXTRA_COST: Phrase =
+    Phrase::new("extra societal cost per citizen", "extra maatschappelijke kosten per burger");
+const DASHED_PER_UNIT: Phrase = Phrase::new("dashed: {} per unit", "gestippeld: {} per eenheid");
+const WTP_PER: Phrase = Phrase::new("willingness to pay per", "betalingsbereidheid per");
+const CHANCE_BEST: Phrase =
+    Phrase::new("chance of being the best option", "kans de beste optie te zijn");
+const EVPI_AXIS: Phrase = Phrase::new("EVPI per released citizen", "EVPI per vrijgelaten burger");
+const YEAR: Phrase = Phrase::new("year", "jaar");
+
+/// The effect units of [`crate::psa`] in both languages.
+const EFFECT_UNITS: [Phrase; 3] = [
+    Phrase::new("reconviction avoided", "vermeden veroordeling"),
+    Phrase::new("detention day avoided", "vermeden detentiedag"),
+    Phrase::new(
+        "day in recovery gained (day in active addiction avoided)",
+        "gewonnen dag in herstel (vermeden dag actieve verslaving)",
+    ),
+];
+
+/// The PSA pictures' phrases (for the translation tests).
+pub fn picture_phrases() -> Vec<Phrase> {
+    let pictures = [Picture::Plane, Picture::Ceac, Picture::Evpi, Picture::CashFlow];
+    let mut out: Vec<Phrase> = pictures.iter().flat_map(|p| [p.title(), p.caption()]).collect();
+    out.extend([
+        PSA_TORNADO_TITLE,
+        PSA_TORNADO_CAPTION,
+        EXTRA_EFFECT,
+        EXTRA_COST,
+        DASHED_PER_UNIT,
+        WTP_PER,
+        CHANCE_BEST,
+        EVPI_AXIS,
+        YEAR,
+    ]);
+    out.extend(EFFECT_UNITS);
+    out
+}
+
+fn effect_unit(lang: Lang, unit: &str) -> String {
+    EFFECT_UNITS
+        .iter()
+        .find(|p| p.en == unit)
+        .map_or_else(|| unit.to_string(), |p| lang.pick(p).to_string())
+}
+
+/// The PSA pictures of a folder (none without a PSA), labelled in `lang`.
+pub fn plots(f: &Folder, lang: Lang) -> Result<Vec<Plot>, String> {
     let Some(psa) = &f.psa else { return Ok(Vec::new()) };
-    register_font();
-    let mut out = pictures(psa)?;
+    let mut out = pictures(psa, lang)?;
     if let Some((outcome, _)) =
         psa.tornado_r_squared.iter().find(|(o, _)| o.starts_with("cost_societal"))
     {
         let bars: Vec<&crate::sensitivity::TornadoBar> =
             psa.tornado.iter().filter(|b| &b.outcome == outcome).take(12).collect();
-        let (svg, png) =
-            crate::output::sensitivity_plot::tornado("the societal cost difference", &bars)?;
+        let what = lang.pick(&crate::output::sensitivity_plot::SOCIETAL_COST_DIFFERENCE);
+        let (svg, png) = crate::output::sensitivity_plot::tornado(what, &bars, lang)?;
         out.push(Plot {
-            stem: "psa_tornado",
-            title: "Which parameters move the societal cost difference".into(),
-            caption: "From the PSA draws (linear metamodel, no extra runs): the societal cost \
-                      difference with one parameter at the 2.5% (blue) or 97.5% (orange) point \
-                      of its draws and the others at their mean; the line is the mean over \
-                      draws. psa_tornado.csv has the same for 2-year reconviction and every \
-                      payer, with each metamodel's R²."
-                .into(),
+            stem: "psa_tornado".into(),
+            title: lang.pick(&PSA_TORNADO_TITLE).into(),
+            caption: lang.pick(&PSA_TORNADO_CAPTION).into(),
             svg,
             png,
         });
@@ -449,22 +522,29 @@ pub fn plots(f: &Folder) -> Result<Vec<Plot>, String> {
     Ok(out)
 }
 
-fn pictures(psa: &PsaReport) -> Result<Vec<Plot>, String> {
+struct PsaPicture<'a> {
+    picture: Picture,
+    psa: &'a PsaReport,
+    lang: Lang,
+}
+
+impl Drawing for PsaPicture<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
+        self.picture.draw(root, self.psa, self.lang)
+    }
+}
+
+fn pictures(psa: &PsaReport, lang: Lang) -> Result<Vec<Plot>, String> {
     [Picture::Plane, Picture::Ceac, Picture::Evpi, Picture::CashFlow]
         .iter()
-        .map(|&p| {
-            let mut svg = String::new();
-            {
-                let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-                p.draw(&root, psa)?;
-                root.present().map_err(err)?;
-            }
+        .map(|&picture| {
+            let (svg, png) = render(SIZE, &PsaPicture { picture, psa, lang })?;
             Ok(Plot {
-                stem: p.stem(),
-                title: p.title().into(),
-                caption: p.caption().into(),
+                stem: picture.stem().into(),
+                title: lang.pick(&picture.title()).into(),
+                caption: lang.pick(&picture.caption()).into(),
                 svg,
-                png: png_of(SIZE, |root| p.draw(root, psa))?,
+                png,
             })
         })
         .collect()
@@ -477,9 +557,21 @@ fn span(xs: impl Iterator<Item = f64> + Clone) -> (f64, f64) {
     (lo, hi)
 }
 
-fn draw_plane<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, psa: &PsaReport) -> DrawResult {
-    let (plot, legend) = area.split_vertically(area.dim_in_pixel().1 as i32 - 40);
+fn draw_plane<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    psa: &PsaReport,
+    lang: Lang,
+) -> DrawResult {
     let d = &psa.decision;
+    let mut entries: Vec<Entry> = psa
+        .scenarios
+        .iter()
+        .enumerate()
+        .skip(1)
+        .map(|(a, alt)| (format!("{alt} − {}", psa.baseline), scenario_colour(a)))
+        .collect();
+    entries.push((lang.pick(&DASHED_PER_UNIT).replace("{}", &euro_tick(lang, d.wtp)), NO_SWATCH));
+    let plot = legend_below(area, &entries)?;
     let (xlo, xhi) = span(d.plane.iter().map(|p| p.incremental_effect));
     let (ylo, yhi) = span(d.plane.iter().map(|p| p.incremental_cost));
     let mut chart = ChartBuilder::on(&plot)
@@ -490,10 +582,10 @@ fn draw_plane<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, psa: &PsaReport
         .map_err(err)?;
     chart
         .configure_mesh()
-        .x_desc(format!("extra effect per citizen: {}", d.effect_unit))
-        .y_desc("extra societal cost per citizen")
+        .x_desc(format!("{} {}", lang.pick(&EXTRA_EFFECT), effect_unit(lang, &d.effect_unit)))
+        .y_desc(lang.pick(&EXTRA_COST))
         .house_grid(17, 14)
-        .y_label_formatter(&euro_label)
+        .y_label_formatter(&|y| euro_tick(lang, *y))
         .x_label_formatter(&|x| format!("{x:.2}"))
         .draw()
         .map_err(err)?;
@@ -511,7 +603,6 @@ fn draw_plane<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, psa: &PsaReport
             line.windows(2).step_by(2).map(|w| PathElement::new(w.to_vec(), BLACK.stroke_width(2))),
         )
         .map_err(err)?;
-    let mut entries = Vec::new();
     for (a, alt) in psa.scenarios.iter().enumerate().skip(1) {
         let colour = scenario_colour(a);
         let dots = d.plane.iter().filter(|p| &p.alternative == alt);
@@ -520,14 +611,18 @@ fn draw_plane<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, psa: &PsaReport
                 Circle::new((p.incremental_effect, p.incremental_cost), 3, colour.mix(0.6).filled())
             }))
             .map_err(err)?;
-        entries.push((format!("{alt} − {}", psa.baseline), colour));
     }
-    entries.push((format!("dashed: {} per unit", euros(d.wtp)), BLACK));
-    legend_row(&legend, &entries)
+    Ok(())
 }
 
-fn draw_ceac<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, psa: &PsaReport) -> DrawResult {
-    let (plot, legend) = area.split_vertically(area.dim_in_pixel().1 as i32 - 40);
+fn draw_ceac<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    psa: &PsaReport,
+    lang: Lang,
+) -> DrawResult {
+    let entries: Vec<Entry> =
+        psa.scenarios.iter().enumerate().map(|(a, n)| (n.clone(), scenario_colour(a))).collect();
+    let plot = legend_below(area, &entries)?;
     let d = &psa.decision;
     let xmax = d.ceac.iter().map(|c| c.wtp).fold(1.0, f64::max);
     let mut chart = ChartBuilder::on(&plot)
@@ -538,14 +633,13 @@ fn draw_ceac<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, psa: &PsaReport)
         .map_err(err)?;
     chart
         .configure_mesh()
-        .x_desc(format!("willingness to pay per {}", d.effect_unit))
-        .y_desc("chance of being the best option")
+        .x_desc(format!("{} {}", lang.pick(&WTP_PER), effect_unit(lang, &d.effect_unit)))
+        .y_desc(lang.pick(&CHANCE_BEST))
         .house_grid(17, 14)
-        .x_label_formatter(&euro_label)
+        .x_label_formatter(&|x| euro_tick(lang, *x))
         .y_label_formatter(&|y| format!("{:.0}%", 100.0 * y))
         .draw()
         .map_err(err)?;
-    let mut entries = Vec::new();
     for (a, name) in psa.scenarios.iter().enumerate() {
         let colour = scenario_colour(a);
         let points: Vec<(f64, f64)> = d
@@ -561,7 +655,6 @@ fn draw_ceac<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, psa: &PsaReport)
                 frontier.map(|c| Circle::new((c.wtp, c.probability_optimal), 5, colour.filled())),
             )
             .map_err(err)?;
-        entries.push((name.clone(), colour));
     }
     let dash: Vec<(f64, f64)> = (0..=20).map(|i| (d.wtp, i as f64 / 20.0)).collect();
     chart
@@ -569,10 +662,14 @@ fn draw_ceac<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, psa: &PsaReport)
             dash.windows(2).step_by(2).map(|w| PathElement::new(w.to_vec(), BLACK.stroke_width(2))),
         )
         .map_err(err)?;
-    legend_row(&legend, &entries)
+    Ok(())
 }
 
-fn draw_evpi<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, psa: &PsaReport) -> DrawResult {
+fn draw_evpi<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    psa: &PsaReport,
+    lang: Lang,
+) -> DrawResult {
     let d = &psa.decision;
     let xmax = d.evpi.iter().map(|e| e.wtp).fold(1.0, f64::max);
     let ymax = nice_ceiling(finite_max(d.evpi.iter().map(|e| e.evpi), 1.0));
@@ -584,11 +681,11 @@ fn draw_evpi<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, psa: &PsaReport)
         .map_err(err)?;
     chart
         .configure_mesh()
-        .x_desc(format!("willingness to pay per {}", d.effect_unit))
-        .y_desc("EVPI per released citizen")
+        .x_desc(format!("{} {}", lang.pick(&WTP_PER), effect_unit(lang, &d.effect_unit)))
+        .y_desc(lang.pick(&EVPI_AXIS))
         .house_grid(17, 14)
-        .x_label_formatter(&euro_label)
-        .y_label_formatter(&euro_label)
+        .x_label_formatter(&|x| euro_tick(lang, *x))
+        .y_label_formatter(&|y| euro_tick(lang, *y))
         .draw()
         .map_err(err)?;
     let line = d.evpi.iter().map(|e| (e.wtp, e.evpi));
@@ -616,8 +713,16 @@ const CASH_PANELS: [&str; 5] =
 fn draw_cash_flow<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     psa: &PsaReport,
+    lang: Lang,
 ) -> DrawResult {
-    let (plot, legend) = area.split_vertically(area.dim_in_pixel().1 as i32 - 40);
+    let entries: Vec<Entry> = psa
+        .scenarios
+        .iter()
+        .enumerate()
+        .skip(1)
+        .map(|(a, n)| (format!("{n} − {}", psa.baseline), scenario_colour(a)))
+        .collect();
+    let plot = legend_below(area, &entries)?;
     let panels = plot.split_evenly((2, 3));
     let rows = |p: &'static str| cash_rows(psa, p);
     let all = CASH_PANELS
@@ -628,19 +733,22 @@ fn draw_cash_flow<DB: DrawingBackend>(
         .collect::<Vec<f64>>();
     let (ylo, yhi) = span(all.iter().copied());
     for (k, (p, panel)) in CASH_PANELS.iter().zip(&panels).enumerate() {
+        // The last panel of its column (the bottom row is short) carries the x axis.
+        let bottom = k + 3 >= CASH_PANELS.len();
         let years = rows(p).map(|(_, r)| r.cumulative.len()).max().unwrap_or(1).max(1);
         let mut chart = ChartBuilder::on(panel)
             .margin(8)
-            .caption(perspective_words(Lang::En, p), text_style(16, BLACK))
-            .x_label_area_size(if k >= 3 { 40 } else { 25 })
+            .caption(perspective_words(lang, p), text_style(16, BLACK))
+            .x_label_area_size(if bottom { 40 } else { 25 })
             .y_label_area_size(80)
             .build_cartesian_2d(0.0..years as f64, ylo..yhi)
             .map_err(err)?;
+        let euros = |y: &f64| euro_tick(lang, *y);
         let mut mesh = chart.configure_mesh();
-        mesh.house_grid(14, 12).x_labels(years + 1).y_labels(5).y_label_formatter(&euro_label);
+        mesh.house_grid(14, 12).x_labels(years + 1).y_labels(5).y_label_formatter(&euros);
         mesh.x_label_formatter(&|x| format!("{x:.0}"));
-        if k >= 3 {
-            mesh.x_desc("year");
+        if bottom {
+            mesh.x_desc(lang.pick(&YEAR));
         }
         mesh.draw().map_err(err)?;
         chart
@@ -658,12 +766,18 @@ fn draw_cash_flow<DB: DrawingBackend>(
             chart.draw_series(LineSeries::new(line, colour.stroke_width(3))).map_err(err)?;
         }
     }
-    let entries: Vec<(String, RGBColor)> = psa
-        .scenarios
-        .iter()
-        .enumerate()
-        .skip(1)
-        .map(|(a, n)| (format!("{n} − {}", psa.baseline), scenario_colour(a)))
-        .collect();
-    legend_row(&legend, &entries)
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_psa_picture_phrase_has_its_dutch_text() {
+        let same = ["EVPI per released citizen"];
+        let missing = crate::output::lang::missing_translations(&picture_phrases(), &same);
+        assert_eq!(missing, Vec::<&str>::new());
+        assert_eq!(effect_unit(Lang::Nl, "reconviction avoided"), "vermeden veroordeling");
+    }
 }

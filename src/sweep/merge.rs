@@ -215,9 +215,12 @@ fn check_coverage(parts: &[Part], points: usize, reps: u32) -> Result<(), String
     }
 }
 
-/// Merges `dir/parts/*` into `dir/runs.csv` and `dir/summary.csv`.
-pub fn merge(dir: &Path) -> Result<Merged, String> {
-    merge_parts(dir, None)
+/// Merges `dir/parts/*` into `dir/runs.csv` and `dir/summary.csv`, and draws the sweep's
+/// pictures and `report.html` in `lang`.
+pub fn merge(dir: &Path, lang: crate::output::lang::Lang) -> Result<Merged, String> {
+    let merged = merge_parts(dir, None)?;
+    crate::output::sweep_report::write_report(dir, lang)?;
+    Ok(merged)
 }
 
 /// Merges only the named part file (a whole sweep's own `part-0-of-1.csv`, which holds every

@@ -62,6 +62,9 @@ pub struct RunSettings {
     pub shard: Option<Shard>,
     pub resume: bool,
     pub force: bool,
+    /// Draw the pictures and `report.html` of a whole sweep, in this language (`None` for
+    /// sweeps that are a step of another command, e.g. the designs of `sensitivity`).
+    pub report: Option<crate::output::lang::Lang>,
 }
 
 /// What one `reentry sweep` did.
@@ -133,6 +136,9 @@ fn run_in(
         None => Some(merge::merge_parts(dir, Some(&part_name(0, 1)))?),
         Some(_) => None,
     };
+    if let (Some(_), Some(lang)) = (&merged, settings.report) {
+        crate::output::sweep_report::write_report(dir, lang)?;
+    }
     Ok(Report {
         points: sweep.points.len(),
         mine: mine.len(),
