@@ -61,7 +61,7 @@ fn psa_indicator(l: Lang, name: &str, label: &str) -> String {
 
 /// The effect measure's unit in words (the file keeps the English words).
 fn effect_unit(l: Lang, unit: &str) -> String {
-    [&w::EFFECT_RECONVICTIONS, &w::EFFECT_DETENTION, &w::EFFECT_RECOVERY]
+    EFFECT_UNITS
         .iter()
         .find(|p| p.en == unit)
         .map_or_else(|| unit.to_string(), |p| l.pick(p).to_string())
@@ -464,15 +464,9 @@ const CHANCE_BEST: Phrase =
 const EVPI_AXIS: Phrase = Phrase::new("EVPI per released citizen", "EVPI per vrijgelaten burger");
 const YEAR: Phrase = Phrase::new("year", "jaar");
 
-/// The effect units of [`crate::psa`] in both languages.
-const EFFECT_UNITS: [Phrase; 3] = [
-    Phrase::new("reconviction avoided", "vermeden veroordeling"),
-    Phrase::new("detention day avoided", "vermeden detentiedag"),
-    Phrase::new(
-        "day in recovery gained (day in active addiction avoided)",
-        "gewonnen dag in herstel (vermeden dag actieve verslaving)",
-    ),
-];
+/// The effect units of [`crate::psa`] in both languages (the page's words).
+const EFFECT_UNITS: [Phrase; 3] =
+    [w::EFFECT_RECONVICTIONS, w::EFFECT_DETENTION, w::EFFECT_RECOVERY];
 
 /// The PSA pictures' phrases (for the translation tests).
 pub fn picture_phrases() -> Vec<Phrase> {
@@ -491,13 +485,6 @@ pub fn picture_phrases() -> Vec<Phrase> {
     ]);
     out.extend(EFFECT_UNITS);
     out
-}
-
-fn effect_unit(lang: Lang, unit: &str) -> String {
-    EFFECT_UNITS
-        .iter()
-        .find(|p| p.en == unit)
-        .map_or_else(|| unit.to_string(), |p| lang.pick(p).to_string())
 }
 
 /// The PSA pictures of a folder (none without a PSA), labelled in `lang`.
@@ -778,6 +765,6 @@ mod tests {
         let same = ["EVPI per released citizen"];
         let missing = crate::output::lang::missing_translations(&picture_phrases(), &same);
         assert_eq!(missing, Vec::<&str>::new());
-        assert_eq!(effect_unit(Lang::Nl, "reconviction avoided"), "vermeden veroordeling");
+        assert_eq!(effect_unit(Lang::Nl, "reconviction avoided"), "voorkomen herveroordeling");
     }
 }
