@@ -4,7 +4,10 @@ use clap::{Args, Parser, Subcommand};
 use reentry::compare::{Arm, align, terminal_comparison, write_compare};
 use reentry::experiments::{run_with_progress, summarise};
 use reentry::limits::{MAX_MESSAGE_LINE, cut_lines};
-use reentry::output::report::{OutputDir, RunOutput, terminal_summary, write_outputs};
+use reentry::output::outdir::OutputDir;
+use reentry::output::report::RunOutput;
+use reentry::output::terminal::terminal_summary;
+use reentry::output::{write_outputs, write_report};
 use reentry::scenario::{Adjustments, Override, Scenario};
 use reentry::sweep::{RunSettings, Shard, Sweep};
 use std::path::{Path, PathBuf};
@@ -574,7 +577,7 @@ fn say_cohort_note(sc: &Scenario) {
 fn run(path: &Path, o: &RunOptions) -> Result<(), String> {
     let sc = load(path, o)?;
     let target = o.out.clone().unwrap_or_else(|| {
-        PathBuf::from("out").join(reentry::output::report::sanitize(&sc.meta.name))
+        PathBuf::from("out").join(reentry::output::format::sanitize(&sc.meta.name))
     });
     let dir = OutputDir::prepare(&target, o.force)?;
     let threads = reentry::limits::threads(o.threads);
@@ -585,7 +588,7 @@ fn run(path: &Path, o: &RunOptions) -> Result<(), String> {
         let summary = summarise(&sc, &reps);
         let runs = [RunOutput { scenario: &sc, replications: &reps, summary: &summary }];
         write_outputs(dir, &runs)?;
-        dir.write_report()?;
+        write_report(dir)?;
         Ok((summary, reps, elapsed))
     })?;
     let run = RunOutput { scenario: &sc, replications: &reps, summary: &summary };
@@ -645,7 +648,7 @@ fn compare(
     }
     let target = o.out.clone().unwrap_or_else(|| {
         let names: Vec<String> =
-            scenarios.iter().map(|s| reentry::output::report::sanitize(&s.meta.name)).collect();
+            scenarios.iter().map(|s| reentry::output::format::sanitize(&s.meta.name)).collect();
         PathBuf::from("out").join(format!("compare-{}-vs-{}", names[0], names[1..].join("-")))
     });
     let plan = psa.psa.map(|n| psa_plan(baseline, &scenarios, o, psa, n)).transpose()?;
@@ -676,7 +679,7 @@ fn compare(
             None => None,
         };
         let elapsed = started.elapsed().as_secs_f64();
-        dir.write_report()?;
+        write_report(dir)?;
         Ok((arms, comparisons, elapsed, psa_report))
     })?;
     for c in &comparisons {
@@ -697,7 +700,7 @@ fn levers(baseline: &Path, alternative: &Path, o: &RunOptions) -> Result<(), Str
     let alt = load(alternative, o).map_err(|e| format!("{what}:\n{e}"))?;
     let alt = align(&base, alt, &what)?;
     let target = o.out.clone().unwrap_or_else(|| {
-        let name = |s: &Scenario| reentry::output::report::sanitize(&s.meta.name);
+        let name = |s: &Scenario| reentry::output::format::sanitize(&s.meta.name);
         PathBuf::from("out").join(format!("levers-{}-vs-{}", name(&base), name(&alt)))
     });
     let dir = OutputDir::prepare(&target, o.force)?;
@@ -827,30 +830,10 @@ fn calibrate(scenario: &Path, o: &CalibrateOptions) -> Result<(), String> {
     Ok(())
 }
 
-/// Regenerates the report files in place; each is written to a temporary file and renamed, so
-/// a reader never sees a half-written picture.
+/// Regenerates the report files in place ([`reentry::output::rewrite_report`]).
 fn report(folder: &Path) -> Result<(), String> {
-    // Not while another process writes or replaces the folder.
-    let _lock = reentry::output::outdir::lock_in_place(folder, "lock")?;
-    let checked = reentry::output::outdir::check_for_report(folder)?;
-    let data = reentry::output::folder::Folder::read(folder)?;
-    let files = reentry::output::html::report_files(&data)?;
-    for (name, bytes) in &files {
-        let path = folder.join(name);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-        }
-        let temp = folder.join(format!("{name}.partial-{}", std::process::id()));
-        std::fs::write(&temp, bytes).and_then(|_| std::fs::rename(&temp, &path)).map_err(|e| {
-            let _ = std::fs::remove_file(&temp);
-            format!("cannot write {}: {e}", path.display())
-        })?;
-    }
-    if checked {
-        reentry::output::outdir::write_marker(folder, "run")?;
-    }
-    sayln!("{} files written; open {}", files.len(), folder.join("report.html").display());
+    let written = reentry::output::rewrite_report(folder)?;
+    sayln!("{written} files written; open {}", folder.join("report.html").display());
     Ok(())
 }
 
@@ -883,7 +866,7 @@ fn trace(
     };
     let target = o.out.clone().unwrap_or_else(|| {
         let names: Vec<String> =
-            scenarios.iter().map(|s| reentry::output::report::sanitize(&s.meta.name)).collect();
+            scenarios.iter().map(|s| reentry::output::format::sanitize(&s.meta.name)).collect();
         let who = match citizen {
             Some(c) => format!("citizen-{c}"),
             None => format!("sample-{}", citizens.len()),
@@ -943,7 +926,7 @@ fn run_sweep(path: &Path, o: &SweepOptions) -> Result<(), String> {
     let sweep = Sweep::load(path, &sweep_overrides(o)?, o.scale)?;
     let out = o.out.clone().unwrap_or_else(|| {
         PathBuf::from("out")
-            .join(format!("sweep-{}", reentry::output::report::sanitize(&sweep.name)))
+            .join(format!("sweep-{}", reentry::output::format::sanitize(&sweep.name)))
     });
     let settings = RunSettings {
         out: out.clone(),
@@ -1042,7 +1025,7 @@ fn sensitivity(
             .iter()
             .map(|p| p.file_stem().map_or("scenario".into(), |s| s.to_string_lossy().into_owned()))
             .collect();
-        PathBuf::from("out").join(reentry::output::report::sanitize(&format!(
+        PathBuf::from("out").join(reentry::output::format::sanitize(&format!(
             "sensitivity-{}-{outcome}",
             names.join("-vs-")
         )))

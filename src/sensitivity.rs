@@ -17,6 +17,7 @@ use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
 use serde::Serialize;
 
+pub use crate::output::rows::TornadoBar;
 use crate::rng::derive;
 use crate::uncertainty::Priors;
 
@@ -93,21 +94,6 @@ impl Design {
             })
             .collect()
     }
-}
-
-/// One bar of a tornado.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
-pub struct TornadoBar {
-    pub outcome: String,
-    pub parameter: String,
-    pub rank: usize,
-    pub low_value: f64,
-    pub high_value: f64,
-    pub outcome_at_median: f64,
-    pub outcome_at_low: f64,
-    pub outcome_at_high: f64,
-    /// |outcome_at_high − outcome_at_low|.
-    pub swing: f64,
 }
 
 /// The tornado of one outcome (`y` = outcome per design point), largest swing first.
@@ -515,7 +501,7 @@ fn write_results(out: &Path, r: &Results) -> Result<(), String> {
         }
         w.into_inner().map_err(|e| e.to_string())
     };
-    use crate::output::report::num;
+    use crate::output::format::num;
     let tornado = csv_of(
         &[
             "outcome",

@@ -10,8 +10,8 @@
 
 use crate::costs::PAYERS;
 use crate::engine::{DOMAINS, World, month_of};
+use crate::output::format::thousands;
 use crate::output::plots::scenario_colour;
-use crate::output::report::thousands;
 use crate::population::{Addiction, Citizen, Housing, Income, NEVER, Place, Restorative};
 use crate::scenario::{Domain, Scenario};
 use crate::services::{Episode, Status};

@@ -388,11 +388,11 @@ fn one_replication_has_no_interval_and_says_so() {
     let text = terminal_comparison(&base, &c);
     assert!(text.contains("only 1 replication: no intervals"), "{text}");
     assert!(text.contains("[n/a, n/a]"), "{text}");
-    let run = reentry::output::report::terminal_summary(&base.run_output());
+    let run = reentry::output::terminal::terminal_summary(&base.run_output());
     assert!(run.contains("only 1 replication"), "{run}");
     let three = arm(small("fragmented.toml", 200, 3));
     assert!(
-        !reentry::output::report::terminal_summary(&three.run_output())
+        !reentry::output::terminal::terminal_summary(&three.run_output())
             .contains("only 1 replication")
     );
 }

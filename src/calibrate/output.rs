@@ -21,9 +21,10 @@ use plotters::prelude::*;
 use super::abc::{Generation, effective_sample_size};
 use super::targets::Target;
 use super::{Calibration, Outcome};
-use crate::output::html::{STYLE, esc};
+use crate::output::format::esc;
+use crate::output::html::STYLE;
+use crate::output::outdir::OutputDir;
 use crate::output::plots::{png_of, register_font};
-use crate::output::report::OutputDir;
 use crate::scenario::Scenario;
 use crate::scenario::source::keys::{self, Segment};
 use crate::uncertainty::Prior;
@@ -384,7 +385,7 @@ fn pictures(
     for (d, (s, prior)) in summaries.iter().zip(&cal.model.priors.priors).enumerate() {
         let marginal = Marginal { last, d, prior, summary: s };
         all.push(picture(
-            format!("posterior-{}", crate::output::report::sanitize(&s.path)),
+            format!("posterior-{}", crate::output::format::sanitize(&s.path)),
             format!("Posterior of {}", s.path),
             format!(
                 "Bars: the posterior (weighted particles); line: the prior {}; dashed: the old assumed value {}. \

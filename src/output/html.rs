@@ -5,8 +5,8 @@
 //! no machine-specific text, so the same folder always gives the same bytes.
 
 use crate::output::folder::{Folder, JsonEstimate, ProvenanceRow, ScenarioInfo};
+use crate::output::format::{esc, fmt_value, sanitize, thousands};
 use crate::output::plots::{Plot, hex, payer_words, render_all, scenario_colour};
-use crate::output::report::{fmt_value, thousands};
 use std::fmt::Write as _;
 
 /// The files a report consists of, relative to the output folder: `plots/*.svg`,
@@ -21,11 +21,6 @@ pub fn report_files(f: &Folder) -> Result<Vec<(String, Vec<u8>)>, String> {
     }
     files.push(("report.html".into(), report_html(f, &plots).into_bytes()));
     Ok(files)
-}
-
-/// Escapes text for HTML element content and attribute values.
-pub fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 pub(crate) const STYLE: &str = "body{font-family:'DejaVu Sans',Verdana,Arial,sans-serif;max-width:1060px;\
@@ -527,16 +522,14 @@ fn reproduce(h: &mut String, f: &Folder) {
         .scenarios
         .iter()
         .map(|s| {
-            s.files.last().cloned().unwrap_or_else(|| {
-                format!("scenario-{}.toml", crate::output::report::sanitize(&s.name))
-            })
+            s.files
+                .last()
+                .cloned()
+                .unwrap_or_else(|| format!("scenario-{}.toml", sanitize(&s.name)))
         })
         .collect();
-    let resolved: Vec<String> = f
-        .scenarios
-        .iter()
-        .map(|s| format!("scenario-{}.toml", crate::output::report::sanitize(&s.name)))
-        .collect();
+    let resolved: Vec<String> =
+        f.scenarios.iter().map(|s| format!("scenario-{}.toml", sanitize(&s.name))).collect();
     let _ = writeln!(
         h,
         "<section id=\"reproduce\">\n<h2>Reproduce this report</h2>\n<p>reentry version {}, seed \

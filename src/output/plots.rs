@@ -10,7 +10,7 @@
 //! byte-identical files.
 
 use crate::output::folder::{Folder, PAYER_NAMES, ScenarioInfo};
-use crate::output::report::thousands;
+use crate::output::format::thousands;
 use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
 use plotters::prelude::*;

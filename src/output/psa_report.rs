@@ -10,12 +10,11 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::output::folder::Folder;
-use crate::output::html::esc;
+use crate::output::format::{esc, thousands};
 use crate::output::plots::{
     DrawResult, FONT, HouseGrid, Plot, SIZE, err, euro_label, finite_max, legend_row, nice_ceiling,
     png_of, register_font, scenario_colour, text_style,
 };
-use crate::output::report::thousands;
 use crate::psa::PsaReport;
 
 fn euros(x: f64) -> String {
@@ -373,7 +372,7 @@ pub fn plots(f: &Folder) -> Result<Vec<Plot>, String> {
     if let Some((outcome, _)) =
         psa.tornado_r_squared.iter().find(|(o, _)| o.starts_with("cost_societal"))
     {
-        let bars: Vec<&crate::sensitivity::TornadoBar> =
+        let bars: Vec<&crate::output::rows::TornadoBar> =
             psa.tornado.iter().filter(|b| &b.outcome == outcome).take(12).collect();
         let (svg, png) =
             crate::output::sensitivity_plot::tornado("the societal cost difference", &bars)?;

@@ -5,7 +5,7 @@
 use plotters::prelude::*;
 
 use crate::output::plots::{FONT, HouseGrid, SIZE, err, png_of, register_font, scenario_colour};
-use crate::sensitivity::TornadoBar;
+use crate::output::rows::TornadoBar;
 
 fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, plotters::coord::Shift>,
@@ -37,7 +37,7 @@ fn draw<DB: DrawingBackend>(
         ))
         .house_grid(16, 13)
         .x_label_formatter(&|x| {
-            if x.abs() >= 100.0 { crate::output::report::thousands(*x) } else { format!("{x:.3}") }
+            if x.abs() >= 100.0 { crate::output::format::thousands(*x) } else { format!("{x:.3}") }
         })
         .disable_y_mesh()
         .y_labels(2 * n + 1)

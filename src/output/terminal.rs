@@ -37,7 +37,11 @@ pub fn terminal_summary(run: &RunOutput) -> String {
         ));
     }
     if s.replications < 2 {
-        out.push_str(crate::compare::ONE_REPLICATION);
+        out.push_str(ONE_REPLICATION);
     }
     out
 }
+
+/// Said wherever results of a single replication are shown.
+pub const ONE_REPLICATION: &str = "\nonly 1 replication: no intervals (n/a), so nothing here \
+     tells chance from effect; run more replications (--replications 10 or more)\n";
