@@ -1,13 +1,14 @@
 //! The `reentry` command line: parse arguments, load and check scenarios, run, report.
 
 use clap::{Args, Parser, Subcommand};
-use reentry::compare::{Arm, align, terminal_comparison, write_compare};
+use reentry::compare::{Arm, terminal_comparison, write_compare};
 use reentry::experiments::{run_with_progress, summarise};
 use reentry::limits::{MAX_MESSAGE_LINE, cut_lines};
 use reentry::output::outdir::OutputDir;
 use reentry::output::report::RunOutput;
 use reentry::output::terminal::terminal_summary;
 use reentry::output::{write_outputs, write_report};
+use reentry::pipeline::{Changes, default_out, default_priors, sweep_overrides};
 use reentry::scenario::{Adjustments, Override, Scenario};
 use reentry::sweep::{RunSettings, Shard, Sweep};
 use std::path::{Path, PathBuf};
@@ -123,6 +124,10 @@ struct SweepOptionsLite {
     /// Start over.
     #[arg(long)]
     force: bool,
+    /// Override one scenario value by dotted path, e.g. --set regime.warm_handover=0.8
+    /// (repeatable; as in `run`), applied to every scenario before anything else.
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Override::parse_cli)]
+    set: Vec<Override>,
 }
 
 /// Options of `sweep`.
@@ -370,6 +375,10 @@ enum Command {
         /// Replace an existing output folder (only one that reentry wrote).
         #[arg(long)]
         force: bool,
+        /// Override one scenario value by dotted path, e.g. --set regime.warm_handover=0.8
+        /// (repeatable; as in `run`), applied to every scenario before anything else.
+        #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Override::parse_cli)]
+        set: Vec<Override>,
     },
     /// Build the classroom page: one offline HTML file where students pull levers and watch
     /// citizens move.
@@ -485,6 +494,7 @@ fn main() -> ExitCode {
             scale,
             out,
             force,
+            set,
         } => {
             let options = RunOptions {
                 out,
@@ -494,7 +504,7 @@ fn main() -> ExitCode {
                 population,
                 scale,
                 force,
-                set: Vec::new(),
+                set,
             };
             trace(&scenarios, citizen, sample, replication, &options)
         }
@@ -509,24 +519,6 @@ fn main() -> ExitCode {
     }
 }
 
-/// Seeds are written as TOML integers, which are signed 64-bit.
-const MAX_SEED: u64 = i64::MAX as u64;
-
-/// `--scale` must leave a cohort big enough for shares and intervals to mean something.
-const MIN_SCALED_CITIZENS: u32 = 10;
-
-/// `compare`'s headline indicators include 2-year reconviction.
-const COMPARE_MIN_HORIZON_DAYS: u32 = 730;
-
-fn check_seed(seed: Option<u64>) -> Result<(), String> {
-    match seed {
-        Some(s) if s > MAX_SEED => Err(format!(
-            "--seed {s} is too large; allowed: 0 to {MAX_SEED} (scenario files store seeds as 64-bit signed integers)"
-        )),
-        _ => Ok(()),
-    }
-}
-
 /// A scale factor: positive and finite.
 fn parse_scale(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
@@ -536,34 +528,17 @@ fn parse_scale(text: &str) -> Result<f64, String> {
 }
 
 impl RunOptions {
-    /// What the options change in every scenario of the command.
-    fn adjustments(&self) -> Adjustments {
-        Adjustments {
+    /// What the options change in every scenario of the command: one route for `--set` and
+    /// the adjustments ([`Changes`]).
+    fn changes(&self) -> Changes {
+        let adjustments = Adjustments {
             scale: self.scale,
             population: self.population,
             replications: self.replications,
             seed: self.seed,
-        }
+        };
+        Changes { set: self.set.clone(), adjustments }
     }
-}
-
-/// Loads a scenario with the command line's overrides and adjustments; every scenario of a
-/// command is loaded this way, so all are scaled alike.
-fn load(path: &Path, o: &RunOptions) -> Result<Scenario, String> {
-    check_seed(o.seed)?;
-    let sc = Scenario::load_with(path, &o.set).map_err(|e| e.to_string())?;
-    // The region's scale is judged on the scenario's own cohort: a --population given as
-    // well does not make a region of a few citizens' places meaningful.
-    if let Some(factor) = o.scale {
-        let before = sc.population.size;
-        let scaled = (before as f64 * factor).round().max(1.0);
-        if scaled < MIN_SCALED_CITIZENS as f64 {
-            return Err(format!(
-                "--scale {factor} leaves {scaled} citizens of {before}; allowed: a scale that keeps at least {MIN_SCALED_CITIZENS}"
-            ));
-        }
-    }
-    sc.adjusted(&o.adjustments()).map_err(|e| format!("invalid command-line override:\n{e}"))
 }
 
 /// Says on the terminal when the command line changed the cohort but not the capacities
@@ -575,10 +550,8 @@ fn say_cohort_note(sc: &Scenario) {
 }
 
 fn run(path: &Path, o: &RunOptions) -> Result<(), String> {
-    let sc = load(path, o)?;
-    let target = o.out.clone().unwrap_or_else(|| {
-        PathBuf::from("out").join(reentry::output::format::sanitize(&sc.meta.name))
-    });
+    let sc = o.changes().load(path)?;
+    let target = o.out.clone().unwrap_or_else(|| default_out::run(&sc));
     let dir = OutputDir::prepare(&target, o.force)?;
     let threads = reentry::limits::threads(o.threads);
     let started = std::time::Instant::now();
@@ -620,37 +593,8 @@ fn compare(
     o: &RunOptions,
     psa: &PsaOptions,
 ) -> Result<(), String> {
-    let base = load(baseline, o).map_err(|e| format!("baseline {}:\n{e}", baseline.display()))?;
-    if base.meta.horizon_days < COMPARE_MIN_HORIZON_DAYS {
-        // Checked before simulating: the comparison reports 2-year reconviction.
-        return Err(format!(
-            "baseline {}: scenario.horizon_days is {}; compare needs at least {COMPARE_MIN_HORIZON_DAYS} days (it reports 2-year reconviction); lengthen the horizon or use `reentry run`",
-            baseline.display(),
-            base.meta.horizon_days
-        ));
-    }
-    let mut scenarios = vec![base];
-    for path in alternatives {
-        let what = format!("alternative {}", path.display());
-        // Loaded like the baseline, so --scale changes every arm's capacities alike.
-        let alt = load(path, o).map_err(|e| format!("{what}:\n{e}"))?;
-        let mut alt = align(&scenarios[0], alt, &what)?;
-        // Two arms with one name would be indistinguishable in the outputs.
-        let mut name = alt.meta.name.clone();
-        let mut k = 2;
-        while scenarios.iter().any(|s| s.meta.name == name) {
-            name = format!("{}-{k}", alt.meta.name);
-            k += 1;
-        }
-        alt.meta.name = name.clone();
-        alt.resolved.scenario.name = name;
-        scenarios.push(alt);
-    }
-    let target = o.out.clone().unwrap_or_else(|| {
-        let names: Vec<String> =
-            scenarios.iter().map(|s| reentry::output::format::sanitize(&s.meta.name)).collect();
-        PathBuf::from("out").join(format!("compare-{}-vs-{}", names[0], names[1..].join("-")))
-    });
+    let scenarios = o.changes().load_arms(baseline, alternatives)?;
+    let target = o.out.clone().unwrap_or_else(|| default_out::compare(&scenarios));
     let plan = psa.psa.map(|n| psa_plan(baseline, &scenarios, o, psa, n)).transpose()?;
     let dir = OutputDir::prepare(&target, o.force)?;
     let threads = reentry::limits::threads(o.threads);
@@ -695,14 +639,13 @@ fn compare(
 }
 
 fn levers(baseline: &Path, alternative: &Path, o: &RunOptions) -> Result<(), String> {
-    let base = load(baseline, o).map_err(|e| format!("baseline {}:\n{e}", baseline.display()))?;
-    let what = format!("alternative {}", alternative.display());
-    let alt = load(alternative, o).map_err(|e| format!("{what}:\n{e}"))?;
-    let alt = align(&base, alt, &what)?;
-    let target = o.out.clone().unwrap_or_else(|| {
-        let name = |s: &Scenario| reentry::output::format::sanitize(&s.meta.name);
-        PathBuf::from("out").join(format!("levers-{}-vs-{}", name(&base), name(&alt)))
-    });
+    let paths = [baseline.to_path_buf(), alternative.to_path_buf()];
+    let arms = o.changes().load_aligned(&paths, |k, path| match k {
+        0 => format!("baseline {}", path.display()),
+        _ => format!("alternative {}", path.display()),
+    })?;
+    let [base, alt] = <[Scenario; 2]>::try_from(arms).map_err(|_| "two scenarios".to_string())?;
+    let target = o.out.clone().unwrap_or_else(|| default_out::levers(&base, &alt));
     let dir = OutputDir::prepare(&target, o.force)?;
     let (written, d) = dir.fill(|dir| {
         let d = reentry::levers::decompose(&base, &alt, o.threads)?;
@@ -760,22 +703,6 @@ fn psa_plan(
     Ok((params, settings))
 }
 
-/// `priors/netherlands.toml` and `priors/costs.toml` in the current folder, else beside the
-/// baseline's folder (the shipped layout: scenarios/ and priors/ side by side).
-fn default_priors(baseline: &Path) -> Vec<PathBuf> {
-    let beside = baseline.parent().and_then(Path::parent).unwrap_or(Path::new(""));
-    for folder in [PathBuf::from("priors"), beside.join("priors")] {
-        if folder.join("netherlands.toml").is_file() {
-            return ["netherlands.toml", "costs.toml"]
-                .iter()
-                .map(|f| folder.join(f))
-                .filter(|f| f.is_file())
-                .collect();
-        }
-    }
-    Vec::new()
-}
-
 fn calibrate(scenario: &Path, o: &CalibrateOptions) -> Result<(), String> {
     use reentry::calibrate::{
         Design, Request, Run, Stopping, default_out, prepare, terminal_summary,
@@ -785,7 +712,7 @@ fn calibrate(scenario: &Path, o: &CalibrateOptions) -> Result<(), String> {
     }
     let seed = match o.seed {
         Some(seed) => seed,
-        None => Scenario::load_with(scenario, &o.set).map_err(|e| e.to_string())?.meta.seed,
+        None => Changes { set: o.set.clone(), ..Changes::default() }.load(scenario)?.meta.seed,
     };
     let request = Request {
         scenario: scenario.to_path_buf(),
@@ -844,52 +771,19 @@ fn trace(
     replication: u32,
     o: &RunOptions,
 ) -> Result<(), String> {
-    use reentry::trace::{
-        check_citizen, render_timeline, sample_citizens, side_by_side, story_text,
-    };
-    let first = load(&paths[0], o).map_err(|e| format!("{}:\n{e}", paths[0].display()))?;
-    let note = first.cohort_note.clone();
-    let mut scenarios = vec![first];
-    for path in &paths[1..] {
-        let what = format!("scenario {}", path.display());
-        let sc = load(path, o).map_err(|e| format!("{what}:\n{e}"))?;
-        scenarios.push(align(&scenarios[0], sc, &what)?);
-    }
-    let citizens = match (citizen, sample) {
-        (Some(c), _) => {
-            check_citizen(&scenarios[0], c)?;
-            vec![c]
-        }
-        (None, Some(0)) => return Err("--sample needs at least 1 citizen".into()),
-        (None, Some(k)) => sample_citizens(&scenarios[0], k),
-        (None, None) => return Err("say whom to follow: --citizen N or --sample K".into()),
-    };
-    let target = o.out.clone().unwrap_or_else(|| {
-        let names: Vec<String> =
-            scenarios.iter().map(|s| reentry::output::format::sanitize(&s.meta.name)).collect();
-        let who = match citizen {
-            Some(c) => format!("citizen-{c}"),
-            None => format!("sample-{}", citizens.len()),
-        };
-        PathBuf::from("out").join(format!("trace-{}-{who}", names.join("-vs-")))
-    });
+    use reentry::pipeline::{follow, trace_citizens};
+    use reentry::trace::render_timeline;
+    let scenarios = o.changes().load_aligned(paths, |k, path| match k {
+        0 => path.display().to_string(),
+        _ => format!("scenario {}", path.display()),
+    })?;
+    let note = scenarios[0].cohort_note.clone();
+    let citizens = trace_citizens(&scenarios[0], citizen, sample)?;
+    let target =
+        o.out.clone().unwrap_or_else(|| default_out::trace(&scenarios, citizen, citizens.len()));
     // Checked before simulating: a refused folder costs the user no waiting.
     let dir = OutputDir::prepare(&target, o.force)?;
-    let mut stories = Vec::new();
-    let mut text = String::new();
-    for &c in &citizens {
-        let first = stories.len();
-        for (k, sc) in scenarios.iter().enumerate() {
-            let story = reentry::trace::trace(sc, k, c, replication)?;
-            text.push_str(&story_text(&story));
-            text.push('\n');
-            stories.push(story);
-        }
-        if scenarios.len() > 1 {
-            text.push_str(&side_by_side(&stories[first..]));
-            text.push('\n');
-        }
-    }
+    let (stories, text) = follow(&scenarios, &citizens, replication)?;
     let (written, ()) = dir.fill(|dir| {
         let (svg, png) = render_timeline(&stories)?;
         dir.write_file("story.txt", |w| w.write_all(text.as_bytes()))?;
@@ -904,30 +798,10 @@ fn trace(
     Ok(())
 }
 
-/// The command-line settings of a sweep as overrides, applied after the sweep file's own.
-fn sweep_overrides(o: &SweepOptions) -> Result<Vec<Override>, String> {
-    let mut out = Vec::new();
-    let mut add = |path: &str, value: Option<i64>, flag: &str| -> Result<(), String> {
-        if let Some(v) = value {
-            out.push(Override::new(path, toml::Value::Integer(v), format!("{flag} {v}"))?);
-        }
-        Ok(())
-    };
-    add("scenario.replications", o.replications.map(i64::from), "--replications")?;
-    add("population.size", o.population.map(i64::from), "--population")?;
-    let seed =
-        o.seed.map(i64::try_from).transpose().map_err(|_| "--seed is too large".to_string())?;
-    add("scenario.seed", seed, "--seed")?;
-    out.extend(o.set.iter().cloned());
-    Ok(out)
-}
-
 fn run_sweep(path: &Path, o: &SweepOptions) -> Result<(), String> {
-    let sweep = Sweep::load(path, &sweep_overrides(o)?, o.scale)?;
-    let out = o.out.clone().unwrap_or_else(|| {
-        PathBuf::from("out")
-            .join(format!("sweep-{}", reentry::output::format::sanitize(&sweep.name)))
-    });
+    let overrides = sweep_overrides(o.replications, o.population, o.seed, &o.set)?;
+    let sweep = Sweep::load(path, &overrides, o.scale)?;
+    let out = o.out.clone().unwrap_or_else(|| default_out::sweep(&sweep.name));
     let settings = RunSettings {
         out: out.clone(),
         threads: reentry::limits::threads(o.threads),
@@ -1020,16 +894,7 @@ fn sensitivity(
         return Err("give the priors with --priors FILE (priors/netherlands.toml not found)".into());
     }
     let priors = reentry::psa::load_priors(&files)?;
-    let out = o.out.clone().unwrap_or_else(|| {
-        let names: Vec<String> = scenarios
-            .iter()
-            .map(|p| p.file_stem().map_or("scenario".into(), |s| s.to_string_lossy().into_owned()))
-            .collect();
-        PathBuf::from("out").join(reentry::output::format::sanitize(&format!(
-            "sensitivity-{}-{outcome}",
-            names.join("-vs-")
-        )))
-    });
+    let out = o.out.clone().unwrap_or_else(|| default_out::sensitivity(scenarios, &outcome));
     let settings = reentry::sensitivity::Settings {
         scenarios: scenarios.to_vec(),
         outcome,
@@ -1037,6 +902,7 @@ fn sensitivity(
         trajectories,
         replications,
         population,
+        set: o.set.clone(),
         out: out.clone(),
         threads: reentry::limits::threads(o.threads),
         shard: o.shard,

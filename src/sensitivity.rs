@@ -382,6 +382,8 @@ pub struct Settings {
     pub trajectories: u32,
     pub replications: u32,
     pub population: Option<u32>,
+    /// `--set` overrides, applied to every scenario as in every other command.
+    pub set: Vec<crate::scenario::Override>,
     pub out: PathBuf,
     pub threads: usize,
     pub shard: Option<crate::sweep::Shard>,
@@ -410,15 +412,15 @@ pub const KEY_OUTCOMES: [&str; 6] = [
 ];
 
 pub fn run(s: &Settings) -> Result<Option<Results>, String> {
-    use crate::scenario::Scenario;
     if s.scenarios.is_empty() || s.scenarios.len() > 2 {
         return Err("sensitivity takes one scenario, or a baseline and one alternative".into());
     }
-    let base = Scenario::load(&s.scenarios[0]).map_err(|e| e.to_string())?;
+    let changes = crate::pipeline::Changes { set: s.set.clone(), ..Default::default() };
+    let base = changes.load(&s.scenarios[0])?;
     let mut arms = vec![base];
     if let Some(alt) = s.scenarios.get(1) {
         let what = format!("alternative {}", alt.display());
-        let sc = Scenario::load(alt).map_err(|e| format!("{what}:\n{e}"))?;
+        let sc = changes.load(alt).map_err(|e| format!("{what}:\n{e}"))?;
         arms.push(crate::compare::align(&arms[0], sc, &what)?);
     }
     let paths: Vec<String> = s.priors.priors.iter().map(|p| p.path.clone()).collect();

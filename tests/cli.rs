@@ -495,3 +495,32 @@ fn trace_scale_shrinks_every_scenario_alike() {
     assert!(!beyond.success, "the scaled cohort has 200 citizens");
     assert_contains(&beyond.stderr, "250");
 }
+
+#[test]
+fn trace_takes_set_like_every_other_command() {
+    // Failed before: `trace` had no --set (clap refused the option), while run, compare,
+    // levers, sweep and calibrate had it.
+    let dir = tempdir();
+    let (frag, thru) = (shipped("fragmented.toml"), shipped("through-care.toml"));
+    let trace = |citizen: &str, out: &str| {
+        let out = dir.path().join(out);
+        let args: Vec<&std::ffi::OsStr> = vec![
+            "trace".as_ref(),
+            frag.as_ref(),
+            thru.as_ref(),
+            "--set".as_ref(),
+            "population.size=120".as_ref(),
+            "--citizen".as_ref(),
+            citizen.as_ref(),
+            "--out".as_ref(),
+            out.as_ref(),
+        ];
+        reentry(dir.path(), args)
+    };
+    let ok = trace("119", "a");
+    assert!(ok.success, "{}", ok.stderr);
+    assert_contains(&ok.stdout, "citizen 119");
+    let beyond = trace("120", "b");
+    assert!(!beyond.success, "--set gave both scenarios 120 citizens");
+    assert_contains(&beyond.stderr, "has 120 citizens, numbered 0 to 119");
+}
