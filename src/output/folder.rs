@@ -27,19 +27,11 @@ pub struct Folder {
     pub psa: Option<crate::psa::PsaReport>,
 }
 
-/// One scenario: its summary, its curves and its resolved parameters.
+/// One scenario: its record in `summary.json` (read through, as `s.name`, `s.indicators`),
+/// its curves and its resolved parameters.
 #[derive(Debug, Clone)]
 pub struct ScenarioInfo {
-    pub name: String,
-    pub description: String,
-    pub regime: String,
-    pub files: Vec<String>,
-    pub seed: u64,
-    pub replications: u32,
-    pub citizens: u32,
-    pub horizon_days: u32,
-    pub discount_rate: f64,
-    pub indicators: Vec<IndicatorInfo>,
+    pub summary: SummaryScenario,
     /// Reconviction incidence by day since first release, mean and 95% band.
     pub reconviction: Curve,
     pub monthly: Vec<MonthMeans>,
@@ -51,8 +43,15 @@ pub struct ScenarioInfo {
     pub queues: Vec<QueueSeries>,
     /// Flattened resolved parameters (`key = value`), sorted by key.
     pub parameters: BTreeMap<String, String>,
-    /// Set when the command line changed the cohort but not the capacities.
-    pub cohort_note: Option<String>,
+}
+
+/// The summary's fields read as the scenario's own: the page and the pictures were written
+/// against them, and `summary.json` stays the one schema.
+impl std::ops::Deref for ScenarioInfo {
+    type Target = SummaryScenario;
+    fn deref(&self) -> &SummaryScenario {
+        &self.summary
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -171,23 +170,13 @@ impl Folder {
             let parameters = flatten_toml(&resolved)
                 .map_err(|e| format!("{}: {e}", dir.join(&toml_name).display()))?;
             scenarios.push(ScenarioInfo {
-                name: s.name,
-                description: s.description,
-                regime: s.regime,
-                files: s.files,
-                seed: s.seed,
-                replications: s.replications,
-                citizens: s.citizens,
-                horizon_days: s.horizon_days,
-                discount_rate: s.discount_rate,
-                indicators: s.indicators,
+                summary: s,
                 reconviction: Curve::default(),
                 monthly: Vec::new(),
                 costs: vec![Vec::new(); PAYER_NAMES.len()],
                 transfers: Vec::new(),
                 queues: Vec::new(),
                 parameters,
-                cohort_note: s.cohort_note,
             });
         }
         read_survival(dir, &mut scenarios)?;

@@ -32,6 +32,17 @@ impl<'de> Deserialize<'de> for Num {
     }
 }
 
+/// For `#[serde(serialize_with = "as_num")]`: a float field of a type that also serves
+/// elsewhere, written in a CSV as [`num`] writes it.
+pub fn as_num<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+    Num(*x).serialize(s)
+}
+
+/// As [`as_num`], an absent value written as `NA`.
+pub fn as_num_or_na<S: Serializer>(x: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    Num(x.unwrap_or(f64::NAN)).serialize(s)
+}
+
 /// Writes `rows` as CSV under the header their type's field names make; the header is written
 /// even when there are no rows, so an empty table still says what it would hold.
 pub fn write_rows<R: Serialize + Default>(
