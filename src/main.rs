@@ -8,7 +8,7 @@ use reentry::output::outdir::OutputDir;
 use reentry::output::report::RunOutput;
 use reentry::output::terminal::terminal_summary;
 use reentry::output::{write_outputs, write_report};
-use reentry::pipeline::{Changes, default_out, default_priors, sweep_overrides};
+use reentry::pipeline::{Changes, PsaRequest, default_out, default_priors, sweep_overrides};
 use reentry::scenario::{Adjustments, Override, Scenario};
 use reentry::sweep::{RunSettings, Shard, Sweep};
 use std::path::{Path, PathBuf};
@@ -595,7 +595,7 @@ fn compare(
 ) -> Result<(), String> {
     let scenarios = o.changes().load_arms(baseline, alternatives)?;
     let target = o.out.clone().unwrap_or_else(|| default_out::compare(&scenarios));
-    let plan = psa.psa.map(|n| psa_plan(baseline, &scenarios, o, psa, n)).transpose()?;
+    let plan = psa.psa.map(|n| psa.request(n, o.threads).plan(baseline, &scenarios)).transpose()?;
     let dir = OutputDir::prepare(&target, o.force)?;
     let threads = reentry::limits::threads(o.threads);
     let started = std::time::Instant::now();
@@ -662,45 +662,20 @@ fn levers(baseline: &Path, alternative: &Path, o: &RunOptions) -> Result<(), Str
     Ok(())
 }
 
-/// The parameter draws and settings of a PSA, checked before any simulation work.
-fn psa_plan(
-    baseline: &Path,
-    scenarios: &[Scenario],
-    o: &RunOptions,
-    p: &PsaOptions,
-    draws: u32,
-) -> Result<(reentry::psa::ParameterDraws, reentry::psa::PsaSettings), String> {
-    use reentry::psa::{ParameterDraws, PsaSettings};
-    use reentry::uncertainty::Priors;
-    let seed = scenarios[0].meta.seed;
-    let files = if p.priors.is_empty() { default_priors(baseline) } else { p.priors.clone() };
-    if files.is_empty() {
-        return Err("--psa needs priors: give --priors FILE; priors/netherlands.toml was found \
-                    neither in the current folder nor beside the baseline's folder"
-            .into());
+impl PsaOptions {
+    /// What the options ask of a PSA of `draws` draws.
+    fn request(&self, draws: u32, threads: usize) -> PsaRequest {
+        PsaRequest {
+            draws,
+            priors: self.priors.clone(),
+            posterior: self.posterior.clone(),
+            replications: self.psa_replications,
+            citizens: self.psa_population,
+            effect: self.effect,
+            wtp: self.wtp,
+            threads: reentry::limits::threads(threads),
+        }
     }
-    let priors = reentry::psa::load_priors(&files)?;
-    for file in &files {
-        Priors::load(file)?.check_against(baseline)?;
-    }
-    let params = match &p.posterior {
-        Some(file) => ParameterDraws::from_posterior(file, &priors, seed, draws)?,
-        None => ParameterDraws::from_priors(&priors, seed, draws),
-    };
-    let shown: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
-    let params =
-        ParameterDraws { origin: format!("{} from {}", params.origin, shown.join(", ")), ..params };
-    reentry::psa::check_shared(scenarios, &params.paths)?;
-    let settings = PsaSettings {
-        draws,
-        replications: p.psa_replications,
-        citizens: p.psa_population.unwrap_or(reentry::psa::DEFAULT_CITIZENS),
-        seed,
-        threads: reentry::limits::threads(o.threads),
-        effect: p.effect,
-        wtp: p.wtp.unwrap_or_else(|| p.effect.default_wtp()),
-    };
-    Ok((params, settings))
 }
 
 fn calibrate(scenario: &Path, o: &CalibrateOptions) -> Result<(), String> {

@@ -1,9 +1,10 @@
 //! What the commands do between their arguments and the model, without the command line:
 //! loading scenarios with the command line's changes ([`Changes`]: the one route for `--set`,
 //! `--scale`, `--population`, `--replications` and `--seed` in every command), the arms of a
-//! comparison and their names, the default output folders ([`default_out`]), and the citizens
-//! `trace` follows. `main.rs` parses the arguments and calls these, so a library user gets
-//! the same scenarios, names and folders as the command line.
+//! comparison and their names, the default output folders ([`default_out`]), the citizens
+//! `trace` follows, and the plan of a PSA ([`PsaRequest`]). `main.rs` parses the arguments and
+//! calls these, so a library user gets the same scenarios, names and folders as the command
+//! line.
 
 use crate::compare::align;
 use crate::output::format::sanitize;
@@ -264,6 +265,68 @@ pub fn default_priors(baseline: &Path) -> Vec<PathBuf> {
         }
     }
     Vec::new()
+}
+
+/// What `compare --psa` asks for, as the command line gives it.
+#[derive(Debug, Clone)]
+pub struct PsaRequest {
+    pub draws: u32,
+    /// Priors files; none = [`default_priors`] of the baseline.
+    pub priors: Vec<PathBuf>,
+    /// A calibration's `posterior.csv` to resample the calibrated parameters from.
+    pub posterior: Option<PathBuf>,
+    pub replications: u32,
+    /// Citizens per draw (default [`crate::psa::DEFAULT_CITIZENS`]).
+    pub citizens: Option<u32>,
+    pub effect: crate::psa::Effect,
+    /// Willingness to pay per unit of effect (default: the effect's).
+    pub wtp: Option<f64>,
+    pub threads: usize,
+}
+
+impl PsaRequest {
+    /// The parameter draws and settings of the PSA of `scenarios`, checked before any
+    /// simulation work.
+    pub fn plan(
+        &self,
+        baseline: &Path,
+        scenarios: &[Scenario],
+    ) -> Result<(crate::psa::ParameterDraws, crate::psa::PsaSettings), String> {
+        use crate::psa::{ParameterDraws, PsaSettings};
+        use crate::uncertainty::Priors;
+        let seed = scenarios[0].meta.seed;
+        let files =
+            if self.priors.is_empty() { default_priors(baseline) } else { self.priors.clone() };
+        if files.is_empty() {
+            return Err(
+                "--psa needs priors: give --priors FILE; priors/netherlands.toml was found \
+                        neither in the current folder nor beside the baseline's folder"
+                    .into(),
+            );
+        }
+        let priors = crate::psa::load_priors(&files)?;
+        for file in &files {
+            Priors::load(file)?.check_against(baseline)?;
+        }
+        let params = match &self.posterior {
+            Some(file) => ParameterDraws::from_posterior(file, &priors, seed, self.draws)?,
+            None => ParameterDraws::from_priors(&priors, seed, self.draws),
+        };
+        let shown: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+        let origin = format!("{} from {}", params.origin, shown.join(", "));
+        let params = ParameterDraws { origin, ..params };
+        crate::psa::check_shared(scenarios, &params.paths)?;
+        let settings = PsaSettings {
+            draws: self.draws,
+            replications: self.replications,
+            citizens: self.citizens.unwrap_or(crate::psa::DEFAULT_CITIZENS),
+            seed,
+            threads: self.threads,
+            effect: self.effect,
+            wtp: self.wtp.unwrap_or_else(|| self.effect.default_wtp()),
+        };
+        Ok((params, settings))
+    }
 }
 
 #[cfg(test)]
