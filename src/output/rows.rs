@@ -246,6 +246,47 @@ pub struct TornadoBar {
 mod tests {
     use super::*;
 
+    /// The headers as the hand-kept lists wrote them before the row types: a renamed or moved
+    /// field changes a published column, so it must be a deliberate change of this list too.
+    #[test]
+    fn the_headers_are_the_published_columns() {
+        fn line<R: Serialize + Default>() -> String {
+            header::<R>().unwrap().iter().collect::<Vec<_>>().join(",")
+        }
+        assert_eq!(
+            line::<SummaryRow>(),
+            "scenario,indicator,label,unit,mean,lo95,hi95,sd,replications"
+        );
+        assert_eq!(line::<OutcomeRow>(), "scenario,replication,indicator,unit,value");
+        assert_eq!(line::<SurvivalRow>(), "scenario,event,day,incidence,lo95,hi95,survival");
+        assert_eq!(
+            line::<MonthlyRow>(),
+            "scenario,replication,month,day,in_detention,own_home,shelter,supported_housing,\
+             homeless,active_addiction,without_income,on_benefit,working,on_probation,\
+             with_case_manager,ever_reconvicted,recovery_personal,recovery_social,\
+             recovery_societal,recovery_victim"
+        );
+        assert_eq!(
+            line::<QueueRow>(),
+            "scenario,replication,month,day,service,waiting,occupied,mean_days_waited"
+        );
+        assert_eq!(
+            line::<ServiceRow>(),
+            "scenario,replication,programme,referrals,starts,completions,dropouts,interruptions,\
+             mean_wait_days,median_days_to_start,never_started_share,max_waiting,place_days"
+        );
+        assert_eq!(
+            line::<WaitingTimeRow>(),
+            "scenario,programme,days_waited,at_risk,started,censored,share_started"
+        );
+        assert_eq!(
+            line::<CostRow>(),
+            "scenario,replication,payer,year,cost,cost_discounted,cost_discounted_per_citizen,\
+             of_which_transfers"
+        );
+        assert_eq!(line::<ProvenanceRow>(), "scenario,key,value,source,file");
+    }
+
     #[test]
     fn an_empty_table_still_has_its_header() {
         let mut out = Vec::new();
