@@ -746,8 +746,7 @@ fn trace(
     replication: u32,
     o: &RunOptions,
 ) -> Result<(), String> {
-    use reentry::pipeline::{follow, trace_citizens};
-    use reentry::trace::render_timeline;
+    use reentry::pipeline::{follow, trace_citizens, write_trace};
     let scenarios = o.changes().load_aligned(paths, |k, path| match k {
         0 => path.display().to_string(),
         _ => format!("scenario {}", path.display()),
@@ -759,12 +758,7 @@ fn trace(
     // Checked before simulating: a refused folder costs the user no waiting.
     let dir = OutputDir::prepare(&target, o.force)?;
     let (stories, text) = follow(&scenarios, &citizens, replication)?;
-    let (written, ()) = dir.fill(|dir| {
-        let (svg, png) = render_timeline(&stories)?;
-        dir.write_file("story.txt", |w| w.write_all(text.as_bytes()))?;
-        dir.write_file("timeline.svg", |w| w.write_all(svg.as_bytes()))?;
-        dir.write_file("timeline.png", |w| w.write_all(&png))
-    })?;
+    let (written, ()) = dir.fill(|dir| write_trace(dir, &stories, &text))?;
     say!("{text}");
     if let Some(note) = note {
         sayln!("note: {note}\n");

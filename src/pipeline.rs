@@ -2,14 +2,17 @@
 //! loading scenarios with the command line's changes ([`Changes`]: the one route for `--set`,
 //! `--scale`, `--population`, `--replications` and `--seed` in every command), the arms of a
 //! comparison and their names, the default output folders ([`default_out`]), the citizens
-//! `trace` follows, and the plan of a PSA ([`PsaRequest`]). `main.rs` parses the arguments and
-//! calls these, so a library user gets the same scenarios, names and folders as the command
-//! line.
+//! `trace` follows and writes, and the plan of a PSA ([`PsaRequest`]). `main.rs` parses the
+//! arguments and calls these, so a library user gets the same scenarios, names and folders as
+//! the command line.
 
 use crate::compare::align;
 use crate::output::format::sanitize;
+use crate::output::outdir::OutputDir;
 use crate::scenario::{Adjustments, Override, Scenario};
-use crate::trace::{Story, check_citizen, sample_citizens, side_by_side, story_text};
+use crate::trace::{
+    Story, check_citizen, render_timeline, sample_citizens, side_by_side, story_text,
+};
 use std::path::{Path, PathBuf};
 
 /// Seeds are written as TOML integers, which are signed 64-bit.
@@ -224,6 +227,15 @@ pub fn follow(
         }
     }
     Ok((stories, text))
+}
+
+/// Writes what `trace` found into its (staged) folder: the stories as text and the timeline
+/// picture.
+pub fn write_trace(dir: &OutputDir, stories: &[Story], text: &str) -> Result<(), String> {
+    let (svg, png) = render_timeline(stories)?;
+    dir.write_file("story.txt", |w| w.write_all(text.as_bytes()))?;
+    dir.write_file("timeline.svg", |w| w.write_all(svg.as_bytes()))?;
+    dir.write_file("timeline.png", |w| w.write_all(&png))
 }
 
 /// The command-line settings of a sweep as overrides, applied after the sweep file's own: a

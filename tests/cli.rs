@@ -501,26 +501,20 @@ fn trace_takes_set_like_every_other_command() {
     // Failed before: `trace` had no --set (clap refused the option), while run, compare,
     // levers, sweep and calibrate had it.
     let dir = tempdir();
-    let (frag, thru) = (shipped("fragmented.toml"), shipped("through-care.toml"));
-    let trace = |citizen: &str, out: &str| {
-        let out = dir.path().join(out);
-        let args: Vec<&std::ffi::OsStr> = vec![
-            "trace".as_ref(),
-            frag.as_ref(),
-            thru.as_ref(),
-            "--set".as_ref(),
-            "population.size=120".as_ref(),
-            "--citizen".as_ref(),
-            citizen.as_ref(),
-            "--out".as_ref(),
-            out.as_ref(),
-        ];
+    let scenarios = [shipped("fragmented.toml"), shipped("through-care.toml")];
+    let follow = |citizen: &str| {
+        let mut args: Vec<std::ffi::OsString> = vec!["trace".into()];
+        args.extend(scenarios.iter().map(|p| p.clone().into_os_string()));
+        for word in ["--set", "population.size=120", "--citizen", citizen, "--out"] {
+            args.push(word.into());
+        }
+        args.push(dir.path().join(format!("trace-{citizen}")).into_os_string());
         reentry(dir.path(), args)
     };
-    let ok = trace("119", "a");
-    assert!(ok.success, "{}", ok.stderr);
-    assert_contains(&ok.stdout, "citizen 119");
-    let beyond = trace("120", "b");
+    let last = follow("119");
+    assert!(last.success, "{}", last.stderr);
+    assert_contains(&last.stdout, "citizen 119");
+    let beyond = follow("120");
     assert!(!beyond.success, "--set gave both scenarios 120 citizens");
     assert_contains(&beyond.stderr, "has 120 citizens, numbered 0 to 119");
 }
