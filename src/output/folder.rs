@@ -301,10 +301,22 @@ fn read_costs(dir: &Path, scenarios: &mut [ScenarioInfo]) -> Result<(), String> 
         s.costs[p][year] += r.cost_discounted_per_citizen.0 / reps[k];
         if r.payer == "municipality" {
             grow(&mut s.transfers, year + 1);
-            s.transfers[year] += r.of_which_transfers.0 / reps[k];
+            s.transfers[year] += transfers_per_citizen(&r) / reps[k];
         }
     }
     Ok(())
+}
+
+/// The benefit payments within the municipality's cost, discounted and per released citizen.
+/// Folders written before this column took that unit hold the cohort's undiscounted total,
+/// which always exceeds the per-citizen cost beside it: those are scaled like the cost.
+fn transfers_per_citizen(r: &CostRow) -> f64 {
+    let (transfers, per_citizen) = (r.of_which_transfers.0, r.cost_discounted_per_citizen.0);
+    if transfers <= per_citizen * (1.0 + 1e-9) {
+        return transfers;
+    }
+    let cost = r.cost.0;
+    if cost > 0.0 { transfers / cost * per_citizen } else { 0.0 }
 }
 
 fn grow(v: &mut Vec<f64>, len: usize) {
@@ -368,6 +380,21 @@ fn programme_label(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn transfers_are_read_per_citizen_also_from_folders_of_the_old_unit() {
+        use crate::output::rows::Num;
+        let row = |transfers: f64| CostRow {
+            payer: "municipality".into(),
+            cost: Num(20_000_000.0),
+            cost_discounted_per_citizen: Num(9_000.0),
+            of_which_transfers: Num(transfers),
+            ..CostRow::default()
+        };
+        assert_eq!(transfers_per_citizen(&row(6_000.0)), 6_000.0);
+        // The old unit: 12,000,000 of 20,000,000 in total is 60% of the 9,000 per citizen.
+        assert!((transfers_per_citizen(&row(12_000_000.0)) - 5_400.0).abs() < 1e-9);
+    }
 
     #[test]
     fn a_folder_without_summary_is_refused_by_name() {
