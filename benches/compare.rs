@@ -6,7 +6,7 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use reentry::compare::{Arm, align, compare, write_compare};
 use reentry::experiments::run_replications;
-use reentry::output::report::OutputDir;
+use reentry::output::outdir::OutputDir;
 use reentry::scenario::{Override, Scenario};
 use std::hint::black_box;
 use std::path::Path;

@@ -20,9 +20,10 @@
 use crate::costs::PAYERS;
 use crate::experiments::{Summary, indicator_matrix, summarise};
 use crate::outcomes::ReplicationResult;
-use crate::output::report::{
-    OutputDir, RunOutput, compare_exporters, json_scenario, num, write_with,
-};
+use crate::output::format::num;
+use crate::output::outdir::OutputDir;
+use crate::output::report::{RunOutput, compare_exporters, json_scenario};
+use crate::output::write_with;
 use crate::scenario::Scenario;
 use crate::stats::{
     Estimate, mean_interval, paired_difference, unpaired_difference, variance_reduction,
@@ -387,6 +388,4 @@ pub fn terminal_comparison(base: &Arm, c: &Comparison) -> String {
     crate::output::terminal::comparison(base, c, crate::output::lang::Lang::En)
 }
 
-/// Said wherever results of a single replication are shown.
-pub const ONE_REPLICATION: &str = "\nonly 1 replication: no intervals (n/a), so nothing here \
-     tells chance from effect; run more replications (--replications 10 or more)\n";
+pub use crate::output::terminal::ONE_REPLICATION;

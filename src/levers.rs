@@ -11,7 +11,8 @@
 //! effects last; where they differ, the levers work together.
 
 use crate::experiments::{indicator_matrix, run_with_progress};
-use crate::output::report::{OutputDir, num};
+use crate::output::format::num;
+use crate::output::outdir::OutputDir;
 use crate::scenario::{RawScenario, Scenario};
 use crate::stats::{Estimate, paired_difference};
 use std::io::{self, Write};
@@ -361,7 +362,7 @@ impl Decomposition {
             all(INDICATORS[1])
         ));
         if self.replications < 2 {
-            out.push_str(crate::compare::ONE_REPLICATION);
+            out.push_str(crate::output::terminal::ONE_REPLICATION);
         }
         out
     }
@@ -383,7 +384,7 @@ fn fmt_effect(indicator: &str, e: &Estimate) -> String {
             } else {
                 ""
             };
-            format!("{sign}€{}", crate::output::report::thousands(x.abs()))
+            format!("{sign}€{}", crate::output::format::thousands(x.abs()))
         }
     };
     format!("{} [{}, {}]", f(e.mean), f(e.lo), f(e.hi))
@@ -401,7 +402,7 @@ pub fn write_levers(
     for sc in [base, alt] {
         let text = toml::to_string(&sc.resolved)
             .map_err(|e| format!("cannot write the resolved scenario: {e}"))?;
-        let name = format!("scenario-{}.toml", crate::output::report::sanitize(&sc.meta.name));
+        let name = format!("scenario-{}.toml", crate::output::format::sanitize(&sc.meta.name));
         dir.write_file(&name, |w| w.write_all(text.as_bytes()))?;
     }
     Ok(())

@@ -29,6 +29,7 @@ pub mod levers;
 pub mod limits;
 pub mod outcomes;
 pub mod output;
+pub mod pipeline;
 pub mod population;
 pub mod progress;
 pub mod psa;

@@ -1,11 +1,14 @@
 //! The `reentry` command line: parse arguments, load and check scenarios, run, report.
 
 use clap::{Args, Parser, Subcommand};
-use reentry::compare::{Arm, align, write_compare};
+use reentry::compare::{Arm, write_compare};
 use reentry::experiments::{run_with_progress, summarise};
 use reentry::limits::{MAX_MESSAGE_LINE, cut_lines};
 use reentry::output::lang::Lang;
-use reentry::output::report::{OutputDir, RunOutput, write_outputs};
+use reentry::output::outdir::OutputDir;
+use reentry::output::report::RunOutput;
+use reentry::output::{write_outputs, write_report};
+use reentry::pipeline::{Changes, PsaRequest, default_out, default_priors, sweep_overrides};
 use reentry::scenario::{Adjustments, Override, Scenario};
 use reentry::sweep::{RunSettings, Shard, Sweep};
 use std::path::{Path, PathBuf};
@@ -135,6 +138,10 @@ struct SweepOptionsLite {
     /// Start over.
     #[arg(long)]
     force: bool,
+    /// Override one scenario value by dotted path, e.g. --set regime.warm_handover=0.8
+    /// (repeatable; as in `run`), applied to every scenario before anything else.
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Override::parse_cli)]
+    set: Vec<Override>,
 }
 
 /// Options of `sweep`.
@@ -398,6 +405,10 @@ enum Command {
         /// Replace an existing output folder (only one that reentry wrote).
         #[arg(long)]
         force: bool,
+        /// Override one scenario value by dotted path, e.g. --set regime.warm_handover=0.8
+        /// (repeatable; as in `run`), applied to every scenario before anything else.
+        #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Override::parse_cli)]
+        set: Vec<Override>,
         #[command(flatten)]
         lang: LangOption,
     },
@@ -515,6 +526,7 @@ fn main() -> ExitCode {
             scale,
             out,
             force,
+            set,
             lang,
         } => {
             let options = RunOptions {
@@ -525,7 +537,7 @@ fn main() -> ExitCode {
                 population,
                 scale,
                 force,
-                set: Vec::new(),
+                set,
             };
             trace(&scenarios, citizen, sample, replication, &options, lang.lang)
         }
@@ -540,24 +552,6 @@ fn main() -> ExitCode {
     }
 }
 
-/// Seeds are written as TOML integers, which are signed 64-bit.
-const MAX_SEED: u64 = i64::MAX as u64;
-
-/// `--scale` must leave a cohort big enough for shares and intervals to mean something.
-const MIN_SCALED_CITIZENS: u32 = 10;
-
-/// `compare`'s headline indicators include 2-year reconviction.
-const COMPARE_MIN_HORIZON_DAYS: u32 = 730;
-
-fn check_seed(seed: Option<u64>) -> Result<(), String> {
-    match seed {
-        Some(s) if s > MAX_SEED => Err(format!(
-            "--seed {s} is too large; allowed: 0 to {MAX_SEED} (scenario files store seeds as 64-bit signed integers)"
-        )),
-        _ => Ok(()),
-    }
-}
-
 /// A scale factor: positive and finite.
 fn parse_scale(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
@@ -567,34 +561,17 @@ fn parse_scale(text: &str) -> Result<f64, String> {
 }
 
 impl RunOptions {
-    /// What the options change in every scenario of the command.
-    fn adjustments(&self) -> Adjustments {
-        Adjustments {
+    /// What the options change in every scenario of the command: one route for `--set` and
+    /// the adjustments ([`Changes`]).
+    fn changes(&self) -> Changes {
+        let adjustments = Adjustments {
             scale: self.scale,
             population: self.population,
             replications: self.replications,
             seed: self.seed,
-        }
+        };
+        Changes { set: self.set.clone(), adjustments }
     }
-}
-
-/// Loads a scenario with the command line's overrides and adjustments; every scenario of a
-/// command is loaded this way, so all are scaled alike.
-fn load(path: &Path, o: &RunOptions) -> Result<Scenario, String> {
-    check_seed(o.seed)?;
-    let sc = Scenario::load_with(path, &o.set).map_err(|e| e.to_string())?;
-    // The region's scale is judged on the scenario's own cohort: a --population given as
-    // well does not make a region of a few citizens' places meaningful.
-    if let Some(factor) = o.scale {
-        let before = sc.population.size;
-        let scaled = (before as f64 * factor).round().max(1.0);
-        if scaled < MIN_SCALED_CITIZENS as f64 {
-            return Err(format!(
-                "--scale {factor} leaves {scaled} citizens of {before}; allowed: a scale that keeps at least {MIN_SCALED_CITIZENS}"
-            ));
-        }
-    }
-    sc.adjusted(&o.adjustments()).map_err(|e| format!("invalid command-line override:\n{e}"))
 }
 
 /// Says on the terminal when the command line changed the cohort but not the capacities
@@ -606,10 +583,8 @@ fn say_cohort_note(sc: &Scenario) {
 }
 
 fn run(path: &Path, o: &RunOptions, lang: Lang) -> Result<(), String> {
-    let sc = load(path, o)?;
-    let target = o.out.clone().unwrap_or_else(|| {
-        PathBuf::from("out").join(reentry::output::report::sanitize(&sc.meta.name))
-    });
+    let sc = o.changes().load(path)?;
+    let target = o.out.clone().unwrap_or_else(|| default_out::run(&sc));
     let dir = OutputDir::prepare(&target, o.force)?;
     let threads = reentry::limits::threads(o.threads);
     let started = std::time::Instant::now();
@@ -619,7 +594,7 @@ fn run(path: &Path, o: &RunOptions, lang: Lang) -> Result<(), String> {
         let summary = summarise(&sc, &reps);
         let runs = [RunOutput { scenario: &sc, replications: &reps, summary: &summary }];
         write_outputs(dir, &runs)?;
-        dir.write_report(lang)?;
+        write_report(dir, lang)?;
         Ok((summary, reps, elapsed))
     })?;
     let run = RunOutput { scenario: &sc, replications: &reps, summary: &summary };
@@ -652,38 +627,9 @@ fn compare(
     psa: &PsaOptions,
     lang: Lang,
 ) -> Result<(), String> {
-    let base = load(baseline, o).map_err(|e| format!("baseline {}:\n{e}", baseline.display()))?;
-    if base.meta.horizon_days < COMPARE_MIN_HORIZON_DAYS {
-        // Checked before simulating: the comparison reports 2-year reconviction.
-        return Err(format!(
-            "baseline {}: scenario.horizon_days is {}; compare needs at least {COMPARE_MIN_HORIZON_DAYS} days (it reports 2-year reconviction); lengthen the horizon or use `reentry run`",
-            baseline.display(),
-            base.meta.horizon_days
-        ));
-    }
-    let mut scenarios = vec![base];
-    for path in alternatives {
-        let what = format!("alternative {}", path.display());
-        // Loaded like the baseline, so --scale changes every arm's capacities alike.
-        let alt = load(path, o).map_err(|e| format!("{what}:\n{e}"))?;
-        let mut alt = align(&scenarios[0], alt, &what)?;
-        // Two arms with one name would be indistinguishable in the outputs.
-        let mut name = alt.meta.name.clone();
-        let mut k = 2;
-        while scenarios.iter().any(|s| s.meta.name == name) {
-            name = format!("{}-{k}", alt.meta.name);
-            k += 1;
-        }
-        alt.meta.name = name.clone();
-        alt.resolved.scenario.name = name;
-        scenarios.push(alt);
-    }
-    let target = o.out.clone().unwrap_or_else(|| {
-        let names: Vec<String> =
-            scenarios.iter().map(|s| reentry::output::report::sanitize(&s.meta.name)).collect();
-        PathBuf::from("out").join(format!("compare-{}-vs-{}", names[0], names[1..].join("-")))
-    });
-    let plan = psa.psa.map(|n| psa_plan(baseline, &scenarios, o, psa, n)).transpose()?;
+    let scenarios = o.changes().load_arms(baseline, alternatives)?;
+    let target = o.out.clone().unwrap_or_else(|| default_out::compare(&scenarios));
+    let plan = psa.psa.map(|n| psa.request(n, o.threads).plan(baseline, &scenarios)).transpose()?;
     let dir = OutputDir::prepare(&target, o.force)?;
     let threads = reentry::limits::threads(o.threads);
     let started = std::time::Instant::now();
@@ -711,7 +657,7 @@ fn compare(
             None => None,
         };
         let elapsed = started.elapsed().as_secs_f64();
-        dir.write_report(lang)?;
+        write_report(dir, lang)?;
         Ok((arms, comparisons, elapsed, psa_report))
     })?;
     for c in &comparisons {
@@ -727,14 +673,13 @@ fn compare(
 }
 
 fn levers(baseline: &Path, alternative: &Path, o: &RunOptions) -> Result<(), String> {
-    let base = load(baseline, o).map_err(|e| format!("baseline {}:\n{e}", baseline.display()))?;
-    let what = format!("alternative {}", alternative.display());
-    let alt = load(alternative, o).map_err(|e| format!("{what}:\n{e}"))?;
-    let alt = align(&base, alt, &what)?;
-    let target = o.out.clone().unwrap_or_else(|| {
-        let name = |s: &Scenario| reentry::output::report::sanitize(&s.meta.name);
-        PathBuf::from("out").join(format!("levers-{}-vs-{}", name(&base), name(&alt)))
-    });
+    let paths = [baseline.to_path_buf(), alternative.to_path_buf()];
+    let arms = o.changes().load_aligned(&paths, |k, path| match k {
+        0 => format!("baseline {}", path.display()),
+        _ => format!("alternative {}", path.display()),
+    })?;
+    let [base, alt] = <[Scenario; 2]>::try_from(arms).map_err(|_| "two scenarios".to_string())?;
+    let target = o.out.clone().unwrap_or_else(|| default_out::levers(&base, &alt));
     let dir = OutputDir::prepare(&target, o.force)?;
     let (written, d) = dir.fill(|dir| {
         let d = reentry::levers::decompose(&base, &alt, o.threads)?;
@@ -751,61 +696,20 @@ fn levers(baseline: &Path, alternative: &Path, o: &RunOptions) -> Result<(), Str
     Ok(())
 }
 
-/// The parameter draws and settings of a PSA, checked before any simulation work.
-fn psa_plan(
-    baseline: &Path,
-    scenarios: &[Scenario],
-    o: &RunOptions,
-    p: &PsaOptions,
-    draws: u32,
-) -> Result<(reentry::psa::ParameterDraws, reentry::psa::PsaSettings), String> {
-    use reentry::psa::{ParameterDraws, PsaSettings};
-    use reentry::uncertainty::Priors;
-    let seed = scenarios[0].meta.seed;
-    let files = if p.priors.is_empty() { default_priors(baseline) } else { p.priors.clone() };
-    if files.is_empty() {
-        return Err("--psa needs priors: give --priors FILE; priors/netherlands.toml was found \
-                    neither in the current folder nor beside the baseline's folder"
-            .into());
-    }
-    let priors = reentry::psa::load_priors(&files)?;
-    for file in &files {
-        Priors::load(file)?.check_against(baseline)?;
-    }
-    let params = match &p.posterior {
-        Some(file) => ParameterDraws::from_posterior(file, &priors, seed, draws)?,
-        None => ParameterDraws::from_priors(&priors, seed, draws),
-    };
-    let shown: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
-    let params =
-        ParameterDraws { origin: format!("{} from {}", params.origin, shown.join(", ")), ..params };
-    reentry::psa::check_shared(scenarios, &params.paths)?;
-    let settings = PsaSettings {
-        draws,
-        replications: p.psa_replications,
-        citizens: p.psa_population.unwrap_or(reentry::psa::DEFAULT_CITIZENS),
-        seed,
-        threads: reentry::limits::threads(o.threads),
-        effect: p.effect,
-        wtp: p.wtp.unwrap_or_else(|| p.effect.default_wtp()),
-    };
-    Ok((params, settings))
-}
-
-/// `priors/netherlands.toml` and `priors/costs.toml` in the current folder, else beside the
-/// baseline's folder (the shipped layout: scenarios/ and priors/ side by side).
-fn default_priors(baseline: &Path) -> Vec<PathBuf> {
-    let beside = baseline.parent().and_then(Path::parent).unwrap_or(Path::new(""));
-    for folder in [PathBuf::from("priors"), beside.join("priors")] {
-        if folder.join("netherlands.toml").is_file() {
-            return ["netherlands.toml", "costs.toml"]
-                .iter()
-                .map(|f| folder.join(f))
-                .filter(|f| f.is_file())
-                .collect();
+impl PsaOptions {
+    /// What the options ask of a PSA of `draws` draws.
+    fn request(&self, draws: u32, threads: usize) -> PsaRequest {
+        PsaRequest {
+            draws,
+            priors: self.priors.clone(),
+            posterior: self.posterior.clone(),
+            replications: self.psa_replications,
+            citizens: self.psa_population,
+            effect: self.effect,
+            wtp: self.wtp,
+            threads: reentry::limits::threads(threads),
         }
     }
-    Vec::new()
 }
 
 fn calibrate(scenario: &Path, o: &CalibrateOptions) -> Result<(), String> {
@@ -817,7 +721,7 @@ fn calibrate(scenario: &Path, o: &CalibrateOptions) -> Result<(), String> {
     }
     let seed = match o.seed {
         Some(seed) => seed,
-        None => Scenario::load_with(scenario, &o.set).map_err(|e| e.to_string())?.meta.seed,
+        None => Changes { set: o.set.clone(), ..Changes::default() }.load(scenario)?.meta.seed,
     };
     let request = Request {
         scenario: scenario.to_path_buf(),
@@ -862,37 +766,11 @@ fn calibrate(scenario: &Path, o: &CalibrateOptions) -> Result<(), String> {
     Ok(())
 }
 
-/// Regenerates the report files in place; each is written to a temporary file and renamed, so
-/// a reader never sees a half-written picture.
+/// Regenerates the report files in place ([`reentry::output::rewrite_report`]), in `lang` or
+/// else the language the folder was written in.
 fn report(folder: &Path, lang: Option<Lang>) -> Result<(), String> {
-    // Not while another process writes or replaces the folder.
-    let _lock = reentry::output::outdir::lock_in_place(folder, "lock")?;
-    let checked = reentry::output::outdir::check_for_report(folder)?;
-    let recorded = reentry::output::html::folder_lang(folder)?;
-    let lang = lang.or(recorded).unwrap_or_default();
-    if reentry::output::sweep_report::is_sweep_folder(folder) {
-        let n = reentry::output::sweep_report::write_report(folder, lang)?;
-        sayln!("{n} files written; open {}", folder.join("report.html").display());
-        return Ok(());
-    }
-    let data = reentry::output::folder::Folder::read(folder)?;
-    let files = reentry::output::html::report_files(&data, lang)?;
-    for (name, bytes) in &files {
-        let path = folder.join(name);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-        }
-        let temp = folder.join(format!("{name}.partial-{}", std::process::id()));
-        std::fs::write(&temp, bytes).and_then(|_| std::fs::rename(&temp, &path)).map_err(|e| {
-            let _ = std::fs::remove_file(&temp);
-            format!("cannot write {}: {e}", path.display())
-        })?;
-    }
-    if checked {
-        reentry::output::outdir::write_marker(folder, "run")?;
-    }
-    sayln!("{} files written; open {}", files.len(), folder.join("report.html").display());
+    let written = reentry::output::rewrite_report(folder, lang)?;
+    sayln!("{written} files written; open {}", folder.join("report.html").display());
     Ok(())
 }
 
@@ -904,58 +782,19 @@ fn trace(
     o: &RunOptions,
     lang: Lang,
 ) -> Result<(), String> {
-    use reentry::trace::{
-        check_citizen, render_timeline, sample_citizens, side_by_side, story_text,
-    };
-    let first = load(&paths[0], o).map_err(|e| format!("{}:\n{e}", paths[0].display()))?;
-    let note = first.cohort_note.clone();
-    let mut scenarios = vec![first];
-    for path in &paths[1..] {
-        let what = format!("scenario {}", path.display());
-        let sc = load(path, o).map_err(|e| format!("{what}:\n{e}"))?;
-        scenarios.push(align(&scenarios[0], sc, &what)?);
-    }
-    let citizens = match (citizen, sample) {
-        (Some(c), _) => {
-            check_citizen(&scenarios[0], c)?;
-            vec![c]
-        }
-        (None, Some(0)) => return Err("--sample needs at least 1 citizen".into()),
-        (None, Some(k)) => sample_citizens(&scenarios[0], k),
-        (None, None) => return Err("say whom to follow: --citizen N or --sample K".into()),
-    };
-    let target = o.out.clone().unwrap_or_else(|| {
-        let names: Vec<String> =
-            scenarios.iter().map(|s| reentry::output::report::sanitize(&s.meta.name)).collect();
-        let who = match citizen {
-            Some(c) => format!("citizen-{c}"),
-            None => format!("sample-{}", citizens.len()),
-        };
-        PathBuf::from("out").join(format!("trace-{}-{who}", names.join("-vs-")))
-    });
+    use reentry::pipeline::{follow, trace_citizens, write_trace};
+    let scenarios = o.changes().load_aligned(paths, |k, path| match k {
+        0 => path.display().to_string(),
+        _ => format!("scenario {}", path.display()),
+    })?;
+    let note = scenarios[0].cohort_note.clone();
+    let citizens = trace_citizens(&scenarios[0], citizen, sample)?;
+    let target =
+        o.out.clone().unwrap_or_else(|| default_out::trace(&scenarios, citizen, citizens.len()));
     // Checked before simulating: a refused folder costs the user no waiting.
     let dir = OutputDir::prepare(&target, o.force)?;
-    let mut stories = Vec::new();
-    let mut text = String::new();
-    for &c in &citizens {
-        let first = stories.len();
-        for (k, sc) in scenarios.iter().enumerate() {
-            let story = reentry::trace::trace(sc, k, c, replication)?;
-            text.push_str(&story_text(&story));
-            text.push('\n');
-            stories.push(story);
-        }
-        if scenarios.len() > 1 {
-            text.push_str(&side_by_side(&stories[first..]));
-            text.push('\n');
-        }
-    }
-    let (written, ()) = dir.fill(|dir| {
-        let (svg, png) = render_timeline(&stories, lang)?;
-        dir.write_file("story.txt", |w| w.write_all(text.as_bytes()))?;
-        dir.write_file("timeline.svg", |w| w.write_all(svg.as_bytes()))?;
-        dir.write_file("timeline.png", |w| w.write_all(&png))
-    })?;
+    let (stories, text) = follow(&scenarios, &citizens, replication)?;
+    let (written, ()) = dir.fill(|dir| write_trace(dir, &stories, &text, lang))?;
     say!("{text}");
     if let Some(note) = note {
         sayln!("note: {note}\n");
@@ -964,30 +803,10 @@ fn trace(
     Ok(())
 }
 
-/// The command-line settings of a sweep as overrides, applied after the sweep file's own.
-fn sweep_overrides(o: &SweepOptions) -> Result<Vec<Override>, String> {
-    let mut out = Vec::new();
-    let mut add = |path: &str, value: Option<i64>, flag: &str| -> Result<(), String> {
-        if let Some(v) = value {
-            out.push(Override::new(path, toml::Value::Integer(v), format!("{flag} {v}"))?);
-        }
-        Ok(())
-    };
-    add("scenario.replications", o.replications.map(i64::from), "--replications")?;
-    add("population.size", o.population.map(i64::from), "--population")?;
-    let seed =
-        o.seed.map(i64::try_from).transpose().map_err(|_| "--seed is too large".to_string())?;
-    add("scenario.seed", seed, "--seed")?;
-    out.extend(o.set.iter().cloned());
-    Ok(out)
-}
-
 fn run_sweep(path: &Path, o: &SweepOptions, lang: Lang) -> Result<(), String> {
-    let sweep = Sweep::load(path, &sweep_overrides(o)?, o.scale)?;
-    let out = o.out.clone().unwrap_or_else(|| {
-        PathBuf::from("out")
-            .join(format!("sweep-{}", reentry::output::report::sanitize(&sweep.name)))
-    });
+    let overrides = sweep_overrides(o.replications, o.population, o.seed, &o.set)?;
+    let sweep = Sweep::load(path, &overrides, o.scale)?;
+    let out = o.out.clone().unwrap_or_else(|| default_out::sweep(&sweep.name));
     let settings = RunSettings {
         out: out.clone(),
         threads: reentry::limits::threads(o.threads),
@@ -1085,16 +904,7 @@ fn sensitivity(
         return Err("give the priors with --priors FILE (priors/netherlands.toml not found)".into());
     }
     let priors = reentry::psa::load_priors(&files)?;
-    let out = o.out.clone().unwrap_or_else(|| {
-        let names: Vec<String> = scenarios
-            .iter()
-            .map(|p| p.file_stem().map_or("scenario".into(), |s| s.to_string_lossy().into_owned()))
-            .collect();
-        PathBuf::from("out").join(reentry::output::report::sanitize(&format!(
-            "sensitivity-{}-{outcome}",
-            names.join("-vs-")
-        )))
-    });
+    let out = o.out.clone().unwrap_or_else(|| default_out::sensitivity(scenarios, &outcome));
     let settings = reentry::sensitivity::Settings {
         scenarios: scenarios.to_vec(),
         outcome,
@@ -1102,6 +912,7 @@ fn sensitivity(
         trajectories,
         replications,
         population,
+        set: o.set.clone(),
         out: out.clone(),
         threads: reentry::limits::threads(o.threads),
         shard: o.shard,

@@ -27,7 +27,8 @@ use crate::decision::{self, Acceptability, Choice, Draws, Evpi, Incremental};
 use crate::engine::World;
 use crate::experiments::km;
 use crate::outcomes::{Event, ReplicationResult};
-use crate::output::report::{OutputDir, num};
+use crate::output::format::num;
+use crate::output::outdir::OutputDir;
 use crate::rng::derive;
 use crate::scenario::{Override, Scenario, Sources};
 use crate::stats::{discount_factor, mean, sample_variance};
@@ -632,7 +633,7 @@ pub struct PsaReport {
     /// Which parameters matter, read from the draws themselves (no extra runs): a linear
     /// metamodel per difference (see [`metamodel_tornado`]).
     #[serde(default)]
-    pub tornado: Vec<crate::sensitivity::TornadoBar>,
+    pub tornado: Vec<crate::output::rows::TornadoBar>,
     /// R² of each metamodel: how much of the spread over draws the parameters explain
     /// linearly (the rest is non-linearity, interactions and Monte Carlo noise).
     #[serde(default)]
@@ -871,7 +872,7 @@ pub fn metamodel_tornado(
     paths: &[String],
     x: &[Vec<f64>],
     y: &[f64],
-) -> Option<(Vec<crate::sensitivity::TornadoBar>, f64)> {
+) -> Option<(Vec<crate::output::rows::TornadoBar>, f64)> {
     let (n, k) = (x.len(), paths.len());
     if n <= k + 1 || y.len() != n {
         return None;
@@ -901,11 +902,11 @@ pub fn metamodel_tornado(
     let ss_res: f64 = fitted.iter().zip(y).map(|(f, yi)| (yi - f) * (yi - f)).sum();
     let ss_tot: f64 = y.iter().map(|yi| (yi - ybar) * (yi - ybar)).sum();
     let r2 = if ss_tot > 0.0 { 1.0 - ss_res / ss_tot } else { f64::NAN };
-    let mut bars: Vec<crate::sensitivity::TornadoBar> = (0..k)
+    let mut bars: Vec<crate::output::rows::TornadoBar> = (0..k)
         .map(|j| {
             let (lo, hi) = interval(&column(j));
             let at = |v: f64| ybar + b[j] * (v - centre[j]) / scale[j];
-            crate::sensitivity::TornadoBar {
+            crate::output::rows::TornadoBar {
                 outcome: outcome.into(),
                 parameter: paths[j].clone(),
                 rank: 0,
@@ -1280,7 +1281,7 @@ fn write_decision(dir: &OutputDir, report: &PsaReport) -> Result<(), String> {
 // ----- terminal -----
 
 fn euros(x: f64) -> String {
-    let s = crate::output::report::thousands(x.abs());
+    let s = crate::output::format::thousands(x.abs());
     if x < 0.0 { format!("-€{s}") } else { format!("€{s}") }
 }
 

@@ -17,6 +17,8 @@ use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
 use serde::Serialize;
 
+pub use crate::output::rows::TornadoBar;
+use crate::output::rows::{Num, as_num, as_num_or_na, write_rows};
 use crate::rng::derive;
 use crate::uncertainty::Priors;
 
@@ -93,21 +95,6 @@ impl Design {
             })
             .collect()
     }
-}
-
-/// One bar of a tornado.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
-pub struct TornadoBar {
-    pub outcome: String,
-    pub parameter: String,
-    pub rank: usize,
-    pub low_value: f64,
-    pub high_value: f64,
-    pub outcome_at_median: f64,
-    pub outcome_at_low: f64,
-    pub outcome_at_high: f64,
-    /// |outcome_at_high − outcome_at_low|.
-    pub swing: f64,
 }
 
 /// The tornado of one outcome (`y` = outcome per design point), largest swing first.
@@ -201,16 +188,35 @@ pub fn morris(
     out
 }
 
-/// Where a payer breaks even as one parameter moves (others at their median).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// Where a payer breaks even as one parameter moves (others at their median); serialized as
+/// one line of `thresholds.csv`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Threshold {
     pub outcome: String,
     pub parameter: String,
     /// The parameter value at which the outcome crosses zero, if it does within the 95% range.
+    #[serde(serialize_with = "as_num_or_na")]
     pub break_even_value: Option<f64>,
+    #[serde(serialize_with = "as_num")]
     pub outcome_at_low: f64,
+    #[serde(serialize_with = "as_num")]
     pub outcome_at_median: f64,
+    #[serde(serialize_with = "as_num")]
     pub outcome_at_high: f64,
+}
+
+/// One line of `indices.csv`.
+#[derive(Default, Serialize)]
+struct IndexRow<'a> {
+    outcome: &'a str,
+    parameter: &'a str,
+    method: &'static str,
+    rank: usize,
+    mu_star: Num,
+    mu_star_lo95: Num,
+    mu_star_hi95: Num,
+    mu: Num,
+    sigma: Num,
 }
 
 /// Linear interpolation over (low, median, high) of each parameter; the crossing nearest to
@@ -396,6 +402,8 @@ pub struct Settings {
     pub trajectories: u32,
     pub replications: u32,
     pub population: Option<u32>,
+    /// `--set` overrides, applied to every scenario as in every other command.
+    pub set: Vec<crate::scenario::Override>,
     pub out: PathBuf,
     pub threads: usize,
     pub shard: Option<crate::sweep::Shard>,
@@ -424,15 +432,15 @@ pub const KEY_OUTCOMES: [&str; 6] = [
 ];
 
 pub fn run(s: &Settings) -> Result<Option<Results>, String> {
-    use crate::scenario::Scenario;
     if s.scenarios.is_empty() || s.scenarios.len() > 2 {
         return Err("sensitivity takes one scenario, or a baseline and one alternative".into());
     }
-    let base = Scenario::load(&s.scenarios[0]).map_err(|e| e.to_string())?;
+    let changes = crate::pipeline::Changes { set: s.set.clone(), ..Default::default() };
+    let base = changes.load(&s.scenarios[0])?;
     let mut arms = vec![base];
     if let Some(alt) = s.scenarios.get(1) {
         let what = format!("alternative {}", alt.display());
-        let sc = Scenario::load(alt).map_err(|e| format!("{what}:\n{e}"))?;
+        let sc = changes.load(alt).map_err(|e| format!("{what}:\n{e}"))?;
         arms.push(crate::compare::align(&arms[0], sc, &what)?);
     }
     let paths: Vec<String> = s.priors.priors.iter().map(|p| p.path.clone()).collect();
@@ -507,6 +515,13 @@ pub fn run(s: &Settings) -> Result<Option<Results>, String> {
     Ok(Some(results))
 }
 
+/// A table as the bytes of its CSV file.
+fn csv_bytes<R: Serialize + Default>(rows: impl IntoIterator<Item = R>) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::new();
+    write_rows(&mut bytes, rows).map_err(|e| e.to_string())?;
+    Ok(bytes)
+}
+
 fn write_results(out: &Path, r: &Results) -> Result<(), String> {
     let csv_of = |header: &[&str], rows: Vec<Vec<String>>| -> Result<Vec<u8>, String> {
         let mut w = csv::Writer::from_writer(Vec::new());
@@ -516,7 +531,7 @@ fn write_results(out: &Path, r: &Results) -> Result<(), String> {
         }
         w.into_inner().map_err(|e| e.to_string())
     };
-    use crate::output::report::num;
+    use crate::output::format::num;
     let tornado = csv_of(
         &[
             "outcome",
@@ -547,59 +562,20 @@ fn write_results(out: &Path, r: &Results) -> Result<(), String> {
             .collect(),
     )?;
     crate::sweep::store::write_atomic(&out.join("tornado.csv"), &tornado)?;
-    let indices = csv_of(
-        &[
-            "outcome",
-            "parameter",
-            "method",
-            "rank",
-            "mu_star",
-            "mu_star_lo95",
-            "mu_star_hi95",
-            "mu",
-            "sigma",
-        ],
-        r.morris
-            .iter()
-            .map(|m| {
-                vec![
-                    m.outcome.clone(),
-                    m.parameter.clone(),
-                    "morris".into(),
-                    m.rank.to_string(),
-                    num(m.mu_star),
-                    num(m.mu_star_lo),
-                    num(m.mu_star_hi),
-                    num(m.mu),
-                    num(m.sigma),
-                ]
-            })
-            .collect(),
-    )?;
+    let indices = r.morris.iter().map(|m| IndexRow {
+        outcome: &m.outcome,
+        parameter: &m.parameter,
+        method: "morris",
+        rank: m.rank,
+        mu_star: Num(m.mu_star),
+        mu_star_lo95: Num(m.mu_star_lo),
+        mu_star_hi95: Num(m.mu_star_hi),
+        mu: Num(m.mu),
+        sigma: Num(m.sigma),
+    });
+    let indices = csv_bytes(indices)?;
     crate::sweep::store::write_atomic(&out.join("indices.csv"), &indices)?;
-    let thresholds = csv_of(
-        &[
-            "outcome",
-            "parameter",
-            "break_even_value",
-            "outcome_at_low",
-            "outcome_at_median",
-            "outcome_at_high",
-        ],
-        r.thresholds
-            .iter()
-            .map(|t| {
-                vec![
-                    t.outcome.clone(),
-                    t.parameter.clone(),
-                    t.break_even_value.map_or("NA".into(), num),
-                    num(t.outcome_at_low),
-                    num(t.outcome_at_median),
-                    num(t.outcome_at_high),
-                ]
-            })
-            .collect(),
-    )?;
+    let thresholds = csv_bytes(r.thresholds.iter().cloned())?;
     crate::sweep::store::write_atomic(&out.join("thresholds.csv"), &thresholds)?;
     let outcome = &r.outcomes[0];
     let bars: Vec<&TornadoBar> =

@@ -10,9 +10,9 @@
 
 use crate::costs::PAYERS;
 use crate::engine::{DOMAINS, World, month_of};
+use crate::output::format::thousands;
 use crate::output::lang::{Lang, Phrase};
 use crate::output::plots::{FONT, PAYER_PLACE_COLOURS, scenario_colour, service_label};
-use crate::output::report::thousands;
 use crate::population::{Addiction, Citizen, Housing, Income, NEVER, Place, Restorative};
 use crate::scenario::{Domain, Scenario};
 use crate::services::{Episode, Status};

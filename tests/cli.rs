@@ -496,3 +496,26 @@ fn trace_scale_shrinks_every_scenario_alike() {
     assert!(!beyond.success, "the scaled cohort has 200 citizens");
     assert_contains(&beyond.stderr, "250");
 }
+
+#[test]
+fn trace_takes_set_like_every_other_command() {
+    // Failed before: `trace` had no --set (clap refused the option), while run, compare,
+    // levers, sweep and calibrate had it.
+    let dir = tempdir();
+    let scenarios = [shipped("fragmented.toml"), shipped("through-care.toml")];
+    let follow = |citizen: &str| {
+        let mut args: Vec<std::ffi::OsString> = vec!["trace".into()];
+        args.extend(scenarios.iter().map(|p| p.clone().into_os_string()));
+        for word in ["--set", "population.size=120", "--citizen", citizen, "--out"] {
+            args.push(word.into());
+        }
+        args.push(dir.path().join(format!("trace-{citizen}")).into_os_string());
+        reentry(dir.path(), args)
+    };
+    let last = follow("119");
+    assert!(last.success, "{}", last.stderr);
+    assert_contains(&last.stdout, "citizen 119");
+    let beyond = follow("120");
+    assert!(!beyond.success, "--set gave both scenarios 120 citizens");
+    assert_contains(&beyond.stderr, "has 120 citizens, numbered 0 to 119");
+}

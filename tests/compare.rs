@@ -388,11 +388,44 @@ fn one_replication_has_no_interval_and_says_so() {
     let text = terminal_comparison(&base, &c);
     assert!(text.contains("only 1 replication: no intervals"), "{text}");
     assert!(text.contains("[n/a, n/a]"), "{text}");
-    let run = reentry::output::report::terminal_summary(&base.run_output());
+    let run = reentry::output::terminal::terminal_summary(&base.run_output());
     assert!(run.contains("only 1 replication"), "{run}");
     let three = arm(small("fragmented.toml", 200, 3));
     assert!(
-        !reentry::output::report::terminal_summary(&three.run_output())
+        !reentry::output::terminal::terminal_summary(&three.run_output())
             .contains("only 1 replication")
     );
+}
+
+#[test]
+fn transfers_in_costs_by_payer_are_in_the_unit_of_the_column_beside_them() {
+    // Failed before: `of_which_transfers` was the cohort's undiscounted total (12,553,400
+    // beside a `cost_discounted_per_citizen` of 8,707 in the shipped run).
+    use reentry::output::rows::CostRow;
+    let a = arm(small("fragmented.toml", 300, 2));
+    let costs = reentry::output::report::compare_exporters()
+        .into_iter()
+        .find(|e| e.file_name() == "costs_by_payer.csv")
+        .expect("a costs exporter");
+    let mut bytes = Vec::new();
+    costs.write(&[a.run_output()], &mut bytes).unwrap();
+    let rows: Vec<CostRow> =
+        csv::Reader::from_reader(bytes.as_slice()).deserialize().collect::<Result<_, _>>().unwrap();
+    let rate = a.scenario.costs.discount_rate;
+    let mut some_transfers = false;
+    for r in &rows {
+        let transfers = r.of_which_transfers.0;
+        if r.payer != "municipality" {
+            assert_eq!(transfers, 0.0, "{r:?}");
+            continue;
+        }
+        let rep = &a.replications[r.replication as usize];
+        let y = r.year - 1;
+        let expected = rep.ledger.transfers_by_year[y] * reentry::stats::discount_factor(rate, y)
+            / f64::from(rep.totals.released.max(1));
+        assert!((transfers - expected).abs() < 1e-5, "{r:?}: expected {expected}");
+        assert!(transfers <= r.cost_discounted_per_citizen.0 + 1e-5, "{r:?}");
+        some_transfers |= transfers > 0.0;
+    }
+    assert!(some_transfers, "no benefit payments at all");
 }

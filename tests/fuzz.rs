@@ -246,7 +246,7 @@ fn mutate(text: &str, rng: &mut Xoshiro256PlusPlus) -> String {
 
 /// Dotted keys of a scenario text (overrides aim at real keys, and some misspelt ones).
 fn dotted_keys(text: &str) -> Vec<String> {
-    reentry::output::folder::flatten_toml(text).map(|m| m.into_keys().collect()).unwrap_or_default()
+    reentry::output::format::flatten_toml(text).map(|m| m.into_keys().collect()).unwrap_or_default()
 }
 
 fn random_override(keys: &[String], rng: &mut Xoshiro256PlusPlus) -> String {

@@ -7,7 +7,8 @@
 mod common;
 
 use common::shipped;
-use reentry::output::folder::{Folder, flatten_toml};
+use reentry::output::folder::Folder;
+use reentry::output::format::flatten_toml;
 use reentry::output::lang::Lang;
 use reentry::output::{html, lever_words, words};
 use std::collections::BTreeMap;
@@ -74,7 +75,7 @@ fn the_answer_comes_first_with_levers_in_plain_words_and_transfers_apart() {
     assert!(page.contains(&format!(">{:.0} <span", days)), "days {days} not shown whole");
     assert!(!page.contains(&format!("{:.1}", days)), "days {days} shown with a decimal");
     let euros = mean(0, "cost_societal");
-    let shown = format!("€{}", reentry::output::report::thousands((euros / 100.0).round() * 100.0));
+    let shown = format!("€{}", reentry::output::format::thousands((euros / 100.0).round() * 100.0));
     assert!(page.contains(&shown), "societal cost {euros} not shown as {shown}");
     // Who pays: benefit payments apart, and the split closes the gap to society.
     assert!(page.contains("municipality: benefit payments (a transfer)"));

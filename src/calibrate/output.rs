@@ -21,9 +21,10 @@ use plotters::prelude::*;
 use super::abc::{Generation, effective_sample_size};
 use super::targets::Target;
 use super::{Calibration, Outcome};
-use crate::output::html::{STYLE, esc};
+use crate::output::format::esc;
+use crate::output::html::STYLE;
+use crate::output::outdir::OutputDir;
 use crate::output::plots::{png_of, register_font};
-use crate::output::report::OutputDir;
 use crate::scenario::Scenario;
 use crate::scenario::source::keys::{self, Segment};
 use crate::uncertainty::Prior;
@@ -384,7 +385,7 @@ fn pictures(
     for (d, (s, prior)) in summaries.iter().zip(&cal.model.priors.priors).enumerate() {
         let marginal = Marginal { last, d, prior, summary: s };
         all.push(picture(
-            format!("posterior-{}", crate::output::report::sanitize(&s.path)),
+            format!("posterior-{}", crate::output::format::sanitize(&s.path)),
             format!("Posterior of {}", s.path),
             format!(
                 "Bars: the posterior (weighted particles); line: the prior {}; dashed: the old assumed value {}. \
@@ -461,6 +462,46 @@ fn style(size: u32) -> TextStyle<'static> {
     TextStyle::from((FONT, size).into_font()).color(&BLACK)
 }
 
+/// The value ranges of a two-axis chart and the room its y labels need.
+struct Axes {
+    x: std::ops::Range<f64>,
+    y: std::ops::Range<f64>,
+    y_width: u32,
+}
+
+type Plane<'a, DB> = ChartContext<
+    'a,
+    DB,
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+>;
+
+impl Axes {
+    /// The chart with its mesh and both axes labelled, in the style of every picture here.
+    fn draw<'a, DB: DrawingBackend>(
+        self,
+        root: &'a DrawingArea<DB, Shift>,
+        x_desc: &str,
+        y_desc: &str,
+    ) -> Result<Plane<'a, DB>, String> {
+        let mut chart = ChartBuilder::on(root)
+            .margin(20)
+            .x_label_area_size(50)
+            .y_label_area_size(self.y_width)
+            .build_cartesian_2d(self.x, self.y)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc(x_desc)
+            .y_desc(y_desc)
+            .axis_desc_style(style(18))
+            .label_style(style(15))
+            .light_line_style(WHITE)
+            .draw()
+            .map_err(err)?;
+        Ok(chart)
+    }
+}
+
 struct Marginal<'a> {
     last: &'a Generation,
     d: usize,
@@ -492,21 +533,8 @@ impl Chart for Marginal<'_> {
             .collect();
         let top =
             mass.iter().copied().chain(prior_curve.iter().map(|p| p.1)).fold(0.0, f64::max) * 1.1;
-        let mut chart = ChartBuilder::on(root)
-            .margin(20)
-            .x_label_area_size(50)
-            .y_label_area_size(70)
-            .build_cartesian_2d(lo..hi, 0.0..top.max(1e-12))
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .x_desc(self.summary.path.as_str())
-            .y_desc("density")
-            .axis_desc_style(style(18))
-            .label_style(style(15))
-            .light_line_style(WHITE)
-            .draw()
-            .map_err(err)?;
+        let axes = Axes { x: lo..hi, y: 0.0..top.max(1e-12), y_width: 70 };
+        let mut chart = axes.draw(root, self.summary.path.as_str(), "density")?;
         chart
             .draw_series(mass.iter().enumerate().map(|(b, m)| {
                 let x0 = lo + b as f64 * width;
@@ -547,21 +575,8 @@ impl Chart for Pair<'_> {
             (lo - pad)..(hi + pad)
         };
         let wmax = self.last.particles.iter().map(|p| p.weight).fold(0.0, f64::max);
-        let mut chart = ChartBuilder::on(root)
-            .margin(20)
-            .x_label_area_size(50)
-            .y_label_area_size(80)
-            .build_cartesian_2d(range(self.a), range(self.b))
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .x_desc(self.names.0)
-            .y_desc(self.names.1)
-            .axis_desc_style(style(18))
-            .label_style(style(15))
-            .light_line_style(WHITE)
-            .draw()
-            .map_err(err)?;
+        let axes = Axes { x: range(self.a), y: range(self.b), y_width: 80 };
+        let mut chart = axes.draw(root, self.names.0, self.names.1)?;
         chart
             .draw_series(self.last.particles.iter().map(|p| {
                 let shade = 0.25 + 0.75 * (p.weight / wmax).min(1.0);

@@ -64,7 +64,7 @@ impl OutputFile {
 /// Default page name: `out/classroom-<lesson file name>.html`.
 pub fn default_out(lesson: &Path) -> PathBuf {
     let stem = lesson.file_stem().map_or("lesson".into(), |s| s.to_string_lossy().into_owned());
-    PathBuf::from("out").join(format!("classroom-{}.html", crate::output::report::sanitize(&stem)))
+    PathBuf::from("out").join(format!("classroom-{}.html", crate::output::format::sanitize(&stem)))
 }
 
 /// Loads the lesson, runs its grid and writes the page.

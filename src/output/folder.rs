@@ -4,6 +4,9 @@
 //! the run drew. Means over replications are taken here, in file order, so they are the same
 //! numbers on every machine.
 
+use crate::output::format::{flatten_toml, sanitize};
+use crate::output::rows::{CostRow, MonthlyRow, QueueRow, SummaryScenario, SurvivalRow};
+pub use crate::output::rows::{ProvenanceRow, SummaryIndicator as IndicatorInfo};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fs;
@@ -24,19 +27,11 @@ pub struct Folder {
     pub psa: Option<crate::psa::PsaReport>,
 }
 
-/// One scenario: its summary, its curves and its resolved parameters.
+/// One scenario: its record in `summary.json` (read through, as `s.name`, `s.indicators`),
+/// its curves and its resolved parameters.
 #[derive(Debug, Clone)]
 pub struct ScenarioInfo {
-    pub name: String,
-    pub description: String,
-    pub regime: String,
-    pub files: Vec<String>,
-    pub seed: u64,
-    pub replications: u32,
-    pub citizens: u32,
-    pub horizon_days: u32,
-    pub discount_rate: f64,
-    pub indicators: Vec<IndicatorInfo>,
+    pub summary: SummaryScenario,
     /// Reconviction incidence by day since first release, mean and 95% band.
     pub reconviction: Curve,
     pub monthly: Vec<MonthMeans>,
@@ -48,18 +43,15 @@ pub struct ScenarioInfo {
     pub queues: Vec<QueueSeries>,
     /// Flattened resolved parameters (`key = value`), sorted by key.
     pub parameters: BTreeMap<String, String>,
-    /// Set when the command line changed the cohort but not the capacities.
-    pub cohort_note: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-pub struct IndicatorInfo {
-    pub name: String,
-    pub label: String,
-    pub unit: String,
-    pub mean: Option<f64>,
-    pub lo95: Option<f64>,
-    pub hi95: Option<f64>,
+/// The summary's fields read as the scenario's own: the page and the pictures were written
+/// against them, and `summary.json` stays the one schema.
+impl std::ops::Deref for ScenarioInfo {
+    type Target = SummaryScenario;
+    fn deref(&self) -> &SummaryScenario {
+        &self.summary
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -132,16 +124,6 @@ pub struct ComparisonInfo {
     pub net_societal_benefit_per_citizen: JsonEstimate,
 }
 
-/// One line of `provenance.csv`.
-#[derive(Debug, Clone, Deserialize)]
-pub struct ProvenanceRow {
-    pub scenario: String,
-    pub key: String,
-    pub value: String,
-    pub source: String,
-    pub file: String,
-}
-
 /// Payers in ledger order, as the CSV names them.
 pub const PAYER_NAMES: [&str; 4] = ["justice", "municipality", "health", "victims_society"];
 
@@ -159,25 +141,9 @@ pub const REQUIRED_FILES: [&str; 6] = [
 struct SummaryDoc {
     version: String,
     command: Option<String>,
-    scenarios: Vec<JsonScenario>,
+    scenarios: Vec<SummaryScenario>,
     #[serde(default)]
     comparisons: Vec<ComparisonInfo>,
-}
-
-#[derive(Deserialize)]
-struct JsonScenario {
-    name: String,
-    description: String,
-    regime: String,
-    files: Vec<String>,
-    seed: u64,
-    replications: u32,
-    citizens: u32,
-    horizon_days: u32,
-    discount_rate: f64,
-    indicators: Vec<IndicatorInfo>,
-    #[serde(default)]
-    cohort_note: Option<String>,
 }
 
 impl Folder {
@@ -199,28 +165,18 @@ impl Folder {
             .map_err(|e| format!("{}: {e}", dir.join("summary.json").display()))?;
         let mut scenarios = Vec::new();
         for s in doc.scenarios {
-            let toml_name = format!("scenario-{}.toml", crate::output::report::sanitize(&s.name));
+            let toml_name = format!("scenario-{}.toml", sanitize(&s.name));
             let resolved = read_text(dir, &toml_name)?;
             let parameters = flatten_toml(&resolved)
                 .map_err(|e| format!("{}: {e}", dir.join(&toml_name).display()))?;
             scenarios.push(ScenarioInfo {
-                name: s.name,
-                description: s.description,
-                regime: s.regime,
-                files: s.files,
-                seed: s.seed,
-                replications: s.replications,
-                citizens: s.citizens,
-                horizon_days: s.horizon_days,
-                discount_rate: s.discount_rate,
-                indicators: s.indicators,
+                summary: s,
                 reconviction: Curve::default(),
                 monthly: Vec::new(),
                 costs: vec![Vec::new(); PAYER_NAMES.len()],
                 transfers: Vec::new(),
                 queues: Vec::new(),
                 parameters,
-                cohort_note: s.cohort_note,
             });
         }
         read_survival(dir, &mut scenarios)?;
@@ -274,23 +230,8 @@ fn read_rows<T: for<'de> Deserialize<'de>>(dir: &Path, name: &str) -> Result<Vec
     })
 }
 
-/// "NA" (an undefined value in the CSVs) reads as NaN.
-fn parse_num(s: &str) -> f64 {
-    s.parse().unwrap_or(f64::NAN)
-}
-
 fn scenario_index(scenarios: &[ScenarioInfo], name: &str) -> Option<usize> {
     scenarios.iter().position(|s| s.name == name)
-}
-
-#[derive(Deserialize)]
-struct SurvivalRow {
-    scenario: String,
-    event: String,
-    day: u32,
-    incidence: String,
-    lo95: String,
-    hi95: String,
 }
 
 fn read_survival(dir: &Path, scenarios: &mut [ScenarioInfo]) -> Result<(), String> {
@@ -301,26 +242,11 @@ fn read_survival(dir: &Path, scenarios: &mut [ScenarioInfo]) -> Result<(), Strin
         let Some(k) = scenario_index(scenarios, &row.scenario) else { continue };
         let c = &mut scenarios[k].reconviction;
         c.day.push(row.day);
-        c.mean.push(parse_num(&row.incidence));
-        c.lo.push(parse_num(&row.lo95));
-        c.hi.push(parse_num(&row.hi95));
+        c.mean.push(row.incidence.0);
+        c.lo.push(row.lo95.0);
+        c.hi.push(row.hi95.0);
     }
     Ok(())
-}
-
-#[derive(Deserialize)]
-struct MonthlyRow {
-    scenario: String,
-    month: u32,
-    in_detention: f64,
-    own_home: f64,
-    shelter: f64,
-    supported_housing: f64,
-    homeless: f64,
-    recovery_personal: f64,
-    recovery_social: f64,
-    recovery_societal: f64,
-    recovery_victim: f64,
 }
 
 /// Sums per (scenario, month) in file order, then divides by the number of replications.
@@ -330,12 +256,13 @@ fn read_monthly(dir: &Path, scenarios: &mut [ScenarioInfo]) -> Result<(), String
         let Some(k) = scenario_index(scenarios, &r.scenario) else { continue };
         let (m, n) = sums[k].entry(r.month).or_default();
         m.month = r.month;
-        m.in_detention += r.in_detention;
-        m.own_home += r.own_home;
-        m.shelter += r.shelter;
-        m.supported_housing += r.supported_housing;
-        m.homeless += r.homeless;
-        let rec = [r.recovery_personal, r.recovery_social, r.recovery_societal, r.recovery_victim];
+        m.in_detention += f64::from(r.in_detention);
+        m.own_home += f64::from(r.own_home);
+        m.shelter += f64::from(r.shelter);
+        m.supported_housing += f64::from(r.supported_housing);
+        m.homeless += f64::from(r.homeless);
+        let rec = [r.recovery_personal, r.recovery_social, r.recovery_societal, r.recovery_victim]
+            .map(|x| x.0);
         for (acc, x) in m.recovery.iter_mut().zip(rec) {
             *acc += x;
         }
@@ -363,16 +290,6 @@ fn read_monthly(dir: &Path, scenarios: &mut [ScenarioInfo]) -> Result<(), String
     Ok(())
 }
 
-#[derive(Deserialize)]
-struct CostRow {
-    scenario: String,
-    payer: String,
-    year: usize,
-    cost: f64,
-    cost_discounted_per_citizen: f64,
-    of_which_transfers: f64,
-}
-
 fn read_costs(dir: &Path, scenarios: &mut [ScenarioInfo]) -> Result<(), String> {
     let reps: Vec<f64> = scenarios.iter().map(|s| s.replications.max(1) as f64).collect();
     for r in read_rows::<CostRow>(dir, "costs_by_payer.csv")? {
@@ -381,30 +298,31 @@ fn read_costs(dir: &Path, scenarios: &mut [ScenarioInfo]) -> Result<(), String> 
         let year = r.year.saturating_sub(1);
         let s = &mut scenarios[k];
         grow(&mut s.costs[p], year + 1);
-        s.costs[p][year] += r.cost_discounted_per_citizen / reps[k];
+        s.costs[p][year] += r.cost_discounted_per_citizen.0 / reps[k];
         if r.payer == "municipality" {
             grow(&mut s.transfers, year + 1);
-            // Transfers are booked undiscounted and in total: scale like the payer's cost.
-            let share = if r.cost > 0.0 { r.of_which_transfers / r.cost } else { 0.0 };
-            s.transfers[year] += share * r.cost_discounted_per_citizen / reps[k];
+            s.transfers[year] += transfers_per_citizen(&r) / reps[k];
         }
     }
     Ok(())
+}
+
+/// The benefit payments within the municipality's cost, discounted and per released citizen.
+/// Folders written before this column took that unit hold the cohort's undiscounted total,
+/// which always exceeds the per-citizen cost beside it: those are scaled like the cost.
+fn transfers_per_citizen(r: &CostRow) -> f64 {
+    let (transfers, per_citizen) = (r.of_which_transfers.0, r.cost_discounted_per_citizen.0);
+    if transfers <= per_citizen * (1.0 + 1e-9) {
+        return transfers;
+    }
+    let cost = r.cost.0;
+    if cost > 0.0 { transfers / cost * per_citizen } else { 0.0 }
 }
 
 fn grow(v: &mut Vec<f64>, len: usize) {
     if v.len() < len {
         v.resize(len, 0.0);
     }
-}
-
-#[derive(Deserialize)]
-struct QueueRow {
-    scenario: String,
-    month: u32,
-    service: String,
-    waiting: f64,
-    mean_days_waited: f64,
 }
 
 /// Per service (first-seen order), per month: sums of list length and of days waited, and the
@@ -424,8 +342,8 @@ fn read_queues(dir: &Path, scenarios: &mut [ScenarioInfo]) -> Result<(), String>
             }
         };
         let (waiting, waited, n) = list[j].1.entry(r.month).or_default();
-        *waiting += r.waiting;
-        *waited += r.mean_days_waited;
+        *waiting += f64::from(r.waiting);
+        *waited += r.mean_days_waited.0;
         *n += 1;
     }
     for (s, list) in scenarios.iter_mut().zip(sums) {
@@ -459,37 +377,23 @@ fn programme_label(name: &str) -> String {
     }
 }
 
-/// `[a] b = 1` becomes `a.b = 1`; inline tables are flattened too, arrays stay one value.
-pub fn flatten_toml(text: &str) -> Result<BTreeMap<String, String>, String> {
-    let value: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
-    let mut out = BTreeMap::new();
-    flatten_into("", &value, &mut out);
-    Ok(out)
-}
-
-fn flatten_into(prefix: &str, table: &toml::Table, out: &mut BTreeMap<String, String>) {
-    for (key, value) in table {
-        let full = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
-        match value {
-            toml::Value::Table(t) => flatten_into(&full, t, out),
-            other => {
-                out.insert(full, other.to_string());
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn flattening_joins_table_keys_and_keeps_arrays_whole() {
-        let flat = flatten_toml("a = 1\n[b]\nc = \"x\"\nd = [1, 2]\n[b.e]\nf = true\n").unwrap();
-        assert_eq!(flat["a"], "1");
-        assert_eq!(flat["b.c"], "\"x\"");
-        assert_eq!(flat["b.d"], "[1, 2]");
-        assert_eq!(flat["b.e.f"], "true");
+    fn transfers_are_read_per_citizen_also_from_folders_of_the_old_unit() {
+        use crate::output::rows::Num;
+        let row = |transfers: f64| CostRow {
+            payer: "municipality".into(),
+            cost: Num(20_000_000.0),
+            cost_discounted_per_citizen: Num(9_000.0),
+            of_which_transfers: Num(transfers),
+            ..CostRow::default()
+        };
+        assert_eq!(transfers_per_citizen(&row(6_000.0)), 6_000.0);
+        // The old unit: 12,000,000 of 20,000,000 in total is 60% of the 9,000 per citizen.
+        assert!((transfers_per_citizen(&row(12_000_000.0)) - 5_400.0).abs() < 1e-9);
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! Everything else in `output/` (and the table builders elsewhere) may use these; they use
 //! nothing of the output layer.
 
+use std::collections::BTreeMap;
+
 /// Floats in CSV: fixed, short, and the same on every platform.
 pub fn num(x: f64) -> String {
     if x.is_nan() {
@@ -51,4 +53,43 @@ pub fn thousands(x: f64) -> String {
         out.push(ch);
     }
     if neg { format!("-{out}") } else { out }
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// `[a] b = 1` becomes `a.b = 1`; inline tables are flattened too, arrays stay one value.
+pub fn flatten_toml(text: &str) -> Result<BTreeMap<String, String>, String> {
+    let value: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
+    let mut out = BTreeMap::new();
+    flatten_into("", &value, &mut out);
+    Ok(out)
+}
+
+fn flatten_into(prefix: &str, table: &toml::Table, out: &mut BTreeMap<String, String>) {
+    for (key, value) in table {
+        let full = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+        match value {
+            toml::Value::Table(t) => flatten_into(&full, t, out),
+            other => {
+                out.insert(full, other.to_string());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flattening_joins_table_keys_and_keeps_arrays_whole() {
+        let flat = flatten_toml("a = 1\n[b]\nc = \"x\"\nd = [1, 2]\n[b.e]\nf = true\n").unwrap();
+        assert_eq!(flat["a"], "1");
+        assert_eq!(flat["b.c"], "\"x\"");
+        assert_eq!(flat["b.d"], "[1, 2]");
+        assert_eq!(flat["b.e.f"], "true");
+    }
 }

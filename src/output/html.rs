@@ -9,6 +9,7 @@
 //! always give the same bytes.
 
 use crate::output::folder::{ComparisonInfo, Folder, JsonEstimate, ProvenanceRow, ScenarioInfo};
+use crate::output::format::{esc, sanitize};
 use crate::output::lang::{Lang, Phrase, fill};
 use crate::output::lever_words;
 use crate::output::plots::{Plot, hex, render_all, scenario_colour};
@@ -54,11 +55,6 @@ pub fn report_files(f: &Folder, lang: Lang) -> Result<Vec<(String, Vec<u8>)>, St
     files.push(("report.html".into(), report_html(f, &plots, lang).into_bytes()));
     files.push(settings_file(lang));
     Ok(files)
-}
-
-/// Escapes text for HTML element content and attribute values.
-pub fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// On a narrow screen (a phone) the tables marked `stack` become one card per row, each cell
@@ -750,7 +746,7 @@ impl Page<'_> {
 }
 
 fn resolved_file(s: &ScenarioInfo) -> String {
-    format!("scenario-{}.toml", crate::output::report::sanitize(&s.name))
+    format!("scenario-{}.toml", sanitize(&s.name))
 }
 
 /// The indicators of the full results table, in reading order.

@@ -15,8 +15,80 @@ pub mod plots;
 pub mod provenance;
 pub mod psa_report;
 pub mod report;
+pub mod rows;
 pub mod sensitivity_plot;
 pub mod surprises;
 pub mod sweep_report;
 pub mod terminal;
 pub mod words;
+
+use crate::output::format::sanitize;
+use crate::output::lang::Lang;
+use crate::output::outdir::OutputDir;
+use crate::output::report::{Exporter, RunOutput, run_exporters};
+use std::path::Path;
+
+/// Writes every exporter's file plus the resolved scenario(s).
+pub fn write_outputs(dir: &OutputDir, runs: &[RunOutput]) -> Result<(), String> {
+    write_with(dir, runs, &run_exporters())
+}
+
+/// Writes the given exporters' files plus the resolved scenario(s).
+pub fn write_with(
+    dir: &OutputDir,
+    runs: &[RunOutput],
+    exporters: &[Box<dyn Exporter>],
+) -> Result<(), String> {
+    for exporter in exporters {
+        dir.write_file(exporter.file_name(), |w| exporter.write(runs, w))?;
+    }
+    for run in runs {
+        let text = toml::to_string(&run.scenario.resolved)
+            .map_err(|e| format!("cannot write scenario: {e}"))?;
+        let name = format!("scenario-{}.toml", sanitize(&run.scenario.meta.name));
+        dir.write_file(&name, |w| w.write_all(text.as_bytes()))?;
+    }
+    Ok(())
+}
+
+/// Draws the pictures and `report.html` from the files already written to the staging folder,
+/// as `reentry report` would from the finished folder.
+pub fn write_report(dir: &OutputDir, lang: Lang) -> Result<(), String> {
+    let folder = folder::Folder::read(dir.path())?;
+    for (name, bytes) in html::report_files(&folder, lang)? {
+        dir.write_file(&name, |w| w.write_all(&bytes))?;
+    }
+    Ok(())
+}
+
+/// Regenerates the pictures and `report.html` of a finished folder in place (`reentry report`);
+/// each file is written to a temporary file and renamed, so a reader never sees a half-written
+/// picture. In `lang`, or else the language the folder was written in. The number of files
+/// written.
+pub fn rewrite_report(dir: &Path, lang: Option<Lang>) -> Result<usize, String> {
+    // Not while another process writes or replaces the folder.
+    let _lock = outdir::lock_in_place(dir, "lock")?;
+    let checked = outdir::check_for_report(dir)?;
+    let lang = lang.or(html::folder_lang(dir)?).unwrap_or_default();
+    if sweep_report::is_sweep_folder(dir) {
+        return sweep_report::write_report(dir, lang);
+    }
+    let data = folder::Folder::read(dir)?;
+    let files = html::report_files(&data, lang)?;
+    for (name, bytes) in &files {
+        let path = dir.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        }
+        let temp = dir.join(format!("{name}.partial-{}", std::process::id()));
+        std::fs::write(&temp, bytes).and_then(|_| std::fs::rename(&temp, &path)).map_err(|e| {
+            let _ = std::fs::remove_file(&temp);
+            format!("cannot write {}: {e}", path.display())
+        })?;
+    }
+    if checked {
+        outdir::write_marker(dir, "run")?;
+    }
+    Ok(files.len())
+}

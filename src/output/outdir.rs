@@ -242,7 +242,7 @@ pub fn write_marker(dir: &Path, kind: &str) -> Result<(), String> {
     let marker = Marker { tool: "reentry".into(), format: FORMAT, kind: kind.into(), files };
     let mut text = serde_json::to_string_pretty(&marker).map_err(|e| e.to_string())?;
     text.push('\n');
-    crate::sweep::store::write_atomic(&dir.join(MARKER), text.as_bytes())
+    write_atomic(&dir.join(MARKER), text.as_bytes())
 }
 
 /// Checks every file the marker lists against its hash (`skip` names files about to be
@@ -501,7 +501,7 @@ fn undo(cleanup: &Cleanup) {
     }
 }
 
-/// The temporary name [`crate::sweep::store::write_atomic`] uses for `name`:
+/// The temporary name [`write_atomic`] uses for `name`:
 /// `.NAME.tmp-HOST-PID-NANOS`, so another process can tell whose it is.
 pub fn temporary_name(name: &str) -> String {
     let nanos = std::time::SystemTime::now()
@@ -599,16 +599,6 @@ impl OutputDir {
         &self.staging
     }
 
-    /// Draws the pictures and `report.html` from the files already written, as
-    /// `reentry report` would from the finished folder.
-    pub fn write_report(&self, lang: crate::output::lang::Lang) -> Result<(), String> {
-        let folder = crate::output::folder::Folder::read(&self.staging)?;
-        for (name, bytes) in crate::output::html::report_files(&folder, lang)? {
-            self.write_file(&name, |w| w.write_all(&bytes))?;
-        }
-        Ok(())
-    }
-
     /// Checks the files (no non-finite numbers), writes the marker with their hashes, and
     /// swaps the folder into place: the old folder (if any) is removed only after the new
     /// one is in.
@@ -698,6 +688,25 @@ pub fn lock_in_place(target: &Path, lock_suffix: &str) -> Result<(Target, Target
     let lock = TargetLock::acquire(&target, lock_suffix)?;
     clear_stale(&target);
     Ok((target, lock))
+}
+
+/// Writes `bytes` to `path` so that `path` either does not exist or is complete: a temporary
+/// file in the same folder, flushed to disk, then renamed over `path`.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let name = path.file_name().map_or("file".into(), |n| n.to_string_lossy().into_owned());
+    // Unique per machine, process and moment: shards on several machines may share the
+    // folder, and a later run removes the temporaries of dead processes of its own machine.
+    let tmp = path.with_file_name(temporary_name(&name));
+    let result = (|| {
+        let mut file = fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        fs::rename(&tmp, path)
+    })();
+    result.map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        format!("cannot write {}: {e}", path.display())
+    })
 }
 
 #[cfg(test)]

@@ -83,7 +83,7 @@ pub struct Provenance {
 pub fn provenance_of(sc: &crate::scenario::Scenario) -> Vec<Provenance> {
     let resolved = toml::to_string(&sc.resolved)
         .ok()
-        .and_then(|t| crate::output::folder::flatten_toml(&t).ok())
+        .and_then(|t| crate::output::format::flatten_toml(&t).ok())
         .unwrap_or_default();
     let mut known: std::collections::BTreeMap<String, (Source, String)> = read_sources(DEFAULTS)
         .into_iter()

@@ -10,7 +10,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::output::folder::Folder;
-use crate::output::html::esc;
+use crate::output::format::esc;
 use crate::output::lang::{Lang, Phrase, fill};
 use crate::output::plots::{
     DrawResult, Drawing, Entry, HouseGrid, NO_SWATCH, Plot, SIZE, err, euro_tick, finite_max,
@@ -494,7 +494,7 @@ pub fn plots(f: &Folder, lang: Lang) -> Result<Vec<Plot>, String> {
     if let Some((outcome, _)) =
         psa.tornado_r_squared.iter().find(|(o, _)| o.starts_with("cost_societal"))
     {
-        let bars: Vec<&crate::sensitivity::TornadoBar> =
+        let bars: Vec<&crate::output::rows::TornadoBar> =
             psa.tornado.iter().filter(|b| &b.outcome == outcome).take(12).collect();
         let what = lang.pick(&crate::output::sensitivity_plot::SOCIETAL_COST_DIFFERENCE);
         let (svg, png) = crate::output::sensitivity_plot::tornado(what, &bars, lang)?;

@@ -11,8 +11,11 @@ use crate::stats::{Estimate, mean_interval};
 use serde::Serialize;
 use std::io::{self, Write};
 
-pub use crate::output::format::{finite, fmt_value, num, sanitize, thousands};
-pub use crate::output::terminal::terminal_summary;
+use crate::output::format::finite;
+use crate::output::rows::{
+    CostRow, MonthlyRow, Num, OutcomeRow, ProvenanceRow, QueueRow, ServiceRow, SummaryIndicator,
+    SummaryRow, SummaryScenario, SurvivalRow, WaitingTimeRow, write_rows,
+};
 
 /// One scenario's results, as the exporters see them.
 pub struct RunOutput<'a> {
@@ -28,110 +31,86 @@ pub trait Exporter {
 }
 
 pub fn run_exporters() -> Vec<Box<dyn Exporter>> {
-    vec![
-        Box::new(SummaryCsv),
-        Box::new(OutcomesCsv),
-        Box::new(SurvivalCsv),
-        Box::new(MonthlyCsv),
-        Box::new(QueuesCsv),
-        Box::new(ServicesCsv),
-        Box::new(WaitingTimesCsv),
-        Box::new(CostsCsv),
-        Box::new(ProvenanceCsv),
-        Box::new(SummaryJson),
-    ]
+    let mut all = compare_exporters();
+    all.push(Box::new(SummaryJson));
+    all
 }
 
 /// The per-run files `reentry compare` writes next to its own (`differences.csv`,
 /// `summary.json`).
 pub fn compare_exporters() -> Vec<Box<dyn Exporter>> {
     vec![
-        Box::new(SummaryCsv),
-        Box::new(OutcomesCsv),
-        Box::new(SurvivalCsv),
-        Box::new(MonthlyCsv),
-        Box::new(QueuesCsv),
-        Box::new(ServicesCsv),
-        Box::new(WaitingTimesCsv),
-        Box::new(CostsCsv),
-        Box::new(ProvenanceCsv),
+        table("summary.csv", summary_rows),
+        table("outcomes.csv", outcome_rows),
+        table("survival.csv", survival_rows),
+        table("monthly.csv", monthly_rows),
+        table("queues.csv", queue_rows),
+        table("services.csv", service_rows),
+        table("waiting_times.csv", waiting_time_rows),
+        table("costs_by_payer.csv", cost_rows),
+        table("provenance.csv", provenance_rows),
     ]
 }
 
-fn csv_writer(out: &mut dyn Write) -> csv::Writer<&mut dyn Write> {
-    csv::WriterBuilder::new().from_writer(out)
+/// A table of `R` rows as an [`Exporter`]: the file's name and how a run becomes its rows.
+struct Table<R> {
+    name: &'static str,
+    rows: fn(&RunOutput) -> Vec<R>,
 }
 
-fn io_err(e: csv::Error) -> io::Error {
-    io::Error::other(e)
-}
-
-struct SummaryCsv;
-impl Exporter for SummaryCsv {
+impl<R: Serialize + Default> Exporter for Table<R> {
     fn file_name(&self) -> &'static str {
-        "summary.csv"
+        self.name
     }
     fn write(&self, runs: &[RunOutput], out: &mut dyn Write) -> io::Result<()> {
-        let mut w = csv_writer(out);
-        w.write_record([
-            "scenario",
-            "indicator",
-            "label",
-            "unit",
-            "mean",
-            "lo95",
-            "hi95",
-            "sd",
-            "replications",
-        ])
-        .map_err(io_err)?;
-        for run in runs {
-            for r in &run.summary.rows {
-                let e = &r.estimate;
-                w.write_record([
-                    run.summary.scenario.as_str(),
-                    &r.name,
-                    &r.label,
-                    r.unit,
-                    &num(e.mean),
-                    &num(e.lo),
-                    &num(e.hi),
-                    &num(e.sd),
-                    &e.n.to_string(),
-                ])
-                .map_err(io_err)?;
-            }
-        }
-        w.flush()
+        write_rows(out, runs.iter().flat_map(|run| (self.rows)(run)))
     }
 }
 
-struct OutcomesCsv;
-impl Exporter for OutcomesCsv {
-    fn file_name(&self) -> &'static str {
-        "outcomes.csv"
-    }
-    fn write(&self, runs: &[RunOutput], out: &mut dyn Write) -> io::Result<()> {
-        let mut w = csv_writer(out);
-        w.write_record(["scenario", "replication", "indicator", "unit", "value"])
-            .map_err(io_err)?;
-        for run in runs {
-            let (names, values) = indicator_matrix(run.scenario, run.replications);
-            for (r, rep) in run.replications.iter().enumerate() {
-                for (k, ind) in names.iter().enumerate() {
-                    w.write_record([
-                        run.summary.scenario.as_str(),
-                        &rep.replication.to_string(),
-                        &ind.name,
-                        ind.unit,
-                        &num(values[k][r]),
-                    ])
-                    .map_err(io_err)?;
-                }
-            }
+fn table<R: Serialize + Default + 'static>(
+    name: &'static str,
+    rows: fn(&RunOutput) -> Vec<R>,
+) -> Box<dyn Exporter> {
+    Box::new(Table { name, rows })
+}
+
+fn scenario_name(run: &RunOutput) -> String {
+    run.summary.scenario.clone()
+}
+
+fn summary_rows(run: &RunOutput) -> Vec<SummaryRow> {
+    let row = |r: &crate::experiments::SummaryRow| {
+        let e = &r.estimate;
+        SummaryRow {
+            scenario: scenario_name(run),
+            indicator: r.name.clone(),
+            label: r.label.clone(),
+            unit: r.unit.into(),
+            mean: Num(e.mean),
+            lo95: Num(e.lo),
+            hi95: Num(e.hi),
+            sd: Num(e.sd),
+            replications: e.n,
         }
-        w.flush()
+    };
+    run.summary.rows.iter().map(row).collect()
+}
+
+fn outcome_rows(run: &RunOutput) -> Vec<OutcomeRow> {
+    let (names, values) = indicator_matrix(run.scenario, run.replications);
+    let mut rows = Vec::new();
+    for (r, rep) in run.replications.iter().enumerate() {
+        for (k, ind) in names.iter().enumerate() {
+            rows.push(OutcomeRow {
+                scenario: scenario_name(run),
+                replication: rep.replication,
+                indicator: ind.name.clone(),
+                unit: ind.unit.into(),
+                value: Num(values[k][r]),
+            });
+        }
     }
+    rows
 }
 
 /// Mean Kaplan–Meier incidence per day over replications, with its 95% interval.
@@ -146,251 +125,131 @@ pub fn survival_band(run: &RunOutput, event_index: usize) -> Vec<Estimate> {
         .collect()
 }
 
-struct SurvivalCsv;
-impl Exporter for SurvivalCsv {
-    fn file_name(&self) -> &'static str {
-        "survival.csv"
-    }
-    fn write(&self, runs: &[RunOutput], out: &mut dyn Write) -> io::Result<()> {
-        let mut w = csv_writer(out);
-        w.write_record(["scenario", "event", "day", "incidence", "lo95", "hi95", "survival"])
-            .map_err(io_err)?;
-        for run in runs {
-            for (k, event) in EVENTS.iter().enumerate() {
-                for (day, e) in survival_band(run, k).iter().enumerate() {
-                    w.write_record([
-                        run.summary.scenario.as_str(),
-                        event.name(),
-                        &day.to_string(),
-                        &num(e.mean),
-                        &num(e.lo),
-                        &num(e.hi),
-                        &num(1.0 - e.mean),
-                    ])
-                    .map_err(io_err)?;
-                }
-            }
+fn survival_rows(run: &RunOutput) -> Vec<SurvivalRow> {
+    let mut rows = Vec::new();
+    for (k, event) in EVENTS.iter().enumerate() {
+        for (day, e) in (0..).zip(survival_band(run, k)) {
+            rows.push(SurvivalRow {
+                scenario: scenario_name(run),
+                event: event.name().into(),
+                day,
+                incidence: Num(e.mean),
+                lo95: Num(e.lo),
+                hi95: Num(e.hi),
+                survival: Num(1.0 - e.mean),
+            });
         }
-        w.flush()
     }
+    rows
 }
 
-struct MonthlyCsv;
-impl Exporter for MonthlyCsv {
-    fn file_name(&self) -> &'static str {
-        "monthly.csv"
-    }
-    fn write(&self, runs: &[RunOutput], out: &mut dyn Write) -> io::Result<()> {
-        let mut w = csv_writer(out);
-        w.write_record([
-            "scenario",
-            "replication",
-            "month",
-            "day",
-            "in_detention",
-            "own_home",
-            "shelter",
-            "supported_housing",
-            "homeless",
-            "active_addiction",
-            "without_income",
-            "on_benefit",
-            "working",
-            "on_probation",
-            "with_case_manager",
-            "ever_reconvicted",
-            "recovery_personal",
-            "recovery_social",
-            "recovery_societal",
-            "recovery_victim",
-        ])
-        .map_err(io_err)?;
-        for run in runs {
-            for rep in run.replications {
-                for m in &rep.monthly {
-                    let counts = [
-                        m.in_detention,
-                        m.own_home,
-                        m.shelter,
-                        m.supported_housing,
-                        m.homeless,
-                        m.active_addiction,
-                        m.without_income,
-                        m.on_benefit,
-                        m.working,
-                        m.on_probation,
-                        m.with_case_manager,
-                        m.ever_reconvicted,
-                    ];
-                    let mut row = vec![
-                        run.summary.scenario.clone(),
-                        rep.replication.to_string(),
-                        m.month.to_string(),
-                        m.day.to_string(),
-                    ];
-                    row.extend(counts.iter().map(|c| c.to_string()));
-                    let r = &m.recovery;
-                    row.extend(
-                        [r.personal, r.social, r.societal, r.victim].iter().map(|x| num(*x)),
-                    );
-                    w.write_record(&row).map_err(io_err)?;
-                }
-            }
+fn monthly_rows(run: &RunOutput) -> Vec<MonthlyRow> {
+    let mut rows = Vec::new();
+    for rep in run.replications {
+        for m in &rep.monthly {
+            let r = &m.recovery;
+            rows.push(MonthlyRow {
+                scenario: scenario_name(run),
+                replication: rep.replication,
+                month: m.month,
+                day: m.day,
+                in_detention: m.in_detention,
+                own_home: m.own_home,
+                shelter: m.shelter,
+                supported_housing: m.supported_housing,
+                homeless: m.homeless,
+                active_addiction: m.active_addiction,
+                without_income: m.without_income,
+                on_benefit: m.on_benefit,
+                working: m.working,
+                on_probation: m.on_probation,
+                with_case_manager: m.with_case_manager,
+                ever_reconvicted: m.ever_reconvicted,
+                recovery_personal: Num(r.personal),
+                recovery_social: Num(r.social),
+                recovery_societal: Num(r.societal),
+                recovery_victim: Num(r.victim),
+            });
         }
-        w.flush()
     }
+    rows
 }
 
-struct QueuesCsv;
-impl Exporter for QueuesCsv {
-    fn file_name(&self) -> &'static str {
-        "queues.csv"
-    }
-    fn write(&self, runs: &[RunOutput], out: &mut dyn Write) -> io::Result<()> {
-        let mut w = csv_writer(out);
-        w.write_record([
-            "scenario",
-            "replication",
-            "month",
-            "day",
-            "service",
-            "waiting",
-            "occupied",
-            "mean_days_waited",
-        ])
-        .map_err(io_err)?;
-        for run in runs {
-            for rep in run.replications {
-                for m in &rep.monthly {
-                    let services = run.scenario.services.iter().map(|s| s.name.as_str());
-                    let names = services.chain(["case_manager", "veiligheidshuis"]);
-                    for (p, name) in names.enumerate().take(m.queue.len()) {
-                        w.write_record([
-                            run.summary.scenario.as_str(),
-                            &rep.replication.to_string(),
-                            &m.month.to_string(),
-                            &m.day.to_string(),
-                            name,
-                            &m.queue[p].to_string(),
-                            &m.occupied[p].to_string(),
-                            &num(m.waited_days.get(p).copied().unwrap_or(0.0)),
-                        ])
-                        .map_err(io_err)?;
-                    }
-                }
+fn queue_rows(run: &RunOutput) -> Vec<QueueRow> {
+    let names = programme_names(run.scenario);
+    let mut rows = Vec::new();
+    for rep in run.replications {
+        for m in &rep.monthly {
+            for (p, name) in names.iter().enumerate().take(m.queue.len()) {
+                rows.push(QueueRow {
+                    scenario: scenario_name(run),
+                    replication: rep.replication,
+                    month: m.month,
+                    day: m.day,
+                    service: (*name).into(),
+                    waiting: m.queue[p],
+                    occupied: m.occupied[p],
+                    mean_days_waited: Num(m.waited_days.get(p).copied().unwrap_or(0.0)),
+                });
             }
         }
-        w.flush()
     }
+    rows
 }
 
-struct ServicesCsv;
-impl Exporter for ServicesCsv {
-    fn file_name(&self) -> &'static str {
-        "services.csv"
-    }
-    fn write(&self, runs: &[RunOutput], out: &mut dyn Write) -> io::Result<()> {
-        let mut w = csv_writer(out);
-        w.write_record([
-            "scenario",
-            "replication",
-            "programme",
-            "referrals",
-            "starts",
-            "completions",
-            "dropouts",
-            "interruptions",
-            "mean_wait_days",
-            "median_days_to_start",
-            "never_started_share",
-            "max_waiting",
-            "place_days",
-        ])
-        .map_err(io_err)?;
-        for run in runs {
-            let names: Vec<&str> = run
-                .scenario
-                .services
-                .iter()
-                .map(|s| s.name.as_str())
-                .chain(["case_manager", "veiligheidshuis"])
-                .collect();
-            for rep in run.replications {
-                for (p, (st, waits)) in rep.programmes.iter().zip(&rep.waits).enumerate() {
-                    let median = waits.still_waiting().median().map_or(f64::NAN, f64::from);
-                    let wait = if st.starts > 0 {
-                        st.wait_days_total as f64 / st.starts as f64
-                    } else {
-                        0.0
-                    };
-                    w.write_record([
-                        run.summary.scenario.as_str(),
-                        &rep.replication.to_string(),
-                        names[p],
-                        &st.referrals.to_string(),
-                        &st.starts.to_string(),
-                        &st.completions.to_string(),
-                        &st.dropouts.to_string(),
-                        &st.interruptions.to_string(),
-                        &num(wait),
-                        &num(median),
-                        &num(waits.never_started_share()),
-                        &st.max_queue.to_string(),
-                        &st.place_days.to_string(),
-                    ])
-                    .map_err(io_err)?;
-                }
-            }
+fn service_rows(run: &RunOutput) -> Vec<ServiceRow> {
+    let names = programme_names(run.scenario);
+    let mut rows = Vec::new();
+    for rep in run.replications {
+        for (p, (st, waits)) in rep.programmes.iter().zip(&rep.waits).enumerate() {
+            let median = waits.still_waiting().median().map_or(f64::NAN, f64::from);
+            let wait =
+                if st.starts > 0 { st.wait_days_total as f64 / st.starts as f64 } else { 0.0 };
+            rows.push(ServiceRow {
+                scenario: scenario_name(run),
+                replication: rep.replication,
+                programme: names[p].into(),
+                referrals: st.referrals,
+                starts: st.starts,
+                completions: st.completions,
+                dropouts: st.dropouts,
+                interruptions: st.interruptions,
+                mean_wait_days: Num(wait),
+                median_days_to_start: Num(median),
+                never_started_share: Num(waits.never_started_share()),
+                max_waiting: st.max_queue,
+                place_days: st.place_days,
+            });
         }
-        w.flush()
     }
+    rows
 }
 
 /// `waiting_times.csv`: per scenario and programme, the Kaplan–Meier curve of time to start,
 /// pooled over replications, with waits that ended without a start censored. One row per day
 /// on which a wait ended; `share_started` is `1 − S(day)`.
-struct WaitingTimesCsv;
-impl Exporter for WaitingTimesCsv {
-    fn file_name(&self) -> &'static str {
-        "waiting_times.csv"
-    }
-    fn write(&self, runs: &[RunOutput], out: &mut dyn Write) -> io::Result<()> {
-        let mut w = csv_writer(out);
-        w.write_record([
-            "scenario",
-            "programme",
-            "days_waited",
-            "at_risk",
-            "started",
-            "censored",
-            "share_started",
-        ])
-        .map_err(io_err)?;
-        for run in runs {
-            let names = programme_names(run.scenario);
-            for (p, name) in names.iter().enumerate() {
-                let mut pooled = crate::services::WaitSpells::default();
-                run.replications.iter().filter_map(|r| r.waits.get(p)).for_each(|x| pooled.add(x));
-                let km = pooled.still_waiting();
-                for t in 0..km.len() {
-                    if km.events[t] + km.censored[t] == 0 {
-                        continue;
-                    }
-                    w.write_record([
-                        run.summary.scenario.as_str(),
-                        name,
-                        &t.to_string(),
-                        &km.at_risk[t].to_string(),
-                        &km.events[t].to_string(),
-                        &km.censored[t].to_string(),
-                        &num(1.0 - km.survival[t]),
-                    ])
-                    .map_err(io_err)?;
-                }
+fn waiting_time_rows(run: &RunOutput) -> Vec<WaitingTimeRow> {
+    let mut rows = Vec::new();
+    for (p, name) in programme_names(run.scenario).iter().enumerate() {
+        let mut pooled = crate::services::WaitSpells::default();
+        run.replications.iter().filter_map(|r| r.waits.get(p)).for_each(|x| pooled.add(x));
+        let km = pooled.still_waiting();
+        for t in 0..km.len() {
+            if km.events[t] + km.censored[t] == 0 {
+                continue;
             }
+            rows.push(WaitingTimeRow {
+                scenario: scenario_name(run),
+                programme: (*name).into(),
+                days_waited: t,
+                at_risk: km.at_risk[t],
+                started: km.events[t],
+                censored: km.censored[t],
+                share_started: Num(1.0 - km.survival[t]),
+            });
         }
-        w.flush()
     }
+    rows
 }
 
 /// Every programme's name, services first, in the order of the per-programme results.
@@ -398,115 +257,65 @@ fn programme_names(sc: &Scenario) -> Vec<&str> {
     sc.services.iter().map(|s| s.name.as_str()).chain(["case_manager", "veiligheidshuis"]).collect()
 }
 
-struct CostsCsv;
-impl Exporter for CostsCsv {
-    fn file_name(&self) -> &'static str {
-        "costs_by_payer.csv"
-    }
-    fn write(&self, runs: &[RunOutput], out: &mut dyn Write) -> io::Result<()> {
-        let mut w = csv_writer(out);
-        w.write_record([
-            "scenario",
-            "replication",
-            "payer",
-            "year",
-            "cost",
-            "cost_discounted",
-            "cost_discounted_per_citizen",
-            "of_which_transfers",
-        ])
-        .map_err(io_err)?;
-        for run in runs {
-            let rate = run.scenario.costs.discount_rate;
-            for rep in run.replications {
-                let l = &rep.ledger;
-                let n = rep.totals.released.max(1) as f64;
-                for payer in PAYERS {
-                    for y in 0..l.years {
-                        let cost = l.payer_year(payer, y);
-                        let disc = cost * crate::stats::discount_factor(rate, y);
-                        let transfers = if payer == crate::scenario::Payer::Municipality {
-                            l.transfers_by_year[y]
-                        } else {
-                            0.0
-                        };
-                        w.write_record([
-                            run.summary.scenario.as_str(),
-                            &rep.replication.to_string(),
-                            payer.name(),
-                            &(y + 1).to_string(),
-                            &num(cost),
-                            &num(disc),
-                            &num(disc / n),
-                            &num(transfers),
-                        ])
-                        .map_err(io_err)?;
-                    }
-                }
+/// `costs_by_payer.csv`. The transfers (benefit payments, part of the municipality's cost) are
+/// booked in total and undiscounted; they are written like the column beside them, discounted
+/// and per released citizen, so the two can be compared and subtracted.
+fn cost_rows(run: &RunOutput) -> Vec<CostRow> {
+    let rate = run.scenario.costs.discount_rate;
+    let mut rows = Vec::new();
+    for rep in run.replications {
+        let l = &rep.ledger;
+        let n = rep.totals.released.max(1) as f64;
+        for payer in PAYERS {
+            for y in 0..l.years {
+                let cost = l.payer_year(payer, y);
+                let factor = crate::stats::discount_factor(rate, y);
+                let transfers = if payer == crate::scenario::Payer::Municipality {
+                    l.transfers_by_year[y]
+                } else {
+                    0.0
+                };
+                rows.push(CostRow {
+                    scenario: scenario_name(run),
+                    replication: rep.replication,
+                    payer: payer.name().into(),
+                    year: y + 1,
+                    cost: Num(cost),
+                    cost_discounted: Num(cost * factor),
+                    cost_discounted_per_citizen: Num(cost * factor / n),
+                    of_which_transfers: Num(transfers * factor / n),
+                });
             }
         }
-        w.flush()
     }
+    rows
 }
 
 /// `provenance.csv`: every parameter's resolved value and its source, for the report.
-struct ProvenanceCsv;
-impl Exporter for ProvenanceCsv {
-    fn file_name(&self) -> &'static str {
-        "provenance.csv"
-    }
-    fn write(&self, runs: &[RunOutput], out: &mut dyn Write) -> io::Result<()> {
-        let mut w = csv_writer(out);
-        w.write_record(["scenario", "key", "value", "source", "file"]).map_err(io_err)?;
-        for run in runs {
-            for p in crate::output::provenance::provenance_of(run.scenario) {
-                w.write_record([
-                    run.summary.scenario.as_str(),
-                    &p.key,
-                    &p.value,
-                    &p.source,
-                    &p.file,
-                ])
-                .map_err(io_err)?;
-            }
-        }
-        w.flush()
-    }
+fn provenance_rows(run: &RunOutput) -> Vec<ProvenanceRow> {
+    crate::output::provenance::provenance_of(run.scenario)
+        .into_iter()
+        .map(|p| ProvenanceRow {
+            scenario: scenario_name(run),
+            key: p.key,
+            value: p.value,
+            source: p.source,
+            file: p.file,
+        })
+        .collect()
 }
 
-#[derive(Serialize)]
-struct JsonScenario<'a> {
-    name: &'a str,
-    description: &'a str,
-    regime: &'a str,
-    files: Vec<String>,
-    seed: u64,
-    replications: u32,
-    citizens: u32,
-    horizon_days: u32,
-    discount_rate: f64,
-    indicators: Vec<JsonIndicator<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    cohort_note: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct JsonIndicator<'a> {
-    name: &'a str,
-    label: &'a str,
-    unit: &'a str,
-    mean: Option<f64>,
-    lo95: Option<f64>,
-    hi95: Option<f64>,
-    sd: Option<f64>,
-}
-
+/// One scenario's record in `summary.json` ([`SummaryScenario`], the schema the reader uses).
 pub fn json_scenario(run: &RunOutput) -> serde_json::Value {
+    serde_json::to_value(summary_scenario(run)).unwrap_or(serde_json::Value::Null)
+}
+
+fn summary_scenario(run: &RunOutput) -> SummaryScenario {
     let s = run.summary;
-    let js = JsonScenario {
-        name: &s.scenario,
-        description: &s.description,
-        regime: &run.scenario.regime.name,
+    SummaryScenario {
+        name: s.scenario.clone(),
+        description: s.description.clone(),
+        regime: run.scenario.regime.name.clone(),
         files: run.scenario.files.iter().map(|p| p.display().to_string()).collect(),
         seed: s.seed,
         replications: s.replications,
@@ -516,19 +325,18 @@ pub fn json_scenario(run: &RunOutput) -> serde_json::Value {
         indicators: s
             .rows
             .iter()
-            .map(|r| JsonIndicator {
-                name: &r.name,
-                label: &r.label,
-                unit: r.unit,
+            .map(|r| SummaryIndicator {
+                name: r.name.clone(),
+                label: r.label.clone(),
+                unit: r.unit.into(),
                 mean: finite(r.estimate.mean),
                 lo95: finite(r.estimate.lo),
                 hi95: finite(r.estimate.hi),
                 sd: finite(r.estimate.sd),
             })
             .collect(),
-        cohort_note: run.scenario.cohort_note.as_deref(),
-    };
-    serde_json::to_value(js).unwrap_or(serde_json::Value::Null)
+        cohort_note: run.scenario.cohort_note.clone(),
+    }
 }
 
 struct SummaryJson;
@@ -545,32 +353,4 @@ impl Exporter for SummaryJson {
         serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
         writeln!(out)
     }
-}
-
-// ----- the output folder -----
-
-/// The staged output folder lives in [`crate::output::outdir`]; re-exported where it always was.
-pub use crate::output::outdir::OutputDir;
-
-/// Writes every exporter's file plus the resolved scenario(s).
-pub fn write_outputs(dir: &OutputDir, runs: &[RunOutput]) -> Result<(), String> {
-    write_with(dir, runs, &run_exporters())
-}
-
-/// Writes the given exporters' files plus the resolved scenario(s).
-pub fn write_with(
-    dir: &OutputDir,
-    runs: &[RunOutput],
-    exporters: &[Box<dyn Exporter>],
-) -> Result<(), String> {
-    for exporter in exporters {
-        dir.write_file(exporter.file_name(), |w| exporter.write(runs, w))?;
-    }
-    for run in runs {
-        let text = toml::to_string(&run.scenario.resolved)
-            .map_err(|e| format!("cannot write scenario: {e}"))?;
-        let name = format!("scenario-{}.toml", sanitize(&run.scenario.meta.name));
-        dir.write_file(&name, |w| w.write_all(text.as_bytes()))?;
-    }
-    Ok(())
 }

@@ -9,7 +9,7 @@ use crate::output::lang::{Lang, Phrase};
 use crate::output::plots::{
     DrawResult, Drawing, Entry, HouseGrid, err, legend_below, render, titled,
 };
-use crate::sensitivity::TornadoBar;
+use crate::output::rows::TornadoBar;
 
 /// Low end (light blue) and high end (light red) of a tornado bar: Paul Tol's "pale" blue and
 /// red, darker edged, so neither is a scenario or payer colour.

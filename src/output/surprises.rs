@@ -7,7 +7,7 @@
 //! add up to society's.
 
 use crate::output::folder::{ComparisonInfo, Folder, QueueSeries, ScenarioInfo};
-use crate::output::html::esc;
+use crate::output::format::esc;
 use crate::output::lang::{Lang, fill};
 use crate::output::words::{self as w, value};
 use std::fmt::Write as _;

@@ -11,7 +11,8 @@ use std::path::Path;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::output::html::{STYLE, esc};
+use crate::output::format::esc;
+use crate::output::html::STYLE;
 use crate::output::lang::{Lang, Phrase};
 use crate::output::plots::{
     DrawResult, Drawing, Entry, HouseGrid, NO_SWATCH, Plot, err, euro_tick, legend_below, render,

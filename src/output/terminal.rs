@@ -287,3 +287,7 @@ pub fn comparison(base: &Arm, c: &Comparison, l: Lang) -> String {
     }
     out
 }
+
+/// Said wherever results of a single replication are shown.
+pub const ONE_REPLICATION: &str = "\nonly 1 replication: no intervals (n/a), so nothing here \
+     tells chance from effect; run more replications (--replications 10 or more)\n";

@@ -398,15 +398,20 @@ fn number(x: f64, integer: bool) -> Value {
     Value::Float(short)
 }
 
-/// Every combination, the first parameter varying slowest.
-fn grid(parameters: &[Parameter]) -> Vec<Point> {
-    let lists: Vec<&[Value]> = parameters
+/// Each parameter's listed levels (none for an interval, which only a Latin hypercube samples).
+fn level_lists(parameters: &[Parameter]) -> Vec<&[Value]> {
+    parameters
         .iter()
         .map(|p| match &p.levels {
             Levels::List(v) => v.as_slice(),
             Levels::Interval { .. } => &[],
         })
-        .collect();
+        .collect()
+}
+
+/// Every combination, the first parameter varying slowest.
+fn grid(parameters: &[Parameter]) -> Vec<Point> {
+    let lists = level_lists(parameters);
     let total: usize = lists.iter().map(|l| l.len()).product();
     (0..total)
         .map(|id| {
@@ -423,13 +428,7 @@ fn grid(parameters: &[Parameter]) -> Vec<Point> {
 
 /// Point i takes the i-th value of every parameter (lists checked to be equally long).
 fn listed(parameters: &[Parameter]) -> Vec<Point> {
-    let lists: Vec<&[Value]> = parameters
-        .iter()
-        .map(|p| match &p.levels {
-            Levels::List(v) => v.as_slice(),
-            Levels::Interval { .. } => &[],
-        })
-        .collect();
+    let lists = level_lists(parameters);
     let n = lists.iter().map(|l| l.len()).min().unwrap_or(0);
     (0..n).map(|id| Point { id, values: lists.iter().map(|l| l[id].clone()).collect() }).collect()
 }

@@ -9,7 +9,7 @@ use std::fs;
 use std::path::Path;
 
 use super::store::{Block, Manifest, PARTS_DIR, POINTS_FILE, Row, part_name, write_atomic};
-use crate::output::report::num;
+use crate::output::format::num;
 use crate::stats::mean_interval;
 
 /// What a merge combined.

@@ -15,10 +15,10 @@
 //! results of another sweep are never mistaken for this one's.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::definition::{Sweep, csv_value};
+pub use crate::output::outdir::write_atomic;
 
 pub const SWEEP_FILE: &str = "sweep.toml";
 pub const BASE_FILE: &str = super::definition::BASE_SCENARIO;
@@ -124,25 +124,6 @@ fn points_csv(sweep: &Sweep) -> Result<String, String> {
     }
     let bytes = w.into_inner().map_err(|e| e.to_string())?;
     String::from_utf8(bytes).map_err(|e| e.to_string())
-}
-
-/// Writes `bytes` to `path` so that `path` either does not exist or is complete: a temporary
-/// file in the same folder, flushed to disk, then renamed over `path`.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let name = path.file_name().map_or("file".into(), |n| n.to_string_lossy().into_owned());
-    // Unique per machine, process and moment: shards on several machines may share the
-    // folder, and a later run removes the temporaries of dead processes of its own machine.
-    let tmp = path.with_file_name(crate::output::outdir::temporary_name(&name));
-    let result = (|| {
-        let mut file = fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
-    result.map_err(|e| {
-        let _ = fs::remove_file(&tmp);
-        format!("cannot write {}: {e}", path.display())
-    })
 }
 
 /// The result file of one point.
