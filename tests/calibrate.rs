@@ -211,8 +211,8 @@ fn recovery_of_four_parameters() {
         population: 1000,
         data_replications: 8,
         particles: 200,
-        generations: 8,
-        budget: 16_000,
+        generations: 7,
+        budget: 8_000,
         first_scale: 0.25,
     }
     .run();
