@@ -694,6 +694,17 @@ fn category_label(names: &[String], x: f64) -> String {
     names.get(k as usize).cloned().unwrap_or_default()
 }
 
+/// Labels a category axis drawn top down (the first label at the top, position len − 1);
+/// ticks between the positions stay blank.
+pub(crate) fn top_down_label(labels: &[String], y: f64) -> String {
+    let n = labels.len();
+    let k = y.round();
+    if (y - k).abs() > 1e-6 || k < 0.0 || k as usize >= n {
+        return String::new();
+    }
+    labels[n - 1 - k as usize].clone()
+}
+
 /// The largest finite value, or `fallback` if there is none.
 pub(crate) fn finite_max(xs: impl Iterator<Item = f64>, fallback: f64) -> f64 {
     xs.filter(|x| x.is_finite()).fold(f64::NAN, f64::max).max(fallback)
@@ -1189,13 +1200,7 @@ fn draw_waits<DB: DrawingBackend>(
         .house_grid(17, 15)
         .disable_y_mesh()
         .y_labels(2 * n + 1)
-        .y_label_formatter(&|y| {
-            let k = y.round();
-            if (y - k).abs() > 1e-6 || k < 0.0 || k as usize >= n {
-                return String::new();
-            }
-            labels.get(n - 1 - k as usize).cloned().unwrap_or_default()
-        })
+        .y_label_formatter(&|y| top_down_label(&labels, *y))
         .draw()
         .map_err(err)?;
     let k = f.scenarios.len().max(1) as f64;
@@ -1290,6 +1295,10 @@ mod tests {
         assert_eq!(category_label(&names, 1.0), "b");
         assert_eq!(category_label(&names, 0.5), "");
         assert_eq!(category_label(&names, 2.0), "");
+        assert_eq!(top_down_label(&names, 1.0), "a");
+        assert_eq!(top_down_label(&names, 0.0), "b");
+        assert_eq!(top_down_label(&names, 0.5), "");
+        assert_eq!(top_down_label(&[], 0.0), "");
     }
 
     #[test]

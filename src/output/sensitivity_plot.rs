@@ -7,7 +7,7 @@ use plotters::prelude::*;
 
 use crate::output::lang::{Lang, Phrase};
 use crate::output::plots::{
-    DrawResult, Drawing, Entry, HouseGrid, err, legend_below, render, titled,
+    DrawResult, Drawing, Entry, HouseGrid, err, legend_below, render, titled, top_down_label,
 };
 use crate::output::rows::TornadoBar;
 
@@ -70,13 +70,7 @@ impl Drawing for Tornado<'_> {
             .x_label_formatter(&|x| lang.number(*x, if x.abs() >= 100.0 { 0 } else { 3 }))
             .disable_y_mesh()
             .y_labels(2 * n + 1)
-            .y_label_formatter(&|y| {
-                let k = y.round();
-                if (y - k).abs() > 1e-6 || k < 0.0 || k as usize >= n {
-                    return String::new();
-                }
-                labels.get(n - 1 - k as usize).cloned().unwrap_or_default()
-            })
+            .y_label_formatter(&|y| top_down_label(&labels, *y))
             .draw()
             .map_err(err)?;
         for (i, b) in bars.iter().enumerate() {
