@@ -14,6 +14,7 @@
 //! costs). Keeping them as methods avoids copying the world's state for every decision in
 //! the daily loop.
 
+use crate::engine::draws::DrawSource;
 use crate::engine::{Coordination, DOMAINS, World, domain_bit, problem_count, self_needs};
 use crate::population::{Addiction, Housing, Income, Restorative};
 use crate::rng::{Purpose, chance, uniform};
@@ -153,25 +154,25 @@ impl World<'_> {
     /// A person in the community looks for help for one unmet need a day, with a chance that
     /// falls with LVB, active addiction and low competence; a case manager or Veiligheidshuis
     /// coordinator does it for them.
-    pub(crate) fn seek_help(&mut self, i: usize, d: u16, care: &crate::engine::Care) {
+    pub(crate) fn seek_help<D: DrawSource>(
+        &mut self,
+        i: usize,
+        d: u16,
+        care: &crate::engine::Care,
+        draws: &mut D,
+    ) {
         let unmet = self.unmet_needs(i);
-        let h = &self.sc.hazards;
         let c = &self.citizens[i];
         let key = self.keys[i];
         let dd = d as u32;
         // Computed and drawn for everyone, 0 without an unmet need: cheaper in a large cohort
         // than branching on each citizen's state (see `select`).
         let coordinated = (c.case_manager_until > d) | (c.veiligheidshuis_until > d);
-        let unsupported_lvb = c.traits.lvb & !care.lvb_support;
-        let on_own = h.self_referral_per_day
-            * pick(unsupported_lvb, h.self_referral_lvb, 1.0)
-            * pick(c.addiction == Addiction::Active, h.self_referral_active_addiction, 1.0)
-            * (h.self_referral_low_competence
-                + (1.0 - h.self_referral_low_competence) * c.competence as f64);
+        let on_own = self.self_referral_chance(i, care);
         let p = pick(coordinated, self.sc.regime.case_manager.referral_per_day, on_own);
         let purpose =
             if coordinated { Purpose::CaseManagerReferral } else { Purpose::SelfReferral };
-        if !self.today.below(key, purpose, when(unmet != 0, p)) {
+        if !draws.below(&self.today, key, purpose, when(unmet != 0, p)) {
             return;
         }
         // One need at a time, picked evenly among the unmet ones.
@@ -184,6 +185,20 @@ impl World<'_> {
             c.known_needs |= 1 << bit;
         }
         self.refer_domain(i, d, domain);
+    }
+
+    /// The daily chance that a person without a coordinator asks for help by themselves: it
+    /// falls with unsupported LVB, active addiction and low competence.
+    #[inline(always)]
+    pub(crate) fn self_referral_chance(&self, i: usize, care: &crate::engine::Care) -> f64 {
+        let h = &self.sc.hazards;
+        let c = &self.citizens[i];
+        let unsupported_lvb = c.traits.lvb & !care.lvb_support;
+        h.self_referral_per_day
+            * pick(unsupported_lvb, h.self_referral_lvb, 1.0)
+            * pick(c.addiction == Addiction::Active, h.self_referral_active_addiction, 1.0)
+            * (h.self_referral_low_competence
+                + (1.0 - h.self_referral_low_competence) * c.competence as f64)
     }
 
     /// Needs with no open episode in any service of their domain (bit masks: this runs for

@@ -4,7 +4,8 @@
 //! dimensions, and then lets the waiting lists admit. A day's rules read the tables built
 //! once in [`super::tables`] and book costs through the world's ledger.
 
-use super::fastmath::{PREFETCH_AHEAD, chance_of_event, exp_upper_bound, prefetch_lines};
+use super::draws::{Daily, DrawSource};
+use super::fastmath::{PREFETCH_AHEAD, prefetch_lines};
 use super::{Care, Coordination, NO_FACILITY, World, recovery_term};
 use crate::population::{Addiction, Housing, Income, NEVER, Place, Restorative};
 use crate::rng::{DayDraws, Purpose, chance};
@@ -26,7 +27,7 @@ impl World<'_> {
             self.prefetch(i);
             match self.citizens[i].place {
                 Place::Detention => self.detention_day(i, d),
-                Place::Community => self.community_day(i, d),
+                Place::Community => self.community_day(i, d, &mut Daily),
             }
             self.update_recovery(i, d);
             if month_end {
@@ -58,7 +59,7 @@ impl World<'_> {
         }
     }
 
-    fn detention_day(&mut self, i: usize, d: u16) {
+    pub(super) fn detention_day(&mut self, i: usize, d: u16) {
         let costs = &self.sc.costs;
         self.charge(i, Payer::Justice, d, costs.prison_day);
         let h = &self.sc.hazards;
@@ -161,7 +162,9 @@ impl World<'_> {
 
     // ----- community -----
 
-    fn community_day(&mut self, i: usize, d: u16) {
+    /// A day in the community, its chances answered by `draws` (the day's draws in the daily
+    /// engine; see [`super::draws`]).
+    pub(super) fn community_day<D: DrawSource>(&mut self, i: usize, d: u16, draws: &mut D) {
         let sc = self.sc;
         let h = &sc.hazards;
         let key = self.keys[i];
@@ -178,15 +181,14 @@ impl World<'_> {
         let dh = self.t.reoffend_dh[since_release.min(self.t.reoffend_dh.len() - 1)];
         // Most days the draw lies far above the chance: rule that out with a cheap upper
         // bound (2^⌊x·log2 e⌋+2 > e^x, and 1 − e^−y ≤ y) before paying for the exponential.
-        let u = self.today.uniform(key, Purpose::Reoffend);
-        if u < dh * exp_upper_bound(x) && u < chance_of_event(dh * x.exp()) {
+        if draws.reoffends(&self.today, key, dh, x) {
             self.offend(i, d);
             if self.citizens[i].place == Place::Detention {
                 return;
             }
         }
-        self.addiction_day(i, d, &care);
-        self.probation_day(i, d);
+        self.addiction_day(i, d, &care, draws);
+        self.probation_day(i, d, draws);
         if self.citizens[i].place == Place::Detention {
             return;
         }
@@ -196,7 +198,7 @@ impl World<'_> {
         // Eviction from one's own home, far more likely when the rent cannot be paid.
         let hr = pick(c.income == Income::None, h.eviction_hr_no_income, 1.0);
         let p_evicted = when(c.housing == Housing::Own, h.eviction_per_day * hr);
-        if self.today.below(key, Purpose::Eviction, p_evicted) {
+        if draws.below(&self.today, key, Purpose::Eviction, p_evicted) {
             c.housing = Housing::Homeless;
         }
         // Work is lost, or found by someone whose addiction is not active.
@@ -204,31 +206,22 @@ impl World<'_> {
         let p_found = when(c.addiction != Addiction::Active, h.job_found_per_day);
         let p_change = pick(working, h.job_loss_per_day, p_found);
         let purpose = if working { Purpose::JobLoss } else { Purpose::JobFound };
-        if self.today.below(key, purpose, p_change) {
+        if draws.below(&self.today, key, purpose, p_change) {
             c.income = if working { Income::None } else { Income::Work };
         }
-        let no_income = c.income == Income::None;
-        c.counters.days_without_income += no_income as u16;
-        let debt_grows = no_income & !care.debt_moratorium;
-        c.debt += when_f32(debt_grows, h.debt_growth_per_day_no_income as f32);
-        c.counters.days_homeless += (c.housing == Housing::Homeless) as u16;
-        c.counters.days_active_addiction += (c.addiction == Addiction::Active) as u16;
-        // The network recovers towards its baseline (and never falls to it from above).
-        let recovered =
-            (c.network + h.network_recovery_per_day as f32).min(c.traits.network_baseline);
-        c.network = c.network.max(recovered);
+        pass_community_day(c, h, care.debt_moratorium);
         if (c.restorative == Restorative::Ongoing) & (d >= c.restorative_until) {
             let done = chance(key, dd, Purpose::Restorative, 1, sc.regime.restorative.completion);
             c.restorative = if done { Restorative::Completed } else { Restorative::Failed };
         }
         if care.facility != NO_FACILITY {
             let climate = self.sc.services[care.facility as usize].climate();
-            self.facility_day(i, d, climate);
+            self.facility_day(i, d, climate, draws);
         }
-        self.seek_help(i, d, &care);
+        self.seek_help(i, d, &care, draws);
     }
 
-    fn accrue_community_costs(&mut self, i: usize, d: u16) {
+    pub(super) fn accrue_community_costs(&mut self, i: usize, d: u16) {
         let costs = &self.sc.costs;
         let c = &self.citizens[i];
         let (on_benefit, supervised) = (c.income == Income::Benefit, c.probation_until > d);
@@ -267,7 +260,7 @@ impl World<'_> {
         x + sums.state[state] + sums.support[support]
     }
 
-    fn addiction_day(&mut self, i: usize, d: u16, care: &Care) {
+    fn addiction_day<D: DrawSource>(&mut self, i: usize, d: u16, care: &Care, draws: &mut D) {
         let h = &self.sc.hazards;
         let key = self.keys[i];
         let c = &mut self.citizens[i];
@@ -278,7 +271,7 @@ impl World<'_> {
             when(c.addiction == Addiction::Remission, h.relapse_per_day * care.relapse_multiplier);
         let p = pick(active, h.remission_per_day + care.remission_per_day, p_relapse);
         let purpose = if active { Purpose::Remission } else { Purpose::Relapse };
-        if !self.today.below(key, purpose, p) {
+        if !draws.below(&self.today, key, purpose, p) {
             return;
         }
         if active {
@@ -292,13 +285,13 @@ impl World<'_> {
         }
     }
 
-    fn probation_day(&mut self, i: usize, d: u16) {
+    fn probation_day<D: DrawSource>(&mut self, i: usize, d: u16, draws: &mut D) {
         let sc = self.sc;
         let c = &self.citizens[i];
         let active = c.addiction == Addiction::Active;
         let hr = pick(active, sc.hazards.violation_hr_active_addiction, 1.0);
         let p = when(c.probation_until > d, sc.regime.probation.violation_per_day * hr);
-        if self.today.below(self.keys[i], Purpose::Violation, p) {
+        if draws.below(&self.today, self.keys[i], Purpose::Violation, p) {
             self.citizens[i].counters.violations += 1;
             self.respond_to_violation(i, d);
         }
@@ -306,7 +299,13 @@ impl World<'_> {
 
     /// Support, structure and coercion of a facility shape the basic needs (seed 002); too
     /// little structure brings incidents, which can cost the person their place.
-    fn facility_day(&mut self, i: usize, d: u16, climate: crate::scenario::Climate) {
+    fn facility_day<D: DrawSource>(
+        &mut self,
+        i: usize,
+        d: u16,
+        climate: crate::scenario::Climate,
+        draws: &mut D,
+    ) {
         let h = &self.sc.hazards;
         let rate = h.climate_rate_per_day as f32;
         let felt = felt_coercion(climate, h.overcontrol_weight);
@@ -317,7 +316,7 @@ impl World<'_> {
         c.autonomy = toward(c.autonomy, 1.0 - felt);
         let p = incident_hazard(h, climate, felt);
         let key = self.keys[i];
-        if self.today.chance(key, Purpose::Incident, p) {
+        if draws.chance(&self.today, key, Purpose::Incident, p) {
             self.citizens[i].counters.incidents += 1;
             // Some incidents end the stay: the facility protects its other residents.
             if chance(key, d as u32, Purpose::Incident, 1, h.incident_eviction) {
@@ -369,6 +368,27 @@ impl World<'_> {
         r.societal += (societal - r.societal) * rate;
         r.victim += (victim - r.victim) * rate;
     }
+}
+
+/// What a day in the community does to a person whatever happens by chance: the day
+/// counters, debt growth without an income (unless debt help holds it), and the network's
+/// recovery towards its baseline. Shared by the daily engine and the event engine's quiet
+/// days, so both do exactly the same arithmetic.
+#[inline(always)]
+pub(super) fn pass_community_day(
+    c: &mut crate::population::Citizen,
+    h: &crate::scenario::RawHazards,
+    debt_moratorium: bool,
+) {
+    let no_income = c.income == Income::None;
+    c.counters.days_without_income += no_income as u16;
+    let debt_grows = no_income & !debt_moratorium;
+    c.debt += when_f32(debt_grows, h.debt_growth_per_day_no_income as f32);
+    c.counters.days_homeless += (c.housing == Housing::Homeless) as u16;
+    c.counters.days_active_addiction += (c.addiction == Addiction::Active) as u16;
+    // The network recovers towards its baseline (and never falls to it from above).
+    let recovered = (c.network + h.network_recovery_per_day as f32).min(c.traits.network_baseline);
+    c.network = c.network.max(recovered);
 }
 
 /// Coercion as the resident feels it: the facility's own, plus structure that goes beyond the

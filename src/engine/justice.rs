@@ -81,6 +81,7 @@ impl World<'_> {
         if case.due == today {
             self.take_step(case);
         } else {
+            self.open_cases[case.citizen as usize] += 1;
             self.cases.push(std::cmp::Reverse(case));
         }
     }
@@ -92,6 +93,7 @@ impl World<'_> {
                 break;
             }
             self.cases.pop();
+            self.open_cases[case.citizen as usize] -= 1;
             self.take_step(case);
         }
     }

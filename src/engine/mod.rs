@@ -35,7 +35,9 @@
 //! reserved up front.
 
 mod day;
+pub(crate) mod draws;
 mod episodes;
+mod events;
 pub mod fastmath;
 mod invariants;
 mod justice;
@@ -56,6 +58,7 @@ use crate::costs::Ledger;
 use crate::outcomes::{ReplicationResult, summarise_cohort};
 use crate::population::Citizen;
 use crate::rng::{DayDraws, citizen_key};
+use crate::scenario::raw::Engine;
 use crate::scenario::{Domain, Payer, Scenario};
 use crate::services::{Episode, Programme};
 
@@ -113,6 +116,10 @@ pub struct World<'s> {
     pub today: DayDraws,
     /// Cases on their way through the justice system, earliest step first.
     pub cases: std::collections::BinaryHeap<std::cmp::Reverse<Case>>,
+    /// How many of each citizen's cases wait in `cases`.
+    pub open_cases: Vec<u16>,
+    /// The event engine's state after a run with it (see [`events`]).
+    events: Option<events::EventState>,
     /// Scratch lists for the daily admissions, kept so the loop does not allocate.
     admission: (Vec<crate::services::Pick>, Vec<crate::services::Ticket>),
     /// The citizen whose costs are also booked in `traced_cost` (`u32::MAX`: nobody).
@@ -166,6 +173,8 @@ impl<'s> World<'s> {
             // Room for an open case per two citizens (the shipped baseline peaks near 0.3),
             // so the daily loop does not reallocate.
             cases: std::collections::BinaryHeap::with_capacity(n / 2 + 64),
+            open_cases: vec![0; n],
+            events: None,
             admission: (Vec::new(), Vec::new()),
             traced: u32::MAX,
             traced_cost: [0.0; 4],
@@ -182,12 +191,31 @@ impl<'s> World<'s> {
         }
     }
 
-    /// Runs the whole horizon and returns the replication's outcomes.
+    /// Runs the whole horizon with the scenario's engine (`scenario.engine`) and returns the
+    /// replication's outcomes.
     pub fn run(mut self) -> ReplicationResult {
-        while (self.day as u32) < self.sc.meta.horizon_days {
-            self.step();
-        }
+        self.run_to_horizon();
         self.finish()
+    }
+
+    /// Steps to the horizon with the scenario's engine: every citizen every day
+    /// ([`World::step`]) or quiet citizens only on their days (see [`events`]).
+    pub fn run_to_horizon(&mut self) {
+        match self.sc.meta.engine {
+            Engine::Daily => {
+                while (self.day as u32) < self.sc.meta.horizon_days {
+                    self.step();
+                }
+            }
+            Engine::Events => self.run_events(),
+        }
+    }
+
+    /// What the event engine did in the last run: (citizen-days caught up without a visit,
+    /// visits of quiet citizens, candidate days whose chances exceeded their bound — 0 unless
+    /// the bound is wrong). `None` after a daily run.
+    pub fn event_counts(&self) -> Option<(u64, u64, u64)> {
+        self.events.as_ref().map(|e| (e.skipped_days, e.quiet_visits, e.bound_exceeded))
     }
 
     /// Settles what is still open at the horizon and returns the replication's outcomes.
