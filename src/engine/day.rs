@@ -46,7 +46,7 @@ impl World<'_> {
     /// the daily pass walks three arrays at once, and beyond the L2 cache waiting for each
     /// line would otherwise cost more than the work on it.
     #[inline(always)]
-    fn prefetch(&self, i: usize) {
+    pub(super) fn prefetch(&self, i: usize) {
         if let Some(c) = self.citizens.get(i + PREFETCH_AHEAD) {
             prefetch_lines(c);
             prefetch_lines(&self.keys[i + PREFETCH_AHEAD]);

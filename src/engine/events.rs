@@ -141,6 +141,7 @@ impl World<'_> {
                 if d < skip.wake {
                     continue;
                 }
+                self.prefetch(i);
                 ev.quiet_visits += 1;
                 ev.skipped_days += (d - skip.synced) as u64;
                 for k in skip.synced..d {
@@ -152,6 +153,7 @@ impl World<'_> {
                     self.quiet_day(i, d);
                 }
             } else {
+                self.prefetch(i);
                 match self.citizens[i].place {
                     Place::Detention => self.detention_day(i, d),
                     Place::Community => self.community_day(i, d, &mut Daily),
@@ -282,4 +284,38 @@ impl World<'_> {
 fn recovery_of(c: &crate::population::Citizen, k: usize) -> f32 {
     let r = &c.recovery;
     [r.personal, r.social, r.societal, r.victim][k]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EventState;
+    use crate::engine::World;
+    use crate::scenario::Scenario;
+    use crate::scenario::raw::Engine;
+
+    #[test]
+    fn the_invariants_hold_at_every_month_end_of_an_event_run() {
+        for name in ["fragmented", "through-care", "shelter-climate"] {
+            let path = format!("scenarios/{name}.toml");
+            let mut raw = Scenario::load(std::path::Path::new(&path)).unwrap().resolved;
+            raw.population.size = 400;
+            raw.scenario.engine = Engine::Events;
+            let sc = Scenario::from_raw(raw).unwrap();
+            let mut w = World::new(&sc, 1);
+            let mut ev = EventState::new(&w);
+            let mut skipped_at_month_end = 0;
+            while (w.day as u32) < sc.meta.horizon_days {
+                let d = w.day as usize;
+                w.step_events(&mut ev);
+                if w.t.month_end[d] {
+                    w.check_invariants().unwrap_or_else(|e| panic!("{name} day {d}: {e}"));
+                    // Everyone is up to date at a month end: nobody lags behind the world.
+                    assert!(ev.skips.iter().all(|s| s.synced == w.day), "{name} day {d}");
+                    skipped_at_month_end = ev.skipped_days;
+                }
+            }
+            assert!(skipped_at_month_end > 0, "{name}: nothing skipped");
+            assert_eq!(ev.bound_exceeded, 0, "{name}");
+        }
+    }
 }
