@@ -1,5 +1,6 @@
 //! Times one replication of the shipped fragmented scenario, scaled to N citizens with its
-//! capacities, on one thread: `cargo run --release --example throughput -- N [REPS]`.
+//! capacities, on one thread: `cargo run --release --example throughput -- N [REPS] [ENGINE]`
+//! (ENGINE `daily`, the default, or `events`).
 //! A quick companion to `benches/engine.rs` for profiling (e.g. under `perf stat`).
 
 use reentry::engine::World;
@@ -11,19 +12,29 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let population: u32 = args.next().and_then(|a| a.parse().ok()).unwrap_or(10_000);
     let reps: u32 = args.next().and_then(|a| a.parse().ok()).unwrap_or(1);
+    let engine = match args.next().as_deref() {
+        Some("events") => reentry::scenario::raw::Engine::Events,
+        _ => reentry::scenario::raw::Engine::Daily,
+    };
     let sc = Scenario::load(Path::new("scenarios/fragmented.toml")).expect("shipped scenario");
     let mut raw = sc.resolved.clone();
     raw.scale(population as f64 / raw.population.size as f64);
+    raw.scenario.engine = engine;
     let sc = Scenario::from_raw(raw).expect("valid");
     let citizen_days = population as f64 * sc.meta.horizon_days as f64 * reps as f64;
     let start = Instant::now();
     let mut offences = 0;
+    let mut skipped = 0;
     for r in 0..reps {
-        offences += World::new(&sc, r).run().totals.offences;
+        let mut world = World::new(&sc, r);
+        world.run_to_horizon();
+        skipped += world.event_counts().map_or(0, |(days, _, _)| days);
+        offences += world.finish().totals.offences;
     }
     let seconds = start.elapsed().as_secs_f64();
     println!(
-        "{population} citizens x {reps}: {seconds:.3} s, {:.2} M citizen-days/s ({offences} offences)",
-        citizen_days / seconds / 1e6
+        "{population} citizens x {reps} ({engine:?}): {seconds:.3} s, {:.2} M citizen-days/s ({offences} offences, {:.1}% of citizen-days skipped)",
+        citizen_days / seconds / 1e6,
+        100.0 * skipped as f64 / citizen_days
     );
 }

@@ -2,13 +2,24 @@
 //! warm hand-over or its absence, ID, benefit and housing arranged before release, case
 //! management and Veiligheidshuis coordination, restorative justice, child–parent contact,
 //! how people find services by themselves, and what a violated probation condition leads to.
+//!
+//! The boundary with [`crate::engine`] is a convention, not a type: these are methods of the
+//! engine's [`World`] (`impl World`), called from the day at fixed points (planning day,
+//! release, a day in the community, a violation, the start of coordination). They decide
+//! *who is referred where and what is arranged*, reading the person's state and the regime's
+//! levers. They write the person's own state (needs known, arrangements, the restorative
+//! process, counters) and act on everything shared only through the engine's operations
+//! (`join_waiting_list`, `end_episode`, `enter_detention`, `charge`), never by editing
+//! episodes or queues directly; the engine applies the decisions (admission, episodes,
+//! costs). Keeping them as methods avoids copying the world's state for every decision in
+//! the daily loop.
 
-use crate::engine::{DOMAINS, World, domain_bit, problem_count, self_needs};
+use crate::engine::draws::DrawSource;
+use crate::engine::{Coordination, DOMAINS, World, domain_bit, problem_count, self_needs};
 use crate::population::{Addiction, Housing, Income, Restorative};
 use crate::rng::{Purpose, chance, uniform};
 use crate::scenario::{Domain, Eligibility, HousingKind, Prerequisites, ViolationResponse};
 use crate::select::{pick, when};
-use crate::services::{Episode, Status};
 
 impl World<'_> {
     /// Planning day inside: screening, then every referral the regime makes before release.
@@ -117,10 +128,10 @@ impl World<'_> {
         let regime = &self.sc.regime;
         let cm = &regime.case_manager;
         if cm.enabled && self.eligible(i, cm.eligibility, cm.complex_min_problems) {
-            self.refer(i, d, self.t.case_manager);
+            self.refer(i, d, self.t.programme_of(Coordination::CaseManager));
         }
         if regime.veiligheidshuis.enabled && self.citizens[i].traits.prolific {
-            self.refer(i, d, self.t.veiligheidshuis);
+            self.refer(i, d, self.t.programme_of(Coordination::Veiligheidshuis));
         }
     }
 
@@ -143,25 +154,25 @@ impl World<'_> {
     /// A person in the community looks for help for one unmet need a day, with a chance that
     /// falls with LVB, active addiction and low competence; a case manager or Veiligheidshuis
     /// coordinator does it for them.
-    pub(crate) fn seek_help(&mut self, i: usize, d: u16, care: &crate::engine::Care) {
+    pub(crate) fn seek_help<D: DrawSource>(
+        &mut self,
+        i: usize,
+        d: u16,
+        care: &crate::engine::Care,
+        draws: &mut D,
+    ) {
         let unmet = self.unmet_needs(i);
-        let h = &self.sc.hazards;
         let c = &self.citizens[i];
         let key = self.keys[i];
         let dd = d as u32;
         // Computed and drawn for everyone, 0 without an unmet need: cheaper in a large cohort
         // than branching on each citizen's state (see `select`).
         let coordinated = (c.case_manager_until > d) | (c.veiligheidshuis_until > d);
-        let unsupported_lvb = c.traits.lvb & !care.lvb_support;
-        let on_own = h.self_referral_per_day
-            * pick(unsupported_lvb, h.self_referral_lvb, 1.0)
-            * pick(c.addiction == Addiction::Active, h.self_referral_active_addiction, 1.0)
-            * (h.self_referral_low_competence
-                + (1.0 - h.self_referral_low_competence) * c.competence as f64);
+        let on_own = self.self_referral_chance(i, care);
         let p = pick(coordinated, self.sc.regime.case_manager.referral_per_day, on_own);
         let purpose =
             if coordinated { Purpose::CaseManagerReferral } else { Purpose::SelfReferral };
-        if !self.today.below(key, purpose, when(unmet != 0, p)) {
+        if !draws.below(&self.today, key, purpose, when(unmet != 0, p)) {
             return;
         }
         // One need at a time, picked evenly among the unmet ones.
@@ -174,6 +185,20 @@ impl World<'_> {
             c.known_needs |= 1 << bit;
         }
         self.refer_domain(i, d, domain);
+    }
+
+    /// The daily chance that a person without a coordinator asks for help by themselves: it
+    /// falls with unsupported LVB, active addiction and low competence.
+    #[inline(always)]
+    pub(crate) fn self_referral_chance(&self, i: usize, care: &crate::engine::Care) -> f64 {
+        let h = &self.sc.hazards;
+        let c = &self.citizens[i];
+        let unsupported_lvb = c.traits.lvb & !care.lvb_support;
+        h.self_referral_per_day
+            * pick(unsupported_lvb, h.self_referral_lvb, 1.0)
+            * pick(c.addiction == Addiction::Active, h.self_referral_active_addiction, 1.0)
+            * (h.self_referral_low_competence
+                + (1.0 - h.self_referral_low_competence) * c.competence as f64)
     }
 
     /// Needs with no open episode in any service of their domain (bit masks: this runs for
@@ -193,7 +218,8 @@ impl World<'_> {
 
     /// The next rung of the housing ladder the person may join.
     fn next_housing_service(&self, i: usize) -> Option<usize> {
-        self.t.by_domain[2]
+        self.t
+            .housing_services()
             .iter()
             .map(|s| *s as usize)
             .find(|&s| !self.episode(i, s).is_open() && self.fits_housing(i, s))
@@ -202,7 +228,7 @@ impl World<'_> {
     fn fits_housing(&self, i: usize, s: usize) -> bool {
         let c = &self.citizens[i];
         let has_open_better = |kind: HousingKind| {
-            self.t.by_domain[2].iter().any(|&q| {
+            self.t.housing_services().iter().any(|&q| {
                 self.sc.services[q as usize].housing_kind() == Some(kind)
                     && self.episode(i, q as usize).is_open()
             })
@@ -224,11 +250,11 @@ impl World<'_> {
 
     /// Refers the person to the first service of a domain that fits them.
     pub(crate) fn refer_domain(&mut self, i: usize, d: u16, domain: Domain) {
-        let bit = DOMAINS.iter().position(|x| *x == domain).unwrap_or(0);
         let service = if domain == Domain::Housing {
             self.next_housing_service(i)
         } else {
-            self.t.by_domain[bit]
+            self.t
+                .services_for(domain)
                 .iter()
                 .map(|s| *s as usize)
                 .find(|&s| !self.episode(i, s).is_open())
@@ -244,7 +270,7 @@ impl World<'_> {
         if self.episode(i, p).is_open() {
             return;
         }
-        if p < self.t.services {
+        if !self.t.is_coordination(p) {
             let needed = self.sc.services[p].prerequisites;
             let domain = self.sc.services[p].domain();
             if needed.0 & Prerequisites::INDICATION != 0
@@ -260,10 +286,7 @@ impl World<'_> {
                 return;
             }
         }
-        let referral = self.episode(i, p).referral.wrapping_add(1);
-        *self.episode_mut(i, p) = Episode { status: Status::Waiting, referral, since: d, until: 0 };
-        self.citizens[i].open_episodes |= 1 << p;
-        self.programmes[p].join(i as u32, d, referral);
+        self.join_waiting_list(i, p, d);
     }
 
     /// Prerequisites a work-and-income officer waives for this referral (seed 003): one draw
@@ -307,7 +330,7 @@ impl World<'_> {
         while open != 0 {
             let p = open.trailing_zeros() as usize;
             open &= open - 1;
-            if p >= self.t.services {
+            if self.t.is_coordination(p) {
                 continue;
             }
             bits |= match self.sc.services[p].domain() {

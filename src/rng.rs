@@ -58,6 +58,10 @@ pub enum Purpose {
     Waiver,
     Frailty,
     JusticeDelay,
+    /// The event engine: the first candidate day of a quiet citizen's window.
+    EventTime,
+    /// The event engine: the mark that answers a candidate day's chances.
+    EventMark,
 }
 
 /// The stream key of one citizen in one replication.
@@ -67,7 +71,7 @@ pub fn citizen_key(seed: u64, replication: u32, citizen: u32) -> u64 {
 }
 
 /// The number of purposes (one more than the largest discriminant).
-pub const PURPOSES: usize = Purpose::JusticeDelay as usize + 1;
+pub const PURPOSES: usize = Purpose::EventMark as usize + 1;
 
 /// The word a draw hashes with the citizen's key; `purpose` is a [`Purpose`]'s number.
 #[inline(always)]

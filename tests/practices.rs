@@ -4,7 +4,7 @@
 //! exactly the results of the baseline it extends.
 
 use reentry::compare::{Arm, Comparison, compare};
-use reentry::engine::World;
+use reentry::engine::{Coordination, World};
 use reentry::experiments::{run_replications, summarise};
 use reentry::scenario::raw::RawClimate;
 use reentry::scenario::{QueueRule, RawScenario, Scenario, ViolationResponse};
@@ -340,7 +340,7 @@ fn triage_decides_who_gets_coordination() {
         r.regime.veiligheidshuis.triage = rule;
         let sc = Scenario::from_raw(r).expect("valid");
         let mut world = World::new(&sc, 0);
-        let vh = world.t.veiligheidshuis;
+        let vh = world.t.programme_of(Coordination::Veiligheidshuis);
         let (mut priors, mut days) = (0.0, 0.0);
         for _ in 0..HORIZON {
             world.step();

@@ -144,6 +144,7 @@ pub struct Meta {
     pub seed: u64,
     pub horizon_days: u32,
     pub replications: u32,
+    pub engine: raw::Engine,
 }
 
 /// A scenario that passed every check: the only form the engine accepts.

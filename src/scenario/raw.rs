@@ -32,6 +32,29 @@ pub struct RawMeta {
     pub seed: u64,
     pub horizon_days: u32,
     pub replications: u32,
+    /// Which engine steps the model: `daily` (every citizen every day, the reference) or
+    /// `events` (quiet citizens skip to their next event; see docs/performance.md). Written
+    /// into a resolved scenario only when it is not the default.
+    #[serde(skip_serializing_if = "Engine::is_daily")]
+    pub engine: Engine,
+}
+
+/// The engine that steps a replication (`scenario.engine`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Engine {
+    /// Every citizen takes every day: the reference.
+    #[default]
+    Daily,
+    /// Citizens in a quiet state (in the community, no open episode, case, probation or
+    /// coordination) skip to the next day on which something can happen to them.
+    Events,
+}
+
+impl Engine {
+    pub fn is_daily(&self) -> bool {
+        *self == Engine::Daily
+    }
 }
 
 impl Default for RawMeta {
@@ -43,6 +66,7 @@ impl Default for RawMeta {
             seed: 20_261_123,
             horizon_days: 2_190,
             replications: 20,
+            engine: Engine::Daily,
         }
     }
 }

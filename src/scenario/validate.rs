@@ -119,6 +119,7 @@ pub fn validate(raw: RawScenario, sources: &Sources) -> Result<Scenario, Scenari
             seed: raw.scenario.seed,
             horizon_days: raw.scenario.horizon_days,
             replications: raw.scenario.replications,
+            engine: raw.scenario.engine,
         },
         population: raw.population.clone(),
         regime: raw.regime.clone(),

@@ -1,0 +1,231 @@
+//! The justice system: a detected offence becomes a [`Case`] that reaches arrest,
+//! conviction and the start of custody each after its delay, kept in a heap so that the
+//! steps of a day are taken in a fixed order; cases still open at the horizon are settled
+//! as a registry read after the fact would show them.
+
+use super::World;
+use crate::population::{NEVER, Place};
+use crate::rng::{Purpose, chance, generator};
+use crate::scenario::Payer;
+
+/// A detected offence on its way through the justice system. Ordered by due day first, so
+/// a heap of cases yields the steps of a day in a fixed order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Case {
+    pub due: u16,
+    pub citizen: u32,
+    pub stage: Stage,
+    pub offence_day: u16,
+    /// The person's offence number (the detail of the case's draws).
+    pub n: u16,
+}
+
+/// The next step of a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Stage {
+    Arrest,
+    Conviction,
+    Custody,
+}
+
+/// A justice delay in whole days: 0 when its median is 0, else log-normal, at most `max`.
+fn delay_days(key: u64, offence_day: u16, detail: u32, d: &crate::scenario::raw::RawDelay) -> u16 {
+    if d.median <= 0.0 {
+        return 0;
+    }
+    let days = if d.sigma > 0.0 {
+        let mut rng = generator(key, offence_day as u32, Purpose::JusticeDelay, detail);
+        rand_distr::LogNormal::new(d.median.ln(), d.sigma)
+            .map(|dist| rand_distr::Distribution::sample(&dist, &mut rng))
+            .unwrap_or(d.median)
+    } else {
+        d.median
+    };
+    days.round().clamp(0.0, d.max) as u16
+}
+
+impl World<'_> {
+    /// An offence, and what the justice system makes of it: a detected offence becomes a
+    /// case that reaches arrest, conviction and the start of a custodial sentence each after
+    /// its delay (see [`Case`]). Every draw is keyed by the offence's day and number, so a
+    /// case's fate does not depend on when its steps fall.
+    pub(crate) fn offend(&mut self, i: usize, d: u16) {
+        let sc = self.sc;
+        let key = self.keys[i];
+        let n = self.citizens[i].counters.offences;
+        self.charge(i, Payer::VictimsSociety, d, sc.costs.victim_cost_per_offence);
+        let c = &mut self.citizens[i];
+        c.counters.offences = c.counters.offences.saturating_add(1);
+        c.last_offence_day = d;
+        if !chance(key, d as u32, Purpose::Detect, n as u32, sc.hazards.detection) {
+            return;
+        }
+        let case = Case { due: d, citizen: i as u32, stage: Stage::Arrest, offence_day: d, n };
+        self.schedule(case, d, d);
+    }
+
+    /// Puts `case` at its stage after that stage's delay from day `from`; a step that falls
+    /// on `today` is taken at once (with every delay 0, offence, arrest, conviction and
+    /// detention fall on one day, as they did before delays existed).
+    fn schedule(&mut self, mut case: Case, from: u16, today: u16) {
+        let h = &self.sc.hazards;
+        let delay = match case.stage {
+            Stage::Arrest => &h.arrest_delay_days,
+            Stage::Conviction => &h.conviction_delay_days,
+            Stage::Custody => &h.custody_delay_days,
+        };
+        let key = self.keys[case.citizen as usize];
+        let detail = case.n as u32 * 4 + case.stage as u32;
+        let days = delay_days(key, case.offence_day, detail, delay);
+        case.due = from.saturating_add(days).min(NEVER - 1);
+        if case.due == today {
+            self.take_step(case);
+        } else {
+            self.open_cases[case.citizen as usize] += 1;
+            self.cases.push(std::cmp::Reverse(case));
+        }
+    }
+
+    /// The steps of the justice system that fall on day `d`, in a fixed order.
+    pub(super) fn take_due_steps(&mut self, d: u16) {
+        while let Some(std::cmp::Reverse(case)) = self.cases.peek().copied() {
+            if case.due > d {
+                break;
+            }
+            self.cases.pop();
+            self.open_cases[case.citizen as usize] -= 1;
+            self.take_step(case);
+        }
+    }
+
+    /// A case reaches its stage on its due day: arrest, conviction or the start of custody.
+    fn take_step(&mut self, case: Case) {
+        let sc = self.sc;
+        let h = &sc.hazards;
+        let (i, d) = (case.citizen as usize, case.due);
+        let key = self.keys[i];
+        let (offence_day, n) = (case.offence_day as u32, case.n as u32);
+        match case.stage {
+            Stage::Arrest => {
+                let c = &mut self.citizens[i];
+                c.counters.arrests = c.counters.arrests.saturating_add(1);
+                c.firsts.rearrest = c.firsts.rearrest.min(d);
+                self.charge(i, Payer::Justice, d, sc.costs.police_per_arrest);
+                if chance(key, offence_day, Purpose::Convict, n, h.conviction) {
+                    self.schedule(Case { stage: Stage::Conviction, ..case }, d, d);
+                }
+            }
+            Stage::Conviction => {
+                let c = &mut self.citizens[i];
+                c.counters.convictions = c.counters.convictions.saturating_add(1);
+                // Registered reconviction is dated by the offence, not by the verdict.
+                c.firsts.reconviction = c.firsts.reconviction.min(case.offence_day);
+                self.charge(i, Payer::Justice, d, sc.costs.court_per_conviction);
+                if chance(key, offence_day, Purpose::Custody, n, h.custody) {
+                    self.schedule(Case { stage: Stage::Custody, ..case }, d, d);
+                }
+            }
+            Stage::Custody => {
+                let s = &h.new_sentence_days;
+                let mut rng = generator(key, offence_day, Purpose::Sentence, n);
+                let days = crate::population::sample_days(&mut rng, s.median, s.sigma, s.max);
+                if self.citizens[i].place == Place::Detention {
+                    self.extend_stay(i, d, days);
+                } else {
+                    self.enter_detention(i, d, days);
+                }
+            }
+        }
+    }
+
+    /// A sentence that starts while the person is inside for something else is served after
+    /// the current stay.
+    fn extend_stay(&mut self, i: usize, d: u16, days: u32) {
+        let threshold = self.sc.hazards.clock_reset_min_stay_days;
+        let planning = self.sc.regime.planning_days_before_release.min(u16::MAX as u32) as u16;
+        let c = &mut self.citizens[i];
+        c.release_day = (c.release_day as u32 + days.max(1)).min(NEVER as u32 - 1) as u16;
+        c.planning_day = c.release_day.saturating_sub(planning).max(d + 1).min(c.release_day);
+        if days >= threshold {
+            c.clock_from = NEVER;
+        }
+    }
+
+    /// Cases still open at the horizon: a detected offence whose conviction would come after
+    /// the horizon still counts as a reconviction, dated by its offence (as a registry read
+    /// after every case is settled would show); its arrest, verdict and costs after the
+    /// horizon are not booked.
+    pub(super) fn settle_open_cases(&mut self) {
+        let h = &self.sc.hazards;
+        for std::cmp::Reverse(case) in std::mem::take(&mut self.cases).into_sorted_vec() {
+            let i = case.citizen as usize;
+            let convicted = match case.stage {
+                Stage::Arrest => chance(
+                    self.keys[i],
+                    case.offence_day as u32,
+                    Purpose::Convict,
+                    case.n as u32,
+                    h.conviction,
+                ),
+                Stage::Conviction => true,
+                Stage::Custody => false,
+            };
+            if convicted {
+                let c = &mut self.citizens[i];
+                c.firsts.reconviction = c.firsts.reconviction.min(case.offence_day);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{fragmented, run_until};
+    use crate::engine::World;
+    use crate::population::NEVER;
+
+    #[test]
+    fn an_offence_on_day_700_convicted_on_day_800_counts_within_two_years() {
+        let mut raw = fragmented();
+        raw.population.size = 10;
+        raw.scenario.horizon_days = 1_200;
+        let h = &mut raw.hazards;
+        h.reoffend_scale_days = 1.0e7; // no offences but the one below
+        (h.detection, h.conviction, h.custody) = (1.0, 1.0, 0.0);
+        let fixed =
+            |days: f64| crate::scenario::raw::RawDelay { median: days, sigma: 0.0, max: days };
+        h.arrest_delay_days = fixed(40.0);
+        h.conviction_delay_days = fixed(60.0);
+        raw.regime.probation.share = 0.0;
+        let sc = crate::scenario::Scenario::from_raw(raw).unwrap();
+        let mut w = World::new(&sc, 0);
+        let i = 0;
+        let release = w.citizens[i].release_day;
+        run_until(&mut w, release + 699);
+        w.offend(i, release + 700);
+        run_until(&mut w, release + 799);
+        assert_eq!(w.citizens[i].counters.convictions, 0, "not yet convicted on day 799");
+        assert_eq!(w.citizens[i].firsts.reconviction, NEVER);
+        run_until(&mut w, release + 800);
+        assert_eq!(w.citizens[i].counters.convictions, 1, "convicted on day 800");
+        assert_eq!(w.citizens[i].firsts.reconviction, release + 700, "dated by the offence");
+        assert_eq!(w.citizens[i].firsts.rearrest, release + 740);
+        // A second person offends 20 days before the horizon: convicted after it, counted.
+        let j = 1;
+        let late = sc.meta.horizon_days as u16 - 20;
+        run_until(&mut w, late - 1);
+        w.offend(j, late);
+        while (w.day as u32) < sc.meta.horizon_days {
+            w.step();
+        }
+        assert_eq!(w.citizens[j].firsts.reconviction, NEVER, "not convicted by the horizon");
+        assert_eq!(w.cases.len(), 1, "the case is still open");
+        w.settle_open_cases();
+        assert_eq!(w.citizens[j].firsts.reconviction, late, "counted, dated by the offence");
+        assert_eq!(w.citizens[j].counters.convictions, 0, "no verdict booked after the horizon");
+        let result = w.finish();
+        let curve = crate::experiments::km(&result, crate::outcomes::Event::Reconviction);
+        let within_two_years = curve.incidence_at(730) * result.totals.released as f64;
+        assert!((within_two_years - 1.0).abs() < 1e-9, "{within_two_years} within 2 years");
+    }
+}

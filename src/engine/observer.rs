@@ -1,0 +1,105 @@
+//! The observer that records the months: at each month end the world opens a row, feeds it
+//! every citizen after their day, and closes it with the waiting lists after the day's
+//! admissions. It only reads what the world hands it, so the engine's rules and what is
+//! recorded of them change independently (a new monthly indicator is a change here and in
+//! [`MonthRow`] only).
+
+use super::month_of;
+use crate::outcomes::MonthRow;
+use crate::population::{Addiction, Citizen, Housing, Income, NEVER, Place};
+use crate::services::{Episode, Programme};
+
+/// The monthly rows of one replication.
+pub struct MonthObserver {
+    rows: Vec<MonthRow>,
+}
+
+impl MonthObserver {
+    /// Room for every month of a horizon of `horizon_days`.
+    pub fn new(horizon_days: u32) -> Self {
+        Self { rows: Vec::with_capacity(month_of(horizon_days) as usize + 1) }
+    }
+
+    /// Opens the row of the month that ends on day `d`, with a queue column per programme.
+    pub fn open_month(&mut self, d: u16, programmes: usize) {
+        self.rows.push(MonthRow {
+            month: month_of(d as u32),
+            day: d as u32,
+            queue: vec![0; programmes],
+            occupied: vec![0; programmes],
+            ..MonthRow::default()
+        });
+    }
+
+    /// Counts citizen `c` as they are at the end of day `d`.
+    #[inline]
+    pub fn record_citizen(&mut self, c: &Citizen, d: u16) {
+        let Some(row) = self.rows.last_mut() else { return };
+        if c.place == Place::Detention {
+            row.in_detention += 1;
+        } else {
+            match c.housing {
+                Housing::Own => row.own_home += 1,
+                Housing::Shelter => row.shelter += 1,
+                Housing::Supported => row.supported_housing += 1,
+                Housing::Homeless => row.homeless += 1,
+            }
+            match c.income {
+                Income::None => row.without_income += 1,
+                Income::Benefit => row.on_benefit += 1,
+                Income::Work => row.working += 1,
+            }
+            if c.probation_until > d {
+                row.on_probation += 1;
+            }
+        }
+        if c.addiction == Addiction::Active {
+            row.active_addiction += 1;
+        }
+        if c.case_manager_until > d {
+            row.with_case_manager += 1;
+        }
+        if c.firsts.reconviction != NEVER {
+            row.ever_reconvicted += 1;
+        }
+        row.recovery.add(&c.recovery);
+    }
+
+    /// Closes the open row: the recovery means over `citizens`, and each programme's list
+    /// and places after the day's admissions, with how long those on each list (live tickets
+    /// only, `episodes` citizen-major) have waited so far on day `today`.
+    pub fn close_month(
+        &mut self,
+        citizens: usize,
+        programmes: &[Programme],
+        episodes: &[Episode],
+        today: u16,
+    ) {
+        let Some(row) = self.rows.last_mut() else { return };
+        row.recovery.scale(citizens as f64);
+        let stride = programmes.len();
+        for (p, prog) in programmes.iter().enumerate() {
+            row.queue[p] = prog.waiting;
+            row.occupied[p] = prog.occupied;
+        }
+        row.waited_days = programmes
+            .iter()
+            .enumerate()
+            .map(|(p, prog)| {
+                let (total, n) = prog
+                    .queue
+                    .iter()
+                    .filter(|t| super::episodes::ticket_is_live(episodes, stride, p, **t))
+                    .fold((0u64, 0u64), |(sum, n), t| {
+                        (sum + today.saturating_sub(t.since) as u64, n + 1)
+                    });
+                if n == 0 { 0.0 } else { total as f64 / n as f64 }
+            })
+            .collect();
+    }
+
+    /// The rows recorded, month by month.
+    pub fn into_rows(self) -> Vec<MonthRow> {
+        self.rows
+    }
+}
