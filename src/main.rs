@@ -194,7 +194,8 @@ struct CalibrateOptions {
     /// Work folder (default: out/calibrate-<scenario>); results go to OUT/results.
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Stop before this many simulated replications (resumable with a larger budget).
+    /// Stop once this many simulated replications are used; checked after each batch, so a
+    /// run can go up to one batch over (resumable with a larger budget).
     #[arg(long, default_value_t = 20_000)]
     budget: u64,
     /// Seed of the proposals (default: the scenario's seed, which also drives the simulations).
