@@ -81,11 +81,7 @@ pub fn rewrite_report(dir: &Path, lang: Option<Lang>) -> Result<usize, String> {
             std::fs::create_dir_all(parent)
                 .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
         }
-        let temp = dir.join(format!("{name}.partial-{}", std::process::id()));
-        std::fs::write(&temp, bytes).and_then(|_| std::fs::rename(&temp, &path)).map_err(|e| {
-            let _ = std::fs::remove_file(&temp);
-            format!("cannot write {}: {e}", path.display())
-        })?;
+        outdir::write_atomic(&path, bytes)?;
     }
     if checked {
         outdir::write_marker(dir, "run")?;

@@ -14,11 +14,12 @@ use plotters::prelude::*;
 use crate::output::format::esc;
 use crate::output::html::STYLE;
 use crate::output::lang::{Lang, Phrase};
+use crate::output::outdir::write_atomic;
 use crate::output::plots::{
     DrawResult, Drawing, Entry, HouseGrid, NO_SWATCH, Plot, err, euro_tick, legend_below, render,
     titled,
 };
-use crate::sweep::store::{BASE_FILE, POINTS_FILE, SWEEP_FILE, write_atomic};
+use crate::sweep::store::{BASE_FILE, POINTS_FILE, SWEEP_FILE};
 
 /// What a sweep folder holds, as the report needs it.
 #[derive(Debug, Clone, PartialEq)]
