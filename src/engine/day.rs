@@ -17,23 +17,41 @@ impl World<'_> {
     /// One day for everyone, then the waiting lists.
     pub fn step(&mut self) {
         let d = self.day;
+        let month_end = self.begin_day(d);
+        for i in 0..self.citizens.len() {
+            self.prefetch(i);
+            self.full_day(i, d);
+            if month_end {
+                self.observer.record_citizen(&self.citizens[i], d);
+            }
+        }
+        self.end_day(d, month_end);
+    }
+
+    /// Opens day `d` (the daily and the event engine alike): its draws, the justice steps
+    /// due, and at a month end the month's record. Whether the day ends a month.
+    pub(super) fn begin_day(&mut self, d: u16) -> bool {
         self.today = DayDraws::new(d as u32);
         self.take_due_steps(d);
         let month_end = self.t.month_end[d as usize];
         if month_end {
             self.observer.open_month(d, self.t.programmes);
         }
-        for i in 0..self.citizens.len() {
-            self.prefetch(i);
-            match self.citizens[i].place {
-                Place::Detention => self.detention_day(i, d),
-                Place::Community => self.community_day(i, d, &mut Daily),
-            }
-            self.update_recovery(i, d);
-            if month_end {
-                self.observer.record_citizen(&self.citizens[i], d);
-            }
+        month_end
+    }
+
+    /// Citizen `i`'s whole day where they are, with every chance drawn, then their recovery.
+    #[inline(always)]
+    pub(super) fn full_day(&mut self, i: usize, d: u16) {
+        match self.citizens[i].place {
+            Place::Detention => self.detention_day(i, d),
+            Place::Community => self.community_day(i, d, &mut Daily),
         }
+        self.update_recovery(i, d);
+    }
+
+    /// Closes day `d`: admissions from the waiting lists, the month's record, the next day.
+    pub(super) fn end_day(&mut self, d: u16, month_end: bool) {
         self.admit_from_waiting_lists(d);
         if month_end {
             let n = self.citizens.len();

@@ -26,10 +26,10 @@
 //! possible here. `tests/engines.rs` checks that every indicator of every shipped scenario
 //! agrees between the engines within its Monte Carlo interval.
 
-use super::draws::{Daily, Marked};
+use super::draws::Marked;
 use super::{Care, World};
 use crate::population::{Addiction, Housing, Income, NEVER, Place, Restorative};
-use crate::rng::{DayDraws, Purpose, uniform};
+use crate::rng::{Purpose, uniform};
 use crate::select::{pick, when};
 
 /// The largest summed chance per day for which skipping pays: above it the person is
@@ -129,12 +129,7 @@ impl World<'_> {
     /// their day (a full one, or a candidate day answered by the mark).
     pub(crate) fn step_events(&mut self, ev: &mut EventState) {
         let d = self.day;
-        self.today = DayDraws::new(d as u32);
-        self.take_due_steps(d);
-        let month_end = self.t.month_end[d as usize];
-        if month_end {
-            self.observer.open_month(d, self.t.programmes);
-        }
+        let month_end = self.begin_day(d);
         for i in 0..self.citizens.len() {
             let skip = ev.skips[i];
             if skip.quiet {
@@ -154,23 +149,14 @@ impl World<'_> {
                 }
             } else {
                 self.prefetch(i);
-                match self.citizens[i].place {
-                    Place::Detention => self.detention_day(i, d),
-                    Place::Community => self.community_day(i, d, &mut Daily),
-                }
-                self.update_recovery(i, d);
+                self.full_day(i, d);
             }
             if month_end {
                 self.observer.record_citizen(&self.citizens[i], d);
             }
             ev.skips[i] = self.next_skip(i, d, ev);
         }
-        self.admit_from_waiting_lists(d);
-        if month_end {
-            let n = self.citizens.len();
-            self.observer.close_month(n, &self.programmes, &self.episodes, self.day);
-        }
-        self.day += 1;
+        self.end_day(d, month_end);
     }
 
     /// A day on which nothing happens by chance to a quiet citizen: exactly what the daily
