@@ -83,6 +83,34 @@ impl Ledger {
         self.care_by_payer_year[payer.index() * self.years + y] += euros;
     }
 
+    /// Books `euros` a day for days `from..to` (what `add` for each day books, up to
+    /// rounding), each follow-up year's days at once.
+    pub fn add_days(&mut self, payer: Payer, from: u16, to: u16, euros: f64) {
+        self.for_each_year(from, to, |l, d, days| l.add(payer, d, euros * days));
+    }
+
+    /// [`Ledger::add_days`] for a transfer.
+    pub fn add_transfer_days(&mut self, payer: Payer, from: u16, to: u16, euros: f64) {
+        self.for_each_year(from, to, |l, d, days| l.add_transfer(payer, d, euros * days));
+    }
+
+    /// [`Ledger::add_days`] for a cost of care or support.
+    pub fn add_care_days(&mut self, payer: Payer, from: u16, to: u16, euros: f64) {
+        self.for_each_year(from, to, |l, d, days| l.add_care(payer, d, euros * days));
+    }
+
+    /// Splits days `from..to` by follow-up year: `book(ledger, first day, number of days)`.
+    fn for_each_year(&mut self, from: u16, to: u16, mut book: impl FnMut(&mut Self, u16, f64)) {
+        let mut d = from as usize;
+        while d < to as usize {
+            let y = self.year_of(d as u16);
+            let end =
+                if y + 1 < self.years { ((y + 1) * 365).min(to as usize) } else { to as usize };
+            book(self, d as u16, (end - d) as f64);
+            d = end;
+        }
+    }
+
     /// The care part of one payer's cost in one year.
     pub fn care_year(&self, payer: Payer, year: usize) -> f64 {
         self.care_by_payer_year[payer.index() * self.years + year]
@@ -131,6 +159,22 @@ mod tests {
         let r = 0.03;
         let expected = 100.0 + 7.0 + 50.0 / 1.03;
         assert!((l.societal_discounted(r) - expected).abs() < 1e-9);
+    }
+
+    #[test]
+    fn booking_a_stretch_of_days_books_each_day_in_its_year() {
+        let (mut by_day, mut at_once) = (Ledger::new(800), Ledger::new(800));
+        for (from, to) in [(0u16, 1u16), (300, 800), (364, 366), (729, 760), (5, 5)] {
+            for d in from..to {
+                by_day.add(Payer::Health, d, 2.5);
+                by_day.add_transfer(Payer::Municipality, d, 1.25);
+                by_day.add_care(Payer::Justice, d, 0.5);
+            }
+            at_once.add_days(Payer::Health, from, to, 2.5);
+            at_once.add_transfer_days(Payer::Municipality, from, to, 1.25);
+            at_once.add_care_days(Payer::Justice, from, to, 0.5);
+        }
+        assert_eq!(by_day, at_once, "sums of halves and quarters are exact either way");
     }
 
     #[test]

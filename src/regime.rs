@@ -161,6 +161,9 @@ impl World<'_> {
         care: &crate::engine::Care,
         draws: &mut D,
     ) {
+        if !D::CAN_HAPPEN {
+            return;
+        }
         let unmet = self.unmet_needs(i);
         let c = &self.citizens[i];
         let key = self.keys[i];
@@ -191,6 +194,17 @@ impl World<'_> {
     /// falls with unsupported LVB, active addiction and low competence.
     #[inline(always)]
     pub(crate) fn self_referral_chance(&self, i: usize, care: &crate::engine::Care) -> f64 {
+        self.self_referral_chance_at(i, care, self.citizens[i].competence)
+    }
+
+    /// [`World::self_referral_chance`] were the person's competence `competence`.
+    #[inline(always)]
+    pub(crate) fn self_referral_chance_at(
+        &self,
+        i: usize,
+        care: &crate::engine::Care,
+        competence: f32,
+    ) -> f64 {
         let h = &self.sc.hazards;
         let c = &self.citizens[i];
         let unsupported_lvb = c.traits.lvb & !care.lvb_support;
@@ -198,7 +212,7 @@ impl World<'_> {
             * pick(unsupported_lvb, h.self_referral_lvb, 1.0)
             * pick(c.addiction == Addiction::Active, h.self_referral_active_addiction, 1.0)
             * (h.self_referral_low_competence
-                + (1.0 - h.self_referral_low_competence) * c.competence as f64)
+                + (1.0 - h.self_referral_low_competence) * competence as f64)
     }
 
     /// Needs with no open episode in any service of their domain (bit masks: this runs for

@@ -90,7 +90,7 @@ impl World<'_> {
         let decayed = (c.network - h.network_decay_in_detention_per_day as f32).max(0.0);
         c.network = pick_f32(contact, c.network, decayed);
         self.charge_care(i, Payer::Justice, d, when(contact, costs.child_contact_day));
-        let care = self.run_episodes(i, d);
+        let care = self.run_episodes(i, d, &mut Daily);
         let c = &mut self.citizens[i];
         let active = c.addiction == Addiction::Active;
         let p = when(active, h.detention_remission_per_day + care.remission_per_day);
@@ -187,19 +187,22 @@ impl World<'_> {
         let h = &sc.hazards;
         let key = self.keys[i];
         let dd = d as u32;
-        let care = self.run_episodes(i, d);
+        let care = self.run_episodes(i, d, draws);
         if self.citizens[i].place != Place::Community {
             return;
         }
         self.accrue_community_costs(i, d);
         // The time-since-release clock, which only a long enough stay restarts; the person's
-        // fixed risk (frailty) multiplies the named factors.
-        let since_release = d.saturating_sub(self.citizens[i].clock_from) as usize;
-        let x = self.log_hazard_multiplier(i, d, &care) + self.citizens[i].traits.ln_frailty as f64;
-        let dh = self.t.reoffend_dh[since_release.min(self.t.reoffend_dh.len() - 1)];
-        // Most days the draw lies far above the chance: rule that out with a cheap upper
-        // bound (2^⌊x·log2 e⌋+2 > e^x, and 1 − e^−y ≤ y) before paying for the exponential.
-        if draws.reoffends(&self.today, key, dh, x) {
+        // fixed risk (frailty) multiplies the named factors. Not computed on a day answered
+        // by [`super::draws::Never`].
+        let reoffends = D::CAN_HAPPEN && {
+            let since_release = d.saturating_sub(self.citizens[i].clock_from) as usize;
+            let x =
+                self.log_hazard_multiplier(i, d, &care) + self.citizens[i].traits.ln_frailty as f64;
+            let dh = self.t.reoffend_dh[since_release.min(self.t.reoffend_dh.len() - 1)];
+            draws.reoffends(&self.today, key, dh, x)
+        };
+        if reoffends {
             self.offend(i, d);
             if self.citizens[i].place == Place::Detention {
                 return;
@@ -325,14 +328,8 @@ impl World<'_> {
         draws: &mut D,
     ) {
         let h = &self.sc.hazards;
-        let rate = h.climate_rate_per_day as f32;
-        let felt = felt_coercion(climate, h.overcontrol_weight);
-        let c = &mut self.citizens[i];
-        let toward = |v: f32, target: f64| v + ((target as f32) - v) * rate;
-        c.relatedness = toward(c.relatedness, climate.support);
-        c.competence = toward(c.competence, 0.5 * climate.support + 0.5 * climate.structure);
-        c.autonomy = toward(c.autonomy, 1.0 - felt);
-        let p = incident_hazard(h, climate, felt);
+        settle_in_climate(&mut self.citizens[i], climate, h);
+        let p = incident_hazard(h, climate, felt_coercion(climate, h.overcontrol_weight));
         let key = self.keys[i];
         if draws.chance(&self.today, key, Purpose::Incident, p) {
             self.citizens[i].counters.incidents += 1;
@@ -364,28 +361,54 @@ impl World<'_> {
     /// The four recovery dimensions move toward what the person's situation supports.
     pub(crate) fn update_recovery(&mut self, i: usize, d: u16) {
         let rate = self.sc.hazards.recovery_rate_per_day as f32;
-        let c = &mut self.citizens[i];
-        // The targets' state-dependent parts are looked up (see `RecoveryTargets`).
-        let targets = &self.t.recovery_targets;
-        let personal = targets.addiction[c.addiction as usize]
-            + targets.competence * c.competence
-            + targets.autonomy * c.autonomy;
-        let in_community = c.place == Place::Community;
-        let contact = c.traits.has_children & (c.child_contact | in_community);
-        let social = targets.network * c.network + targets.contact[contact as usize];
-        let offence_free = (c.last_offence_day == NEVER)
-            | (d.saturating_sub(c.last_offence_day) > targets.offence_free_days);
-        let free = in_community & offence_free;
-        let societal = targets.societal[(c.housing != Housing::Homeless) as usize
-            | ((c.income != Income::None) as usize) << 1
-            | (free as usize) << 2];
-        let victim = targets.victim[c.restorative as usize];
-        let r = &mut c.recovery;
-        r.personal += (personal - r.personal) * rate;
-        r.social += (social - r.social) * rate;
-        r.societal += (societal - r.societal) * rate;
-        r.victim += (victim - r.victim) * rate;
+        recover_one_day(&mut self.citizens[i], &self.t.recovery_targets, rate, d);
     }
+}
+
+/// Day `d`'s move of the four recovery dimensions toward what the person's situation supports
+/// (shared by [`World::update_recovery`] and the event engine's skipped days).
+#[inline(always)]
+pub(super) fn recover_one_day(
+    c: &mut crate::population::Citizen,
+    targets: &super::RecoveryTargets,
+    rate: f32,
+    d: u16,
+) {
+    // The targets' state-dependent parts are looked up (see `RecoveryTargets`).
+    let personal = targets.addiction[c.addiction as usize]
+        + targets.competence * c.competence
+        + targets.autonomy * c.autonomy;
+    let in_community = c.place == Place::Community;
+    let contact = c.traits.has_children & (c.child_contact | in_community);
+    let social = targets.network * c.network + targets.contact[contact as usize];
+    let offence_free = (c.last_offence_day == NEVER)
+        | (d.saturating_sub(c.last_offence_day) > targets.offence_free_days);
+    let free = in_community & offence_free;
+    let societal = targets.societal[(c.housing != Housing::Homeless) as usize
+        | ((c.income != Income::None) as usize) << 1
+        | (free as usize) << 2];
+    let victim = targets.victim[c.restorative as usize];
+    let r = &mut c.recovery;
+    r.personal += (personal - r.personal) * rate;
+    r.social += (social - r.social) * rate;
+    r.societal += (societal - r.societal) * rate;
+    r.victim += (victim - r.victim) * rate;
+}
+
+/// A day in a shelter or supported housing moves relatedness, competence and autonomy
+/// toward what its climate supports (seed 002); shared with the event engine's skipped days.
+#[inline(always)]
+pub(super) fn settle_in_climate(
+    c: &mut crate::population::Citizen,
+    climate: crate::scenario::Climate,
+    h: &crate::scenario::RawHazards,
+) {
+    let rate = h.climate_rate_per_day as f32;
+    let felt = felt_coercion(climate, h.overcontrol_weight);
+    let toward = |v: f32, target: f64| v + ((target as f32) - v) * rate;
+    c.relatedness = toward(c.relatedness, climate.support);
+    c.competence = toward(c.competence, 0.5 * climate.support + 0.5 * climate.structure);
+    c.autonomy = toward(c.autonomy, 1.0 - felt);
 }
 
 /// What a day in the community does to a person whatever happens by chance: the day

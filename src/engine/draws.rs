@@ -7,10 +7,14 @@
 //! of them on that day (see [`super::events`]).
 
 use super::fastmath::{chance_of_event, exp_upper_bound};
-use crate::rng::{DayDraws, Purpose};
+use crate::rng::{DayDraws, Purpose, chance_within};
 
 /// Answers the chances of one citizen's day.
 pub(crate) trait DrawSource {
+    /// Whether any chance can come true: `false` only for [`Never`], which lets a day's rules
+    /// skip the work of computing chances that cannot matter.
+    const CAN_HAPPEN: bool = true;
+
     /// Whether an event of chance `p` happens (`p` ≤ 0: never; ≥ 1: always).
     fn below(&mut self, today: &DayDraws, key: u64, purpose: Purpose, p: f64) -> bool;
 
@@ -19,6 +23,18 @@ pub(crate) trait DrawSource {
 
     /// Whether the person offends today, with a cumulative hazard `dh · e^x`.
     fn reoffends(&mut self, today: &DayDraws, key: u64, dh: f64, x: f64) -> bool;
+
+    /// Whether an event whose chance `exact()` is at most `bound` happens on day `day`; its
+    /// own stream has a `detail` (the programme of a drop-out), see [`chance_within`].
+    fn within(
+        &mut self,
+        key: u64,
+        day: u32,
+        purpose: Purpose,
+        detail: u32,
+        bound: f64,
+        exact: impl FnOnce() -> f64,
+    ) -> bool;
 }
 
 /// The daily engine's answers: the day's draws, keyed by citizen and purpose.
@@ -41,6 +57,59 @@ impl DrawSource for Daily {
         // bound (2^⌊x·log2 e⌋+2 > e^x, and 1 − e^−y ≤ y) before paying for the exponential.
         let u = today.uniform(key, Purpose::Reoffend);
         u < dh * exp_upper_bound(x) && u < chance_of_event(dh * x.exp())
+    }
+
+    #[inline(always)]
+    fn within(
+        &mut self,
+        key: u64,
+        day: u32,
+        purpose: Purpose,
+        detail: u32,
+        bound: f64,
+        exact: impl FnOnce() -> f64,
+    ) -> bool {
+        chance_within(key, day, purpose, detail, bound, exact)
+    }
+}
+
+/// The answers of a day on which nothing happens by chance: the daily engine's rules with
+/// every chance answered "no" give the deterministic part of an uneventful day (costs,
+/// counters, debt, network, care, recovery), the reference the event engine's catching up of
+/// skipped days is tested against (see `super::quiet`).
+#[cfg(test)]
+pub(crate) struct Never;
+
+#[cfg(test)]
+impl DrawSource for Never {
+    const CAN_HAPPEN: bool = false;
+
+    #[inline(always)]
+    fn below(&mut self, _: &DayDraws, _: u64, _: Purpose, _: f64) -> bool {
+        false
+    }
+
+    #[inline(always)]
+    fn chance(&mut self, _: &DayDraws, _: u64, _: Purpose, _: f64) -> bool {
+        false
+    }
+
+    #[inline(always)]
+    fn reoffends(&mut self, _: &DayDraws, _: u64, _: f64, _: f64) -> bool {
+        false
+    }
+
+    #[inline(always)]
+    fn within(
+        &mut self,
+        _: u64,
+        _: u32,
+        _: Purpose,
+        _: u32,
+        _: f64,
+        _: impl FnOnce() -> f64,
+    ) -> bool {
+        false
     }
 }
 
@@ -88,6 +157,19 @@ impl DrawSource for Marked {
     #[inline(always)]
     fn reoffends(&mut self, _: &DayDraws, _: u64, dh: f64, x: f64) -> bool {
         self.take(chance_of_event(dh * x.exp()))
+    }
+
+    #[inline(always)]
+    fn within(
+        &mut self,
+        _: u64,
+        _: u32,
+        _: Purpose,
+        _: u32,
+        _: f64,
+        exact: impl FnOnce() -> f64,
+    ) -> bool {
+        self.take(exact())
     }
 }
 

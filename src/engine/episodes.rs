@@ -4,10 +4,11 @@
 //! person as [`Care`]) and closed with a status. Each day, after every citizen's day, the
 //! waiting lists admit in programme order by their queue rule's priority.
 
+use super::draws::DrawSource;
 use super::tables::{Coordination, housing_priority};
 use super::{World, domain_bit};
 use crate::population::{Addiction, Citizen, Housing, Income, Place};
-use crate::rng::{Purpose, chance, chance_within, generator};
+use crate::rng::{Purpose, chance, generator};
 use crate::scenario::{Domain, Duration, Effect, HousingKind, Payer};
 use crate::select::{pick, pick_f32};
 use crate::services::{Episode, Status, Ticket};
@@ -25,6 +26,19 @@ pub struct Care {
 }
 
 pub const NO_FACILITY: u8 = u8::MAX;
+
+impl Care {
+    /// Adds what a day in programme `p` (with daily care `dc`) does for the person.
+    #[inline(always)]
+    pub(super) fn add(&mut self, dc: &super::DailyCare, p: usize) {
+        self.remission_per_day += dc.remission_per_day;
+        self.relapse_multiplier *= dc.relapse_multiplier;
+        self.debt_moratorium |= dc.debt_moratorium;
+        self.lvb_support |= dc.lvb_support;
+        self.psychiatric_care |= dc.psychiatric_care;
+        self.facility = if dc.facility { p as u8 } else { self.facility };
+    }
+}
 
 impl Default for Care {
     fn default() -> Self {
@@ -58,7 +72,7 @@ impl World<'_> {
 
     /// Runs the person's open episodes for one day: costs, drop-out and completion; returns
     /// what the active ones do for the person today.
-    pub(super) fn run_episodes(&mut self, i: usize, d: u16) -> Care {
+    pub(super) fn run_episodes<D: DrawSource>(&mut self, i: usize, d: u16, draws: &mut D) -> Care {
         let mut care = Care::default();
         // Only active episodes; a waiting one does nothing for the person yet.
         let mut active = self.citizens[i].active_episodes;
@@ -80,7 +94,7 @@ impl World<'_> {
                 self.end_episode(i, p, d, Status::Finished);
                 continue;
             }
-            if self.drops_out(i, p, d) {
+            if self.drops_out(i, p, d, draws) {
                 self.end_episode(i, p, d, Status::DroppedOut);
                 continue;
             }
@@ -95,15 +109,8 @@ impl World<'_> {
     #[inline(always)]
     fn receive_care(&mut self, i: usize, p: usize, care: &mut Care) {
         let dc = self.t.daily_care[p];
-        care.remission_per_day += dc.remission_per_day;
-        care.relapse_multiplier *= dc.relapse_multiplier;
-        care.debt_moratorium |= dc.debt_moratorium;
-        care.lvb_support |= dc.lvb_support;
-        care.psychiatric_care |= dc.psychiatric_care;
-        care.facility = if dc.facility { p as u8 } else { care.facility };
-        let c = &mut self.citizens[i];
-        let trained = (c.competence + dc.competence_gain_per_day).min(1.0);
-        c.competence = pick_f32(dc.lvb_support, trained, c.competence);
+        care.add(&dc, p);
+        train(&mut self.citizens[i], &dc);
     }
 
     fn run_coordination(&mut self, i: usize, p: usize, k: Coordination, d: u16) {
@@ -116,27 +123,55 @@ impl World<'_> {
         }
     }
 
-    fn drops_out(&self, i: usize, p: usize, d: u16) -> bool {
+    /// What the person's active services do for them, without running a day: the care of
+    /// [`World::run_episodes`] on a day on which none of them ends.
+    pub(super) fn care_of(&self, i: usize) -> Care {
+        let mut care = Care::default();
+        let mut active = self.citizens[i].active_episodes;
+        while active != 0 {
+            let p = active.trailing_zeros() as usize;
+            active &= active - 1;
+            if self.t.coordination(p).is_none() && self.episode(i, p).status == Status::Active {
+                care.add(&self.t.daily_care[p], p);
+            }
+        }
+        care
+    }
+
+    fn drops_out<D: DrawSource>(&self, i: usize, p: usize, d: u16, draws: &mut D) -> bool {
         let s = &self.sc.services[p];
-        if s.dropout_per_day <= 0.0 {
+        if !D::CAN_HAPPEN || s.dropout_per_day <= 0.0 {
             return false;
         }
-        let h = &self.sc.hazards;
         let c = &self.citizens[i];
         let motivation = (c.relatedness + c.competence + c.autonomy) as f64 / 3.0;
-        let addiction = pick(c.addiction == Addiction::Active, h.dropout_hr_active_addiction, 1.0);
+        let addiction = pick(
+            c.addiction == Addiction::Active,
+            self.sc.hazards.dropout_hr_active_addiction,
+            1.0,
+        );
         let hazard = || {
             let low_motivation = (self.t.ln.dropout_low_motivation * (1.0 - motivation)).exp();
             s.dropout_per_day * low_motivation * addiction
         };
-        // With motivation in 0..1 the low-motivation ratio lies between 1 and its maximum,
-        // which bounds the hazard without an exponential.
-        let bound = if (0.0..=1.0).contains(&motivation) {
+        let bound = self.dropout_bound(i, p);
+        draws.within(self.keys[i], d as u32, Purpose::Dropout, p as u32, bound, hazard)
+    }
+
+    /// The largest daily drop-out chance from service `p` the person's motivation allows:
+    /// with motivation in 0..1 the low-motivation ratio lies between 1 and its maximum, which
+    /// bounds the hazard without an exponential (infinite when motivation is out of range).
+    pub(super) fn dropout_bound(&self, i: usize, p: usize) -> f64 {
+        let s = &self.sc.services[p];
+        let h = &self.sc.hazards;
+        let c = &self.citizens[i];
+        let motivation = (c.relatedness + c.competence + c.autonomy) as f64 / 3.0;
+        let addiction = pick(c.addiction == Addiction::Active, h.dropout_hr_active_addiction, 1.0);
+        if (0.0..=1.0).contains(&motivation) {
             s.dropout_per_day * h.dropout_hr_low_motivation.max(1.0) * addiction
         } else {
             f64::INFINITY
-        };
-        chance_within(self.keys[i], d as u32, Purpose::Dropout, p as u32, bound, hazard)
+        }
     }
 
     /// Puts citizen `i` on programme `p`'s waiting list from day `d`, as a new referral (the
@@ -340,6 +375,7 @@ impl World<'_> {
                 if free == 0 || self.programmes[p].waiting == 0 {
                     break;
                 }
+                self.bring_waiting_up_to_date(p, d);
                 let (mut picks, mut admitted) = std::mem::take(&mut self.admission);
                 let prog = &self.programmes[p];
                 prog.choose_admissions(
@@ -354,7 +390,10 @@ impl World<'_> {
                 );
                 self.programmes[p].admit(&mut picks, &mut admitted);
                 for t in &admitted {
-                    self.start_episode(t.citizen as usize, p, d);
+                    let i = t.citizen as usize;
+                    self.bring_up_to_date(i, d);
+                    self.start_episode(i, p, d);
+                    self.changed_by_others(i, d);
                 }
                 // Fewer admissions than places: nobody else is ready today.
                 let done = admitted.len() < free as usize;
@@ -425,6 +464,14 @@ impl World<'_> {
         }
         have
     }
+}
+
+/// A day of support for LVB trains the person's competence (shared with the event engine's
+/// skipped days).
+#[inline(always)]
+pub(super) fn train(c: &mut Citizen, dc: &super::DailyCare) {
+    let trained = (c.competence + dc.competence_gain_per_day).min(1.0);
+    c.competence = pick_f32(dc.lvb_support, trained, c.competence);
 }
 
 /// Whether ticket `t` stands for a current wait in programme `p` (`episodes` is citizen-major

@@ -42,6 +42,7 @@ pub mod fastmath;
 mod invariants;
 mod justice;
 pub mod observer;
+mod quiet;
 pub mod tables;
 
 pub use day::{felt_coercion, incident_hazard};
@@ -201,21 +202,30 @@ impl<'s> World<'s> {
     /// Steps to the horizon with the scenario's engine: every citizen every day
     /// ([`World::step`]) or quiet citizens only on their days (see [`events`]).
     pub fn run_to_horizon(&mut self) {
+        while (self.day as u32) < self.sc.meta.horizon_days {
+            self.advance();
+        }
+    }
+
+    /// One day with the scenario's engine. After it, the citizens an observer reads day by
+    /// day must be followed with [`World::keep_in_step`]: under the event engine the others
+    /// may lag behind in what changes without an event (costs, counters, debt, network,
+    /// recovery), while what only an event changes (place, housing, income, addiction,
+    /// episodes, firsts) is always today's.
+    pub fn advance(&mut self) {
         match self.sc.meta.engine {
-            Engine::Daily => {
-                while (self.day as u32) < self.sc.meta.horizon_days {
-                    self.step();
-                }
-            }
-            Engine::Events => self.run_events(),
+            Engine::Daily => self.step(),
+            Engine::Events => self.step_events(),
         }
     }
 
     /// What the event engine did in the last run: (citizen-days caught up without a visit,
-    /// visits of quiet citizens, candidate days whose chances exceeded their bound — 0 unless
-    /// the bound is wrong). `None` after a daily run.
+    /// visits of quiet citizens, days on which a window did not hold — a candidate day whose
+    /// chances exceeded their bound or a caught-up day that changed the person's episodes; 0
+    /// unless the engine is wrong). `None` after a daily run.
     pub fn event_counts(&self) -> Option<(u64, u64, u64)> {
-        self.events.as_ref().map(|e| (e.skipped_days, e.quiet_visits, e.bound_exceeded))
+        let e = self.events.as_ref()?;
+        Some((e.skipped_days, e.quiet_visits, e.bound_exceeded + e.changed_while_skipped))
     }
 
     /// Settles what is still open at the horizon and returns the replication's outcomes.

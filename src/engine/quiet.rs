@@ -1,0 +1,189 @@
+//! A quiet citizen's skipped days in one go (the event engine, see [`super::events`]): over a
+//! window nothing happens by chance and no episode, probation, coordination or restorative
+//! process ends, so every day books the same costs and place-days, which are booked at once
+//! per follow-up year, and moves the same counters; what drifts from day to day (competence
+//! trained by support for LVB, debt, the network, a facility's climate, the recovery
+//! dimensions) is stepped with the daily engine's own per-day functions in a tight loop. The
+//! result is the daily engine's uneventful days up to the rounding of the cost sums (a unit
+//! test below holds the two together).
+
+use super::day::{pass_community_day, recover_one_day, settle_in_climate};
+use super::episodes::train;
+use super::{Care, DailyCare, NO_FACILITY, World};
+use crate::population::Income;
+use crate::scenario::Payer;
+use crate::services::Status;
+
+/// The most programmes a citizen's episode masks hold.
+const MAX_PROGRAMMES: usize = 32;
+
+impl World<'_> {
+    /// Simulates citizen `i`'s days `from..to` in the community, on none of which anything
+    /// happens by chance or ends as scheduled: what the daily engine's community day (and its
+    /// recovery update) does on each of them with every chance answered "no".
+    pub(super) fn pass_uneventful_days(&mut self, i: usize, from: u16, to: u16) {
+        if to <= from {
+            return;
+        }
+        let (care, training, trainers) = self.book_care_days(i, from, to);
+        self.book_community_days(i, from, to);
+        let h = &self.sc.hazards;
+        let climate = (care.facility != NO_FACILITY)
+            .then(|| self.sc.services[care.facility as usize].climate());
+        let targets = &self.t.recovery_targets;
+        let rate = h.recovery_rate_per_day as f32;
+        let c = &mut self.citizens[i];
+        // The day counters are stepped in the loop too (they are a few additions), which keeps
+        // one definition of them: `pass_community_day`.
+        for d in from..to {
+            for dc in &training[..trainers] {
+                train(c, dc);
+            }
+            pass_community_day(c, h, care.debt_moratorium);
+            if let Some(climate) = climate {
+                settle_in_climate(c, climate, h);
+            }
+            recover_one_day(c, targets, rate, d);
+        }
+    }
+
+    /// Books the days `from..to` of citizen `i`'s active episodes (costs, place-days) and
+    /// returns what they do for the person: the day's [`Care`] and the support for LVB that
+    /// trains competence, in episode order.
+    fn book_care_days(
+        &mut self,
+        i: usize,
+        from: u16,
+        to: u16,
+    ) -> (Care, [DailyCare; MAX_PROGRAMMES], usize) {
+        let days = (to - from) as u64;
+        let mut care = Care::default();
+        let mut training = [DailyCare::NONE; MAX_PROGRAMMES];
+        let mut trainers = 0;
+        let mut active = self.citizens[i].active_episodes;
+        while active != 0 {
+            let p = active.trailing_zeros() as usize;
+            active &= active - 1;
+            if self.episode(i, p).status != Status::Active {
+                continue;
+            }
+            self.programmes[p].stats.place_days += days;
+            let (payer, cost) = match self.t.coordination(p) {
+                Some(k) => (Payer::Municipality, k.cost_per_day(&self.sc.costs)),
+                None => (self.sc.services[p].payer, self.sc.services[p].cost_per_day),
+            };
+            self.charge_care_days(i, payer, from, to, cost);
+            if self.t.coordination(p).is_some() {
+                continue;
+            }
+            let dc = self.t.daily_care[p];
+            care.add(&dc, p);
+            if dc.lvb_support {
+                training[trainers] = dc;
+                trainers += 1;
+            }
+        }
+        (care, training, trainers)
+    }
+
+    /// Books the community's own costs of days `from..to`: benefit payments and probation.
+    fn book_community_days(&mut self, i: usize, from: u16, to: u16) {
+        let costs = &self.sc.costs;
+        let c = &self.citizens[i];
+        let (benefit, probation) = (costs.benefit_day, costs.probation_day);
+        let (on_benefit, supervised) = (c.income == Income::Benefit, c.probation_until > from);
+        if on_benefit {
+            self.ledger.add_transfer_days(Payer::Municipality, from, to, benefit);
+            if self.traced == i as u32 {
+                self.traced_transfers += benefit * (to - from) as f64;
+            }
+        }
+        if supervised {
+            self.charge_days(i, Payer::Justice, from, to, probation, false);
+        }
+    }
+
+    /// Books a cost of care or support for each of the days `from..to`.
+    fn charge_care_days(&mut self, i: usize, payer: Payer, from: u16, to: u16, euros: f64) {
+        self.charge_days(i, payer, from, to, euros, true);
+    }
+
+    fn charge_days(&mut self, i: usize, payer: Payer, from: u16, to: u16, euros: f64, care: bool) {
+        if care {
+            self.ledger.add_care_days(payer, from, to, euros);
+        } else {
+            self.ledger.add_days(payer, from, to, euros);
+        }
+        if self.traced == i as u32 {
+            self.traced_cost[payer.index()] += euros * (to - from) as f64;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::World;
+    use crate::engine::draws::Never;
+    use crate::population::Place;
+    use crate::scenario::Scenario;
+
+    /// Two identical worlds at day `at` of a daily run of a shipped scenario.
+    fn twin_worlds(sc: &Scenario, at: u16) -> (World<'_>, World<'_>) {
+        let (mut a, mut b) = (World::new(sc, 3), World::new(sc, 3));
+        for w in [&mut a, &mut b] {
+            while w.day < at {
+                w.step();
+            }
+        }
+        (a, b)
+    }
+
+    #[test]
+    fn skipped_days_in_one_go_are_the_daily_rules_with_every_chance_answered_no() {
+        for name in ["fragmented", "through-care", "shelter-climate", "huis-van-herstel"] {
+            let mut raw = Scenario::load(std::path::Path::new(&format!("scenarios/{name}.toml")))
+                .expect("shipped scenario")
+                .resolved;
+            raw.population.size = 600;
+            let sc = Scenario::from_raw(raw).expect("valid");
+            let (mut daily, mut skipping) = twin_worlds(&sc, 380);
+            let (from, days) = (daily.day, 40u16);
+            let mut checked = [0usize; 3];
+            for i in 0..daily.citizens.len() {
+                let quiet_window = daily.citizens[i].place == Place::Community
+                    && daily.open_cases[i] == 0
+                    && daily.next_change(i, from) >= from + days;
+                if !quiet_window {
+                    continue;
+                }
+                for d in from..from + days {
+                    daily.community_day(i, d, &mut Never);
+                    daily.update_recovery(i, d);
+                }
+                skipping.pass_uneventful_days(i, from, from + days);
+                assert_eq!(daily.citizens[i], skipping.citizens[i], "{name}, citizen {i}");
+                let c = &daily.citizens[i];
+                checked[0] += 1;
+                checked[1] += (c.active_episodes != 0) as usize;
+                checked[2] += (c.open_episodes != c.active_episodes) as usize;
+            }
+            assert!(checked.iter().all(|&n| n > 5), "{name}: too few cases {checked:?}");
+            for (a, b) in daily.ledger.by_payer_year.iter().zip(&skipping.ledger.by_payer_year) {
+                assert!((a - b).abs() <= 1e-9 * a.abs().max(1.0), "{name}: cost {a} vs {b}");
+            }
+            for (a, b) in
+                daily.ledger.care_by_payer_year.iter().zip(&skipping.ledger.care_by_payer_year)
+            {
+                assert!((a - b).abs() <= 1e-9 * a.abs().max(1.0), "{name}: care {a} vs {b}");
+            }
+            for (a, b) in
+                daily.ledger.transfers_by_year.iter().zip(&skipping.ledger.transfers_by_year)
+            {
+                assert!((a - b).abs() <= 1e-9 * a.abs().max(1.0), "{name}: transfers {a} vs {b}");
+            }
+            for (a, b) in daily.programmes.iter().zip(&skipping.programmes) {
+                assert_eq!(a.stats.place_days, b.stats.place_days, "{name}");
+            }
+        }
+    }
+}
