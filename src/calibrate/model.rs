@@ -185,7 +185,9 @@ impl Model {
         let mut six = SixMonths::new(&world);
         let observe = self.sources_of.iter().any(|s| matches!(s, Source::Derived(_)));
         while (world.day as u32) < sc.meta.horizon_days {
-            world.step();
+            // `SixMonths` reads only what an event changes (release, place, housing, income),
+            // which is today's for everyone under either engine (see `World::advance`).
+            world.advance();
             if observe {
                 six.observe(&world);
             }

@@ -147,7 +147,7 @@ pub fn reconviction_curve(sc: &Scenario, reps: &[ReplicationResult]) -> Vec<f64>
         .collect()
 }
 
-/// Replication 0 of `sc`, stepped day by day while `citizens` are followed.
+/// Replication 0 of `sc` with its engine, `citizens` followed day by day.
 pub fn follow(sc: &Scenario, citizens: &[u32]) -> (ReplicationResult, Vec<Watched>) {
     let labels = programme_labels(sc);
     let mut world = World::new(sc, 0);
@@ -168,11 +168,14 @@ pub fn follow(sc: &Scenario, citizens: &[u32]) -> (ReplicationResult, Vec<Watche
             end: [0; 6],
         })
         .collect();
+    for &c in citizens {
+        world.keep_in_step(c as usize);
+    }
     let mut before: Vec<Snapshot> =
         citizens.iter().map(|&c| Snapshot::of(&world, c as usize)).collect();
     while (world.day as u32) < sc.meta.horizon_days {
         let d = world.day as u32;
-        world.step();
+        world.advance();
         for (k, w) in watched.iter_mut().enumerate() {
             let i = w.citizen as usize;
             let after = Snapshot::of(&world, i);

@@ -1,8 +1,8 @@
 //! The event engine (`scenario.engine = "events"`, issue 19): a hybrid in which a citizen in
 //! a *quiet* state is not visited on the days on which nothing can happen to them by chance;
-//! everyone else takes the daily step of [`super::day`]. Quiet means in the community with no
-//! open justice case and not followed day by day ([`World::keep_in_step`]): services, waiting
-//! lists, probation, coordination and a restorative process may be under way.
+//! everyone else takes the daily step of [`super::day`]. Quiet means in the community and not
+//! followed day by day ([`World::keep_in_step`]): services, waiting lists, probation,
+//! coordination, a restorative process and open justice cases may be under way.
 //!
 //! For a quiet citizen the *window* runs from tomorrow to the next month end or to the day
 //! before the next scheduled change (an episode, probation, coordination or a restorative
@@ -26,8 +26,9 @@
 //! citizen is caught up when their day comes, at each month end (so the monthly rows and the
 //! invariants see everyone up to date) and whenever someone else's decision reads or changes
 //! them: a waiting list that ranks its candidates by problems or risk catches up its waiting
-//! people first, and an admission catches up the person admitted and has them stepped daily
-//! until their new window is drawn.
+//! people first, and an admission or a step of the justice system (arrest, conviction,
+//! custody) catches up the person concerned and has them stepped the next day, when a new
+//! window is drawn.
 //!
 //! What differs from the daily engine is only which uniform numbers decide: the draws are
 //! still keyed by citizen, day and purpose ([`Purpose::EventTime`], [`Purpose::EventMark`]),
@@ -211,7 +212,8 @@ impl World<'_> {
         self.update_recovery(i, d);
     }
 
-    /// Before another's decision reads or changes citizen `i` at the end of day `d`: brings
+    /// Before another's decision (an admission, a step of the justice system) reads or changes
+    /// citizen `i` after day `d`: brings
     /// a lagging quiet citizen up to date (their days up to `d` were uneventful).
     pub(super) fn bring_up_to_date(&mut self, i: usize, d: u16) {
         let Some(mut ev) = self.events.take() else { return };
@@ -238,7 +240,7 @@ impl World<'_> {
         }
     }
 
-    /// After another's decision changed citizen `i` on day `d` (an admission): their window
+    /// After another's decision changed citizen `i` after day `d`: their window
     /// no longer holds, so they are stepped tomorrow and a new one is drawn then.
     pub(super) fn changed_by_others(&mut self, i: usize, d: u16) {
         if let Some(ev) = self.events.as_mut() {
@@ -251,8 +253,7 @@ impl World<'_> {
     /// Whether only the chances of the window's bound can change citizen `i`'s state from
     /// day `d + 1` on (scheduled changes end the window, see [`World::next_change`]).
     fn is_quiet(&self, i: usize) -> bool {
-        let c = &self.citizens[i];
-        (c.place == Place::Community) & (self.open_cases[i] == 0)
+        self.citizens[i].place == Place::Community
     }
 
     /// The first day from `s` on whose rules differ from day `s`'s for citizen `i` without

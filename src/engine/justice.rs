@@ -93,8 +93,17 @@ impl World<'_> {
                 break;
             }
             self.cases.pop();
-            self.open_cases[case.citizen as usize] -= 1;
+            let i = case.citizen as usize;
+            self.open_cases[i] -= 1;
+            // The event engine may have skipped the person's last days (see `events`).
+            let yesterday = d.checked_sub(1);
+            if let Some(y) = yesterday {
+                self.bring_up_to_date(i, y);
+            }
             self.take_step(case);
+            if let Some(y) = yesterday {
+                self.changed_by_others(i, y);
+            }
         }
     }
 

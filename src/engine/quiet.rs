@@ -9,13 +9,10 @@
 
 use super::day::{pass_community_day, recover_one_day, settle_in_climate};
 use super::episodes::train;
-use super::{Care, DailyCare, NO_FACILITY, World};
+use super::{Care, NO_FACILITY, World};
 use crate::population::Income;
 use crate::scenario::Payer;
 use crate::services::Status;
-
-/// The most programmes a citizen's episode masks hold.
-const MAX_PROGRAMMES: usize = 32;
 
 impl World<'_> {
     /// Simulates citizen `i`'s days `from..to` in the community, on none of which anything
@@ -25,19 +22,23 @@ impl World<'_> {
         if to <= from {
             return;
         }
-        let (care, training, trainers) = self.book_care_days(i, from, to);
+        let (care, trainers) = self.book_care_days(i, from, to);
         self.book_community_days(i, from, to);
         let h = &self.sc.hazards;
         let climate = (care.facility != NO_FACILITY)
             .then(|| self.sc.services[care.facility as usize].climate());
         let targets = &self.t.recovery_targets;
+        let daily_care = &self.t.daily_care;
         let rate = h.recovery_rate_per_day as f32;
         let c = &mut self.citizens[i];
         // The day counters are stepped in the loop too (they are a few additions), which keeps
         // one definition of them: `pass_community_day`.
         for d in from..to {
-            for dc in &training[..trainers] {
-                train(c, dc);
+            let mut training = trainers;
+            while training != 0 {
+                let p = training.trailing_zeros() as usize;
+                training &= training - 1;
+                train(c, &daily_care[p]);
             }
             pass_community_day(c, h, care.debt_moratorium);
             if let Some(climate) = climate {
@@ -48,17 +49,11 @@ impl World<'_> {
     }
 
     /// Books the days `from..to` of citizen `i`'s active episodes (costs, place-days) and
-    /// returns what they do for the person: the day's [`Care`] and the support for LVB that
-    /// trains competence, in episode order.
-    fn book_care_days(
-        &mut self,
-        i: usize,
-        from: u16,
-        to: u16,
-    ) -> (Care, [DailyCare; MAX_PROGRAMMES], usize) {
+    /// returns what they do for the person: the day's [`Care`] and the services whose support
+    /// for LVB trains competence (a mask, in episode order).
+    fn book_care_days(&mut self, i: usize, from: u16, to: u16) -> (Care, u32) {
         let days = (to - from) as u64;
         let mut care = Care::default();
-        let mut training = [DailyCare::NONE; MAX_PROGRAMMES];
         let mut trainers = 0;
         let mut active = self.citizens[i].active_episodes;
         while active != 0 {
@@ -78,12 +73,9 @@ impl World<'_> {
             }
             let dc = self.t.daily_care[p];
             care.add(&dc, p);
-            if dc.lvb_support {
-                training[trainers] = dc;
-                trainers += 1;
-            }
+            trainers |= (dc.lvb_support as u32) << p;
         }
-        (care, training, trainers)
+        (care, trainers)
     }
 
     /// Books the community's own costs of days `from..to`: benefit payments and probation.
