@@ -4,10 +4,10 @@
 //! followed day by day ([`World::keep_in_step`]): services, waiting lists, probation,
 //! coordination, a restorative process and open justice cases may be under way.
 //!
-//! For a quiet citizen the *window* runs from tomorrow to the next month end or to the day
-//! before the next scheduled change (an episode, probation, coordination or a restorative
-//! process ending), whichever comes first, so that what the person receives and the flags
-//! their hazard reads stay the same over it. Over the window, the chances of the day's events
+//! For a quiet citizen the *window* runs from tomorrow to the day before the next scheduled
+//! change (an episode, probation, coordination or a restorative process ending), to the
+//! horizon, or half a year on, whichever comes first, so that what the person receives and
+//! the flags their hazard reads stay the same over it. Over the window, the chances of the day's events
 //! (drop-out from each service, reoffending, addiction relapse or remission, a probation
 //! violation, eviction, work lost or found, an incident in a shelter, asking for or being
 //! referred to help) are bounded by one number `q`: the reoffending hazard at its largest over
@@ -24,8 +24,8 @@
 //! (debt, network, competence, a facility's climate, recovery) with the daily engine's own
 //! per-day functions, so they are the daily engine's uneventful days. A quiet
 //! citizen is caught up when their day comes, at each month end (so the monthly rows and the
-//! invariants see everyone up to date) and whenever someone else's decision reads or changes
-//! them: a waiting list that ranks its candidates by problems or risk catches up its waiting
+//! invariants see everyone up to date; the window goes on) and whenever someone else's
+//! decision reads or changes them: a waiting list that ranks its candidates by problems or risk catches up its waiting
 //! people first, and an admission or a step of the justice system (arrest, conviction,
 //! custody) catches up the person concerned and has them stepped the next day, when a new
 //! window is drawn.
@@ -49,6 +49,11 @@ use crate::services::Status;
 /// The largest summed chance per day for which skipping pays: above it the person is
 /// stepped daily.
 const MAX_BOUND: f64 = 0.25;
+
+/// The longest window: its bound holds for every day of it, and the reoffending term, the
+/// one part that depends on time, is looser over a longer one when the hazard rises with
+/// time (a Weibull shape above 1) or with age.
+const MAX_WINDOW_DAYS: u16 = 183;
 
 /// Where a citizen stands in the event engine.
 #[derive(Debug, Clone, Copy)]
@@ -76,8 +81,6 @@ impl Skip {
 /// The event engine's state for one replication.
 pub(crate) struct EventState {
     pub(crate) skips: Vec<Skip>,
-    /// The next month-end day on or after each day of the horizon.
-    next_month_end: Vec<u16>,
     /// The least and largest value each recovery target can take (personal, social,
     /// societal, victim), whatever the state: relaxation keeps a dimension between its
     /// value and these.
@@ -96,15 +99,6 @@ pub(crate) struct EventState {
 
 impl EventState {
     pub(crate) fn new(w: &World) -> Self {
-        let horizon = w.sc.meta.horizon_days as usize;
-        let mut next_month_end = vec![NEVER; horizon];
-        let mut next = NEVER;
-        for d in (0..horizon).rev() {
-            if w.t.month_end[d] {
-                next = d as u16;
-            }
-            next_month_end[d] = next;
-        }
         let r = &w.t.recovery_targets;
         let lo = |xs: &[f32]| xs.iter().copied().fold(f32::INFINITY, f32::min);
         let hi = |xs: &[f32]| xs.iter().copied().fold(f32::NEG_INFINITY, f32::max);
@@ -115,7 +109,6 @@ impl EventState {
         let (n_lo, n_hi) = span(r.network);
         Self {
             skips: vec![Skip::busy(0, false); w.citizens.len()],
-            next_month_end,
             target_lo: [
                 lo(&r.addiction) + c_lo + a_lo,
                 n_lo + lo(&r.contact),
@@ -172,6 +165,13 @@ impl World<'_> {
             let skip = ev.skips[i];
             if skip.quiet {
                 if d < skip.wake {
+                    if month_end {
+                        // The month's record needs everyone up to date; the window goes on.
+                        ev.skipped_days += (d + 1 - skip.synced) as u64;
+                        self.catch_up(i, skip.synced, d + 1, &mut ev);
+                        ev.skips[i].synced = d + 1;
+                        self.observer.record_citizen(&self.citizens[i], d);
+                    }
                     continue;
                 }
                 self.prefetch(i);
@@ -291,7 +291,8 @@ impl World<'_> {
         if change <= s {
             return Skip::busy(d, pinned);
         }
-        let e = ev.next_month_end[s as usize].min(change - 1);
+        let last = (self.sc.meta.horizon_days - 1) as u16;
+        let e = (change - 1).min(last).min(s.saturating_add(MAX_WINDOW_DAYS));
         let bound = self.chance_bound(i, s, e, &self.care_of(i), ev);
         // A bound that is not a number (an infinite hazard) is not skipped either.
         if bound.is_nan() || bound >= MAX_BOUND {
