@@ -44,7 +44,7 @@ impl World<'_> {
     #[inline(always)]
     pub(super) fn full_day(&mut self, i: usize, d: u16) {
         match self.citizens[i].place {
-            Place::Detention => self.detention_day(i, d),
+            Place::Detention => self.detention_day(i, d, &mut Daily),
             Place::Community => self.community_day(i, d, &mut Daily),
         }
         self.update_recovery(i, d);
@@ -77,7 +77,8 @@ impl World<'_> {
         }
     }
 
-    pub(super) fn detention_day(&mut self, i: usize, d: u16) {
+    /// A day inside, its chances answered by `draws` (see [`super::draws`]).
+    pub(super) fn detention_day<D: DrawSource>(&mut self, i: usize, d: u16, draws: &mut D) {
         let costs = &self.sc.costs;
         self.charge(i, Payer::Justice, d, costs.prison_day);
         let h = &self.sc.hazards;
@@ -90,11 +91,11 @@ impl World<'_> {
         let decayed = (c.network - h.network_decay_in_detention_per_day as f32).max(0.0);
         c.network = pick_f32(contact, c.network, decayed);
         self.charge_care(i, Payer::Justice, d, when(contact, costs.child_contact_day));
-        let care = self.run_episodes(i, d, &mut Daily);
+        let care = self.run_episodes(i, d, draws);
         let c = &mut self.citizens[i];
         let active = c.addiction == Addiction::Active;
         let p = when(active, h.detention_remission_per_day + care.remission_per_day);
-        if self.today.below(key, Purpose::Remission, p) {
+        if draws.below(&self.today, key, Purpose::Remission, p) {
             c.addiction = Addiction::Remission;
         }
         if d == c.planning_day {

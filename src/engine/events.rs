@@ -1,13 +1,15 @@
 //! The event engine (`scenario.engine = "events"`, issue 19): a hybrid in which a citizen in
 //! a *quiet* state is not visited on the days on which nothing can happen to them by chance;
-//! everyone else takes the daily step of [`super::day`]. Quiet means in the community and not
-//! followed day by day ([`World::keep_in_step`]): services, waiting lists, probation,
-//! coordination, a restorative process and open justice cases may be under way.
+//! everyone else takes the daily step of [`super::day`]. Quiet means not followed day by day
+//! ([`World::keep_in_step`]) and, inside, not trained by support for LVB: services, waiting
+//! lists, probation, coordination, a restorative process and open justice cases may be under
+//! way, in the community or inside.
 //!
 //! For a quiet citizen the *window* runs from tomorrow to the day before the next scheduled
-//! change (an episode, probation, coordination or a restorative process ending), to the
-//! horizon, or half a year on, whichever comes first, so that what the person receives and
-//! the flags their hazard reads stay the same over it. Over the window, the chances of the day's events
+//! change (an episode, probation, coordination or a restorative process ending; inside, the
+//! planning of release and release itself), to the horizon, or half a year on, whichever
+//! comes first, so that what the person receives and the flags their hazard reads stay the
+//! same over it. Inside, the day's chances are remission and drop-out only. Over the window, the chances of the day's events
 //! (drop-out from each service, reoffending, addiction relapse or remission, a probation
 //! violation, eviction, work lost or found, an incident in a shelter, asking for or being
 //! referred to help) are bounded by one number `q`: the reoffending hazard at its largest over
@@ -207,7 +209,10 @@ impl World<'_> {
     fn candidate_day(&mut self, i: usize, d: u16, bound: f64, ev: &mut EventState) {
         let mark = bound * uniform(self.keys[i], d as u32, Purpose::EventMark, 0);
         let mut draws = Marked::new(mark, bound);
-        self.community_day(i, d, &mut draws);
+        match self.citizens[i].place {
+            Place::Community => self.community_day(i, d, &mut draws),
+            Place::Detention => self.detention_day(i, d, &mut draws),
+        }
         ev.bound_exceeded += draws.exceeded as u64;
         self.update_recovery(i, d);
     }
@@ -253,7 +258,11 @@ impl World<'_> {
     /// Whether only the chances of the window's bound can change citizen `i`'s state from
     /// day `d + 1` on (scheduled changes end the window, see [`World::next_change`]).
     fn is_quiet(&self, i: usize) -> bool {
-        self.citizens[i].place == Place::Community
+        match self.citizens[i].place {
+            Place::Community => true,
+            // Inside, competence trained by support for LVB is not caught up in one go.
+            Place::Detention => !self.care_of(i).lvb_support,
+        }
     }
 
     /// The first day from `s` on whose rules differ from day `s`'s for citizen `i` without
@@ -262,22 +271,37 @@ impl World<'_> {
     pub(super) fn next_change(&self, i: usize, s: u16) -> u16 {
         let c = &self.citizens[i];
         let after = |until: u16| if until > s { until } else { NEVER };
+        if c.place == Place::Detention {
+            // Planning and release are the days of a stay on which its rules act.
+            let mut change = c.release_day.max(s);
+            if c.planning_day >= s {
+                change = change.min(c.planning_day);
+            }
+            return change.min(self.next_episode_end(i, s));
+        }
         let mut change = after(c.probation_until)
             .min(after(c.case_manager_until))
             .min(after(c.veiligheidshuis_until));
         if c.restorative == Restorative::Ongoing {
             change = change.min(c.restorative_until.max(s));
         }
-        let mut active = c.active_episodes;
+        change.min(self.next_episode_end(i, s))
+    }
+
+    /// The first day from `s` on which one of citizen `i`'s active episodes ends as
+    /// scheduled ([`NEVER`]: none).
+    fn next_episode_end(&self, i: usize, s: u16) -> u16 {
+        let mut end = NEVER;
+        let mut active = self.citizens[i].active_episodes;
         while active != 0 {
             let p = active.trailing_zeros() as usize;
             active &= active - 1;
             let e = self.episode(i, p);
             if e.status == Status::Active {
-                change = change.min(e.until.max(s));
+                end = end.min(e.until.max(s));
             }
         }
-        change
+        end
     }
 
     /// After citizen `i`'s day `d`: the window and its candidate day if the person is quiet,
@@ -311,6 +335,14 @@ impl World<'_> {
     fn chance_bound(&self, i: usize, s: u16, e: u16, care: &Care, ev: &EventState) -> f64 {
         let c = &self.citizens[i];
         let h = &self.sc.hazards;
+        if c.place == Place::Detention {
+            // Inside: remission from an active addiction and drop-out from services.
+            let remission = when(
+                c.addiction == Addiction::Active,
+                h.detention_remission_per_day + care.remission_per_day,
+            );
+            return (remission + self.dropout_bounds(i)) * (1.0 + 1e-9);
+        }
         let active = c.addiction == Addiction::Active;
         let addiction = match c.addiction {
             Addiction::Active => h.remission_per_day + care.remission_per_day,

