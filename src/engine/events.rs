@@ -68,6 +68,8 @@ pub(crate) struct Skip {
     wake: u16,
     /// The drawn candidate day ([`NEVER`]: none in the window).
     candidate: u16,
+    /// The window's last day: no scheduled change before the day after it.
+    last: u16,
     quiet: bool,
     /// Followed day by day (by `trace`): never quiet.
     pinned: bool,
@@ -76,7 +78,8 @@ pub(crate) struct Skip {
 impl Skip {
     /// Stepped again on day `d + 1`.
     fn busy(d: u16, pinned: bool) -> Self {
-        Skip { bound: 0.0, synced: d + 1, wake: d + 1, candidate: NEVER, quiet: false, pinned }
+        let (synced, wake, last) = (d + 1, d + 1, d);
+        Skip { bound: 0.0, synced, wake, candidate: NEVER, last, quiet: false, pinned }
     }
 }
 
@@ -94,8 +97,8 @@ pub(crate) struct EventState {
     /// Citizen-days caught up without a visit, and visits of quiet citizens.
     pub(crate) skipped_days: u64,
     pub(crate) quiet_visits: u64,
-    /// Caught-up stretches with a scheduled change inside (must stay 0: a window ends before
-    /// every scheduled change).
+    /// Caught-up stretches that ran past their window's last day (must stay 0: a window ends
+    /// before every scheduled change).
     pub(crate) changed_while_skipped: u64,
 }
 
@@ -201,7 +204,7 @@ impl World<'_> {
     /// Simulates citizen `i`'s days `from..to`, on none of which anything happened by chance
     /// (see [`super::quiet`]); counts a window that did not hold.
     fn catch_up(&mut self, i: usize, from: u16, to: u16, ev: &mut EventState) {
-        ev.changed_while_skipped += (from < to && self.next_change(i, from) < to) as u64;
+        ev.changed_while_skipped += (to > ev.skips[i].last + 1) as u64;
         self.pass_uneventful_days(i, from, to);
     }
 
@@ -326,7 +329,7 @@ impl World<'_> {
         let u = uniform(self.keys[i], s as u32, Purpose::EventTime, 0);
         let gap = if bound > 0.0 { ((1.0 - u).ln() / (-bound).ln_1p()).floor() } else { f64::MAX };
         let candidate = if gap <= (e - s) as f64 { s + gap as u16 } else { NEVER };
-        Skip { bound, synced: s, wake: candidate.min(e), candidate, quiet: true, pinned }
+        Skip { bound, synced: s, wake: candidate.min(e), candidate, last: e, quiet: true, pinned }
     }
 
     /// An upper bound, for every day from `s` to `e`, of the summed chances a quiet citizen's

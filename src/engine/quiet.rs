@@ -74,7 +74,7 @@ impl World<'_> {
         let n = (to - from) as u32;
         let h = &self.sc.hazards;
         let t = &self.t.recovery_targets;
-        let rho = h.recovery_rate_per_day as f32 as f64;
+        let rx = &self.t.relaxation;
         let c = &mut self.citizens[i];
         let no_income = c.income == Income::None;
         let k = &mut c.counters;
@@ -97,17 +97,17 @@ impl World<'_> {
         let personal = t.addiction[c.addiction as usize]
             + t.competence * c.competence
             + t.autonomy * c.autonomy;
-        r.personal = relax(r.personal as f64, personal as f64, rho, n) as f32;
+        r.personal = rx.toward(r.personal as f64, personal as f64, n) as f32;
         // Social recovery follows the network (in the community, contact with one's children
         // counts whenever there are children).
         let contact = t.contact[c.traits.has_children as usize] as f64;
         let wn = t.network as f64;
         let mut social = r.social as f64;
         if ramp > 0 {
-            social = relax_to_ramp(social, wn * net0 + contact, wn * step, rho, ramp);
+            social = rx.toward_ramp(social, wn * net0 + contact, wn * step, ramp);
         }
         let settled = if rising { base } else { net0 };
-        r.social = relax(social, wn * settled + contact, rho, n - ramp) as f32;
+        r.social = rx.toward(social, wn * settled + contact, n - ramp) as f32;
         // Societal recovery: housed, an income, and offence-free from a day on.
         let bits = (c.housing != Housing::Homeless) as usize | ((!no_income) as usize) << 1;
         let free_from = if c.last_offence_day == NEVER {
@@ -117,9 +117,9 @@ impl World<'_> {
                 .clamp(from as u32, to as u32)
         };
         let not_free = free_from - from as u32;
-        let societal = relax(r.societal as f64, t.societal[bits] as f64, rho, not_free);
-        r.societal = relax(societal, t.societal[bits | 4] as f64, rho, n - not_free) as f32;
-        r.victim = relax(r.victim as f64, t.victim[c.restorative as usize] as f64, rho, n) as f32;
+        let societal = rx.toward(r.societal as f64, t.societal[bits] as f64, not_free);
+        r.societal = rx.toward(societal, t.societal[bits | 4] as f64, n - not_free) as f32;
+        r.victim = rx.toward(r.victim as f64, t.victim[c.restorative as usize] as f64, n) as f32;
     }
 
     /// Days `from..to` inside on which nothing happens by chance and neither planning nor
@@ -138,7 +138,7 @@ impl World<'_> {
         }
         let h = &self.sc.hazards;
         let t = &self.t.recovery_targets;
-        let rho = h.recovery_rate_per_day as f32 as f64;
+        let rx = &self.t.relaxation;
         let c = &mut self.citizens[i];
         c.counters.detention_days_after_release += (n * (c.firsts.release != NEVER) as u32) as u16;
         let net0 = c.network as f64;
@@ -152,20 +152,20 @@ impl World<'_> {
         let personal = t.addiction[c.addiction as usize]
             + t.competence * c.competence
             + t.autonomy * c.autonomy;
-        r.personal = relax(r.personal as f64, personal as f64, rho, n) as f32;
+        r.personal = rx.toward(r.personal as f64, personal as f64, n) as f32;
         let contact_term = t.contact[contact as usize] as f64;
         let wn = t.network as f64;
         let mut social = r.social as f64;
         if ramp > 0 {
-            social = relax_to_ramp(social, wn * net0 + contact_term, -wn * step, rho, ramp);
+            social = rx.toward_ramp(social, wn * net0 + contact_term, -wn * step, ramp);
         }
         let settled = if falling { 0.0 } else { net0 };
-        r.social = relax(social, wn * settled + contact_term, rho, n - ramp) as f32;
+        r.social = rx.toward(social, wn * settled + contact_term, n - ramp) as f32;
         // Inside nobody counts as offence-free.
         let bits =
             (c.housing != Housing::Homeless) as usize | ((c.income != Income::None) as usize) << 1;
-        r.societal = relax(r.societal as f64, t.societal[bits] as f64, rho, n) as f32;
-        r.victim = relax(r.victim as f64, t.victim[c.restorative as usize] as f64, rho, n) as f32;
+        r.societal = rx.toward(r.societal as f64, t.societal[bits] as f64, n) as f32;
+        r.victim = rx.toward(r.victim as f64, t.victim[c.restorative as usize] as f64, n) as f32;
     }
 
     /// Books the days `from..to` of citizen `i`'s active episodes (costs, place-days) and
@@ -232,20 +232,48 @@ impl World<'_> {
     }
 }
 
-/// `m` days of relaxation at rate `rho` of `x` toward a fixed `target`.
-#[inline(always)]
-fn relax(x: f64, target: f64, rho: f64, m: u32) -> f64 {
-    target + (x - target) * (1.0 - rho).powi(m as i32)
+/// Relaxation toward a target at the daily recovery rate `ρ`, over many days at once; the
+/// factors `(1 − ρ)^m` of the stretches a window can hold are kept in a table.
+#[derive(Debug, Clone)]
+pub(crate) struct Relaxation {
+    rho: f64,
+    powers: Vec<f64>,
 }
 
-/// `m` days of relaxation at rate `rho` of `x` toward a target `a + b·k` on day `k = 1..m`.
-#[inline(always)]
-fn relax_to_ramp(x: f64, a: f64, b: f64, rho: f64, m: u32) -> f64 {
-    if rho <= 0.0 {
-        return x;
+impl Relaxation {
+    /// The longest stretch whose factor is looked up rather than computed.
+    const TABLED: usize = 400;
+
+    pub fn new(rate_per_day: f64) -> Self {
+        // The daily engine relaxes at the rate rounded to single precision.
+        let rho = rate_per_day as f32 as f64;
+        let powers = (0..=Self::TABLED).map(|m| (1.0 - rho).powi(m as i32)).collect();
+        Self { rho, powers }
     }
-    let lag = b * (1.0 - rho) / rho;
-    a + b * m as f64 - lag + (x - a + lag) * (1.0 - rho).powi(m as i32)
+
+    #[inline(always)]
+    fn factor(&self, m: u32) -> f64 {
+        match self.powers.get(m as usize) {
+            Some(f) => *f,
+            None => (1.0 - self.rho).powi(m as i32),
+        }
+    }
+
+    /// `m` days of relaxation of `x` toward a fixed `target`.
+    #[inline(always)]
+    fn toward(&self, x: f64, target: f64, m: u32) -> f64 {
+        target + (x - target) * self.factor(m)
+    }
+
+    /// `m` days of relaxation of `x` toward a target `a + b·k` on day `k = 1..m`.
+    #[inline(always)]
+    fn toward_ramp(&self, x: f64, a: f64, b: f64, m: u32) -> f64 {
+        if self.rho <= 0.0 {
+            return x;
+        }
+        let lag = b * (1.0 - self.rho) / self.rho;
+        a + b * m as f64 - lag + (x - a + lag) * self.factor(m)
+    }
 }
 
 #[cfg(test)]

@@ -80,6 +80,8 @@ pub struct Tables {
     /// What a day in each programme does for the person (neutral for coordination).
     pub daily_care: Vec<DailyCare>,
     pub recovery_targets: RecoveryTargets,
+    /// Many days of recovery relaxation at once (the event engine's skipped days).
+    pub(crate) relaxation: super::quiet::Relaxation,
     /// The domains served by each byte of an open-episode mask: entry `[k][b]` joins the
     /// domain bits of programmes `8k..8k + 8` set in `b` (a lookup, not a loop over bits).
     pub served_by_byte: [[u8; 256]; 4],
@@ -184,6 +186,7 @@ impl Tables {
             served_by_byte,
             waivable,
             month_end,
+            relaxation: super::quiet::Relaxation::new(h.recovery_rate_per_day),
         }
     }
 }
