@@ -25,15 +25,18 @@ fn main() {
     let start = Instant::now();
     let mut offences = 0;
     let mut skipped = 0;
+    let (mut candidates, mut eventful) = (0, 0);
     for r in 0..reps {
         let mut world = World::new(&sc, r);
         world.run_to_horizon();
         skipped += world.event_counts().map_or(0, |(days, _, _)| days);
+        let (c, e) = world.candidate_counts().unwrap_or((0, 0));
+        (candidates, eventful) = (candidates + c, eventful + e);
         offences += world.finish().totals.offences;
     }
     let seconds = start.elapsed().as_secs_f64();
     println!(
-        "{population} citizens x {reps} ({engine:?}): {seconds:.3} s, {:.2} M citizen-days/s ({offences} offences, {:.1}% of citizen-days skipped)",
+        "{population} citizens x {reps} ({engine:?}): {seconds:.3} s, {:.2} M citizen-days/s ({offences} offences, {:.1}% of citizen-days skipped, {candidates} candidate days of which {eventful} with an event)",
         citizen_days / seconds / 1e6,
         100.0 * skipped as f64 / citizen_days
     );

@@ -132,6 +132,11 @@ impl Marked {
         Self { mark, bound, asked: 0.0, happened: false, exceeded: false }
     }
 
+    /// Whether one of the day's events happened.
+    pub fn happened(&self) -> bool {
+        self.happened
+    }
+
     #[inline(always)]
     fn take(&mut self, p: f64) -> bool {
         let p = p.clamp(0.0, 1.0);

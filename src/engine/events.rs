@@ -97,6 +97,9 @@ pub(crate) struct EventState {
     /// Citizen-days caught up without a visit, and visits of quiet citizens.
     pub(crate) skipped_days: u64,
     pub(crate) quiet_visits: u64,
+    /// Candidate days drawn, and those on which an event happened (thinning's yield).
+    pub(crate) candidates: u64,
+    pub(crate) candidates_with_event: u64,
     /// Caught-up stretches that ran past their window's last day (must stay 0: a window ends
     /// before every scheduled change).
     pub(crate) changed_while_skipped: u64,
@@ -129,6 +132,8 @@ impl EventState {
             bound_exceeded: 0,
             skipped_days: 0,
             quiet_visits: 0,
+            candidates: 0,
+            candidates_with_event: 0,
             changed_while_skipped: 0,
         }
     }
@@ -217,6 +222,8 @@ impl World<'_> {
             Place::Detention => self.detention_day(i, d, &mut draws),
         }
         ev.bound_exceeded += draws.exceeded as u64;
+        ev.candidates += 1;
+        ev.candidates_with_event += draws.happened() as u64;
         self.update_recovery(i, d);
     }
 

@@ -228,6 +228,13 @@ impl<'s> World<'s> {
         Some((e.skipped_days, e.quiet_visits, e.bound_exceeded + e.changed_while_skipped))
     }
 
+    /// The event engine's candidate days in the last run, and those on which an event
+    /// happened: how much of its thinning bound the day's chances used. `None` after a daily
+    /// run.
+    pub fn candidate_counts(&self) -> Option<(u64, u64)> {
+        self.events.as_ref().map(|e| (e.candidates, e.candidates_with_event))
+    }
+
     /// Settles what is still open at the horizon and returns the replication's outcomes.
     pub fn finish(mut self) -> ReplicationResult {
         self.settle_open_cases();
