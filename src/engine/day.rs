@@ -77,6 +77,15 @@ impl World<'_> {
         }
     }
 
+    /// Asks the memory system for citizen `j`'s state (the citizen, their key, their
+    /// episodes) before a visit that does not follow the order of the arrays.
+    #[inline(always)]
+    pub(super) fn prefetch_citizen(&self, j: usize) {
+        prefetch_lines(&self.citizens[j]);
+        prefetch_lines(&self.keys[j]);
+        prefetch_lines(&self.episodes[j * self.t.programmes..(j + 1) * self.t.programmes]);
+    }
+
     /// A day inside, its chances answered by `draws` (see [`super::draws`]).
     pub(super) fn detention_day<D: DrawSource>(&mut self, i: usize, d: u16, draws: &mut D) {
         let costs = &self.sc.costs;

@@ -57,6 +57,9 @@ const MAX_BOUND: f64 = 0.25;
 /// time (a Weibull shape above 1) or with age.
 const MAX_WINDOW_DAYS: u16 = 183;
 
+/// How many citizens ahead of the one being visited the next visits' state is prefetched.
+const VISIT_AHEAD: usize = 8;
+
 /// Where a citizen stands in the event engine.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Skip {
@@ -172,6 +175,14 @@ impl World<'_> {
         let month_end = self.begin_day(d);
         let mut ev = self.events.take().unwrap_or_else(|| EventState::new(self));
         for i in 0..self.citizens.len() {
+            // The citizens visited today lie scattered over memory: ask for the state of one
+            // a few visits ahead while this one is worked on.
+            let ahead = i + VISIT_AHEAD;
+            if let Some(next) = ev.skips.get(ahead) {
+                if month_end | !next.quiet | (d >= next.wake) {
+                    self.prefetch_citizen(ahead);
+                }
+            }
             let skip = ev.skips[i];
             if skip.quiet {
                 if d < skip.wake {
@@ -184,7 +195,6 @@ impl World<'_> {
                     }
                     continue;
                 }
-                self.prefetch(i);
                 ev.quiet_visits += 1;
                 ev.skipped_days += (d - skip.synced) as u64;
                 if d == skip.candidate {
@@ -194,7 +204,6 @@ impl World<'_> {
                     self.catch_up(i, skip.synced, d + 1, &mut ev);
                 }
             } else {
-                self.prefetch(i);
                 self.full_day(i, d);
             }
             if month_end {
