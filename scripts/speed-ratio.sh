@@ -5,19 +5,19 @@
 # citizen-days as fast as the bare loop). Alternating keeps the ratio fair on a machine whose
 # speed drifts. Prints every pair and the median.
 #
-#   scripts/speed-ratio.sh                     # the shipped run, all cores, daily engine
+#   scripts/speed-ratio.sh                     # the shipped run, all cores, event engine
 #   THREADS=1 scripts/speed-ratio.sh           # one thread for both
-#   ENGINE=events scripts/speed-ratio.sh       # the event engine (scenario.engine)
+#   ENGINE=daily scripts/speed-ratio.sh        # the daily engine, the reference
 #   PAIRS=9 SCENARIO=scenarios/through-care.toml scripts/speed-ratio.sh
 #
-# Environment: PAIRS (default 5), THREADS (0 = all cores), ENGINE (daily | events),
+# Environment: PAIRS (default 5), THREADS (0 = all cores), ENGINE (events, the default, | daily),
 # SCENARIO (default scenarios/fragmented.toml), REPS (replications, default 20), CITIZENS
 # (default 2000: the cohort of the shipped scenarios, passed as --population).
 set -eu
 cd "$(dirname "$0")/.."
 PAIRS=${PAIRS:-5}
 THREADS=${THREADS:-0}
-ENGINE=${ENGINE:-daily}
+ENGINE=${ENGINE:-events}
 SCENARIO=${SCENARIO:-scenarios/fragmented.toml}
 REPS=${REPS:-20}
 CITIZENS=${CITIZENS:-2000}

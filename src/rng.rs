@@ -58,10 +58,10 @@ pub enum Purpose {
     Waiver,
     Frailty,
     JusticeDelay,
-    /// The event engine: the first candidate day of a quiet citizen's window.
+    /// The event engine: the gaps between a citizen's base days (see `engine::events`).
     EventTime,
-    /// The event engine: the mark that answers a candidate day's chances.
-    EventMark,
+    /// The event engine: whether a base day is a candidate day for a window's bound.
+    EventAccept,
 }
 
 /// The stream key of one citizen in one replication.
@@ -71,7 +71,7 @@ pub fn citizen_key(seed: u64, replication: u32, citizen: u32) -> u64 {
 }
 
 /// The number of purposes (one more than the largest discriminant).
-pub const PURPOSES: usize = Purpose::EventMark as usize + 1;
+pub const PURPOSES: usize = Purpose::EventAccept as usize + 1;
 
 /// The word a draw hashes with the citizen's key; `purpose` is a [`Purpose`]'s number.
 #[inline(always)]
@@ -164,6 +164,12 @@ pub fn chance_within(
     }
     let u = uniform(key, day, purpose, detail);
     u < bound && u < exact()
+}
+
+/// 64 random bits for one (citizen, day, purpose, detail): the hash [`uniform`] is made of.
+#[inline]
+pub fn bits(key: u64, day: u32, purpose: Purpose, detail: u32) -> u64 {
+    derive(key, word(day, purpose as u32, detail))
 }
 
 /// A sequential generator for one (citizen, day, purpose), for sampling from `rand_distr`.

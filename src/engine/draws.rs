@@ -1,10 +1,10 @@
 //! Where a day's chances get their answers. The rules of a day ask "does this event of chance
 //! `p` happen?" through a [`DrawSource`]; the daily engine answers with the day's own draws
-//! ([`Daily`], one uniform per citizen, day and purpose), the event engine on the day it drew
-//! for a quiet citizen with one mark ([`Marked`]): the chances of the day, in the order the
-//! rules ask them, fill consecutive stretches of `[0, bound)`, and the event whose stretch
-//! holds the mark happens. Each event then happens with exactly its chance, and at most one
-//! of them on that day (see [`super::events`]).
+//! ([`Daily`], one uniform per citizen, day and purpose), the event engine on a candidate day
+//! of a window whose chances are bounded by `q` with the same draws against `p / q`
+//! ([`Thinned`]): candidate days come with chance `q`, so each event happens with exactly its
+//! chance, and two scenarios asking similar chances on the same candidate day are answered by
+//! the same draws (see [`super::events`]).
 
 use super::fastmath::{chance_of_event, exp_upper_bound};
 use crate::rng::{DayDraws, Purpose, chance_within};
@@ -113,93 +113,123 @@ impl DrawSource for Never {
     }
 }
 
-/// The event engine's answers on a drawn day: `mark` is uniform in `[0, bound)`, and each
-/// chance asked takes the next stretch of that interval.
-pub(crate) struct Marked {
-    mark: f64,
-    bound: f64,
-    /// The chances asked so far today, summed: where the next stretch begins.
-    asked: f64,
-    /// Whether an event has happened today (the later stretches lie beyond the mark).
-    happened: bool,
-    /// Whether a stretch asked before any event reached beyond the bound, where the mark
-    /// never falls: that event would have been given less than its chance.
+/// The event engine's answers on a drawn candidate day of a window whose chances are bounded
+/// by `bound` (thinning). Until an event happens, the day's chances are asked in the rules'
+/// order as breaks of a stick of length `bound`: the `k`-th, of chance `p_k`, happens when the
+/// day's own draw for its purpose falls below `p_k / (bound − p_1 − … − p_{k−1})`. With
+/// candidate days coming with chance `bound`, the first event of the day is event `k` with
+/// exactly its daily chance `p_k`. After an event, the rest of the day is answered as the daily
+/// engine answers it (the day's draws against the chances of the changed state). Two
+/// scenarios asking similar chances on the same candidate day get paired answers from the same
+/// draws (common random numbers).
+pub(crate) struct Thinned {
+    /// What is left of the stick.
+    left: f64,
+    /// Whether a chance asked before any event exceeded what was left of the bound (it would
+    /// have been given less than its chance).
     pub exceeded: bool,
+    /// Whether an event happened today.
+    pub happened: bool,
 }
 
-impl Marked {
-    pub fn new(mark: f64, bound: f64) -> Self {
-        Self { mark, bound, asked: 0.0, happened: false, exceeded: false }
+impl Thinned {
+    pub fn new(bound: f64) -> Self {
+        Self { left: bound, exceeded: false, happened: false }
     }
 
-    /// Whether one of the day's events happened.
-    pub fn happened(&self) -> bool {
-        self.happened
+    /// The chance a draw must beat for an event of daily chance `p` asked now.
+    #[inline(always)]
+    fn threshold(&mut self, p: f64) -> f64 {
+        if self.happened {
+            return p;
+        }
+        // A few ulps of rounding in the summed bound are not an excess.
+        self.exceeded |= p > self.left * (1.0 + 1e-9);
+        let t = p / self.left;
+        self.left -= p;
+        t
     }
 
     #[inline(always)]
-    fn take(&mut self, p: f64) -> bool {
-        let p = p.clamp(0.0, 1.0);
-        let hit = self.mark >= self.asked && self.mark < self.asked + p;
-        self.asked += p;
-        self.exceeded |= !self.happened && self.asked > self.bound;
+    fn noted(&mut self, hit: bool) -> bool {
         self.happened |= hit;
         hit
     }
 }
 
-impl DrawSource for Marked {
+impl DrawSource for Thinned {
     #[inline(always)]
-    fn below(&mut self, _: &DayDraws, _: u64, _: Purpose, p: f64) -> bool {
-        self.take(p)
+    fn below(&mut self, today: &DayDraws, key: u64, purpose: Purpose, p: f64) -> bool {
+        let t = self.threshold(p.clamp(0.0, 1.0));
+        self.noted(today.uniform(key, purpose) < t)
     }
 
     #[inline(always)]
-    fn chance(&mut self, _: &DayDraws, _: u64, _: Purpose, p: f64) -> bool {
-        self.take(p)
+    fn chance(&mut self, today: &DayDraws, key: u64, purpose: Purpose, p: f64) -> bool {
+        self.below(today, key, purpose, p)
     }
 
     #[inline(always)]
-    fn reoffends(&mut self, _: &DayDraws, _: u64, dh: f64, x: f64) -> bool {
-        self.take(chance_of_event(dh * x.exp()))
+    fn reoffends(&mut self, today: &DayDraws, key: u64, dh: f64, x: f64) -> bool {
+        let t = self.threshold(chance_of_event(dh * x.exp()));
+        self.noted(today.uniform(key, Purpose::Reoffend) < t)
     }
 
     #[inline(always)]
     fn within(
         &mut self,
-        _: u64,
-        _: u32,
-        _: Purpose,
-        _: u32,
+        key: u64,
+        day: u32,
+        purpose: Purpose,
+        detail: u32,
         _: f64,
         exact: impl FnOnce() -> f64,
     ) -> bool {
-        self.take(exact())
+        let t = self.threshold(exact().clamp(0.0, 1.0));
+        self.noted(crate::rng::uniform(key, day, purpose, detail) < t)
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{DrawSource, Marked};
+    use super::{DrawSource, Thinned};
     use crate::rng::{DayDraws, Purpose};
 
     #[test]
-    fn a_mark_picks_the_chance_whose_stretch_holds_it() {
-        let today = DayDraws::new(0);
-        let ask = |mark: f64| {
-            let mut m = Marked::new(mark, 0.4);
-            [0.1, 0.0, 0.2, 0.05].map(|p| m.below(&today, 0, Purpose::Eviction, p))
+    fn a_candidate_day_breaks_the_bound_in_the_order_the_chances_are_asked() {
+        let today = DayDraws::new(7);
+        let key = 0x5eed;
+        let u = today.uniform(key, Purpose::Eviction);
+        let w = today.uniform(key, Purpose::JobLoss);
+        let bound = 0.2;
+        // The first chance is asked over the whole bound, the second over what is left.
+        let first = |p: f64| Thinned::new(bound).below(&today, key, Purpose::Eviction, p);
+        assert!(first(u * bound * 1.0001) && !first(u * bound * 0.9999));
+        let second = |p: f64| {
+            let mut t = Thinned::new(bound);
+            let evicted = t.below(&today, key, Purpose::Eviction, 0.0);
+            (evicted, t.below(&today, key, Purpose::JobLoss, p))
         };
-        assert_eq!(ask(0.05), [true, false, false, false]);
-        assert_eq!(ask(0.1), [false, false, true, false]);
-        assert_eq!(ask(0.32), [false, false, false, true]);
-        assert_eq!(ask(0.36), [false; 4], "beyond every stretch: nothing happens");
-        // A stretch beyond the bound before any event is flagged; after an event it is not.
-        let mut m = Marked::new(0.05, 0.12);
-        let answers = [0.1, 0.05].map(|p| m.below(&today, 0, Purpose::Eviction, p));
-        assert_eq!((answers, m.exceeded), ([true, false], false), "the event came first");
-        let mut m = Marked::new(0.11, 0.12);
-        let answers = [0.1, 0.05].map(|p| m.below(&today, 0, Purpose::Eviction, p));
-        assert_eq!((answers, m.exceeded), ([false, true], true));
+        assert_eq!(second(w * bound * 1.0001), (false, true));
+        assert_eq!(second(w * bound * 0.9999), (false, false));
+        // With 0.05 taken off the stick, the second is asked over what is left.
+        let after = |p: f64| {
+            let mut t = Thinned::new(bound);
+            let evicted = t.below(&today, key, Purpose::Eviction, 0.05);
+            (evicted, t.below(&today, key, Purpose::JobLoss, p))
+        };
+        if u >= 0.05 / bound {
+            assert_eq!(after(w * (bound - 0.05) * 1.0001), (false, true));
+            assert_eq!(after(w * (bound - 0.05) * 0.9999), (false, false));
+        }
+        // After an event the day's draws decide against the plain chance.
+        let mut t = Thinned::new(bound);
+        assert!(t.below(&today, key, Purpose::Eviction, 1.0) && t.happened);
+        assert!(t.below(&today, key, Purpose::JobLoss, w * 1.0001));
+        // A chance beyond what is left of the bound is flagged.
+        let mut t = Thinned::new(bound);
+        t.below(&today, key, Purpose::Eviction, 0.0);
+        t.below(&today, key, Purpose::JobLoss, 0.3);
+        assert!(t.exceeded);
     }
 }
