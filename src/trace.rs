@@ -137,7 +137,6 @@ pub fn trace(
     let labels = programme_labels(sc);
     let mut world = World::new(sc, replication);
     world.traced = citizen;
-    world.keep_in_step(i);
     let profile = profile(sc, &world.citizens[i]);
     let mut before = Snapshot::of(&world, i);
     let mut events = Vec::new();
@@ -149,7 +148,8 @@ pub fn trace(
     let mut yesterday = 0.0;
     while (world.day as u32) < sc.meta.horizon_days {
         let d = world.day as u32;
-        world.advance();
+        // A story follows its person every day: the daily engine, whatever the scenario's.
+        world.step();
         let after = Snapshot::of(&world, i);
         let cost: f64 = (0..4).map(|p| after.cost[p] - before.cost[p]).sum();
         let texts = describe_day(sc, &labels, d, &before, &after);

@@ -97,7 +97,13 @@ pub fn run_lesson(lesson: &Lesson, threads: usize) -> Result<Vec<RunResult>, Str
             .map(|&(k, r)| {
                 let sc = &lesson.runs[k].scenario;
                 let out = if r == 0 {
-                    follow(sc, &sample_citizens(sc, lesson.watch))
+                    // The stories are told by the daily engine (see `follow`); under another
+                    // engine the replication's numbers come from its own run.
+                    let (result, watched) = follow(sc, &sample_citizens(sc, lesson.watch));
+                    match sc.meta.engine {
+                        crate::scenario::raw::Engine::Daily => (result, watched),
+                        _ => (World::new(sc, r).run(), watched),
+                    }
                 } else {
                     (World::new(sc, r).run(), Vec::new())
                 };
@@ -147,7 +153,8 @@ pub fn reconviction_curve(sc: &Scenario, reps: &[ReplicationResult]) -> Vec<f64>
         .collect()
 }
 
-/// Replication 0 of `sc` with its engine, `citizens` followed day by day.
+/// Replication 0 of `sc`, stepped day by day with the daily engine (whatever the scenario's:
+/// stories follow their people every day) while `citizens` are followed.
 pub fn follow(sc: &Scenario, citizens: &[u32]) -> (ReplicationResult, Vec<Watched>) {
     let labels = programme_labels(sc);
     let mut world = World::new(sc, 0);
@@ -168,14 +175,11 @@ pub fn follow(sc: &Scenario, citizens: &[u32]) -> (ReplicationResult, Vec<Watche
             end: [0; 6],
         })
         .collect();
-    for &c in citizens {
-        world.keep_in_step(c as usize);
-    }
     let mut before: Vec<Snapshot> =
         citizens.iter().map(|&c| Snapshot::of(&world, c as usize)).collect();
     while (world.day as u32) < sc.meta.horizon_days {
         let d = world.day as u32;
-        world.advance();
+        world.step();
         for (k, w) in watched.iter_mut().enumerate() {
             let i = w.citizen as usize;
             let after = Snapshot::of(&world, i);
@@ -241,7 +245,10 @@ mod tests {
         let sc = small();
         let citizens = sample_citizens(&sc, 12);
         let (result, watched) = follow(&sc, &citizens);
-        assert_eq!(result, World::new(&sc, 0).run());
+        let mut daily = sc.resolved.clone();
+        daily.scenario.engine = crate::scenario::raw::Engine::Daily;
+        let daily = Scenario::from_raw(daily).unwrap();
+        assert_eq!(result, World::new(&daily, 0).run());
         for w in &watched {
             let days: u32 = w.spots.iter().map(|(_, n)| n).sum();
             assert_eq!(days, sc.meta.horizon_days);

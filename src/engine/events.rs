@@ -1,9 +1,8 @@
 //! The event engine (`scenario.engine = "events"`, issue 19): a hybrid in which a citizen in
 //! a *quiet* state is not visited on the days on which nothing can happen to them by chance;
-//! everyone else takes the daily step of [`super::day`]. Quiet means not followed day by day
-//! ([`World::keep_in_step`]) and, inside, not trained by support for LVB: services, waiting
-//! lists, probation, coordination, a restorative process and open justice cases may be under
-//! way, in the community or inside.
+//! everyone else takes the daily step of [`super::day`]. Quiet means, inside, not trained by
+//! support for LVB: services, waiting lists, probation, coordination, a restorative process
+//! and open justice cases may be under way, in the community or inside.
 //!
 //! For a quiet citizen the *window* runs from tomorrow to the day before the next scheduled
 //! change (an episode, probation, coordination or a restorative process ending; inside, the
@@ -88,15 +87,13 @@ pub(crate) struct Skip {
     /// The window's last day: no scheduled change before the day after it.
     last: u16,
     quiet: bool,
-    /// Followed day by day (by `trace`): never quiet.
-    pinned: bool,
 }
 
 impl Skip {
     /// Stepped again on day `d + 1`.
-    fn busy(d: u16, pinned: bool) -> Self {
+    fn busy(d: u16) -> Self {
         let (synced, wake, last) = (d + 1, d + 1, d);
-        Skip { bound: 0.0, synced, wake, candidate: NEVER, last, quiet: false, pinned }
+        Skip { bound: 0.0, synced, wake, candidate: NEVER, last, quiet: false }
     }
 }
 
@@ -134,7 +131,7 @@ impl EventState {
         let (a_lo, a_hi) = span(r.autonomy);
         let (n_lo, n_hi) = span(r.network);
         Self {
-            skips: vec![Skip::busy(0, false); w.citizens.len()],
+            skips: vec![Skip::busy(0); w.citizens.len()],
 
             target_lo: [
                 lo(&r.addiction) + c_lo + a_lo,
@@ -159,31 +156,6 @@ impl EventState {
 }
 
 impl World<'_> {
-    /// The event engine's state, made on first use.
-    fn event_state(&mut self) -> &mut EventState {
-        if self.events.is_none() {
-            self.events = Some(EventState::new(self));
-        }
-        self.events.as_mut().expect("just made")
-    }
-
-    /// Has citizen `i` stepped every day (never skipped), so that an observer may read their
-    /// state after each day, as `trace` does. No effect on the daily engine.
-    pub fn keep_in_step(&mut self, i: usize) {
-        if self.sc.meta.engine != crate::scenario::raw::Engine::Events {
-            return;
-        }
-        let day = self.day;
-        if let Some(yesterday) = day.checked_sub(1) {
-            self.bring_up_to_date(i, yesterday);
-        }
-        let skip = &mut self.event_state().skips[i];
-        skip.pinned = true;
-        if skip.quiet {
-            *skip = Skip::busy(day.saturating_sub(1), true);
-        }
-    }
-
     /// One day: quiet citizens whose day has not come are passed over; the others take
     /// their day (a full one, or a candidate day answered by the mark).
     pub(crate) fn step_events(&mut self) {
@@ -224,7 +196,7 @@ impl World<'_> {
             if month_end {
                 self.observer.record_citizen(&self.citizens[i], d);
             }
-            ev.skips[i] = self.next_skip(i, d, skip.pinned, &ev);
+            ev.skips[i] = self.next_skip(i, d, &ev);
         }
         self.events = Some(ev);
         self.end_day(d, month_end);
@@ -282,9 +254,8 @@ impl World<'_> {
     /// no longer holds, so they are stepped tomorrow and a new one is drawn then.
     pub(super) fn changed_by_others(&mut self, i: usize, d: u16) {
         if let Some(ev) = self.events.as_mut() {
-            let pinned = ev.skips[i].pinned;
             debug_assert!(!ev.skips[i].quiet || ev.skips[i].synced == d + 1);
-            ev.skips[i] = Skip::busy(d, pinned);
+            ev.skips[i] = Skip::busy(d);
         }
     }
 
@@ -339,28 +310,28 @@ impl World<'_> {
 
     /// After citizen `i`'s day `d`: the window and its candidate day if the person is quiet,
     /// else a visit tomorrow.
-    fn next_skip(&self, i: usize, d: u16, pinned: bool, ev: &EventState) -> Skip {
+    fn next_skip(&self, i: usize, d: u16, ev: &EventState) -> Skip {
         let s = d + 1;
-        if pinned || s as u32 >= self.sc.meta.horizon_days || !self.is_quiet(i) {
-            return Skip::busy(d, pinned);
+        if s as u32 >= self.sc.meta.horizon_days || !self.is_quiet(i) {
+            return Skip::busy(d);
         }
         let change = self.next_change(i, s);
         if change <= s {
-            return Skip::busy(d, pinned);
+            return Skip::busy(d);
         }
         let last = (self.sc.meta.horizon_days - 1) as u16;
         let e = (change - 1).min(last).min(s.saturating_add(MAX_WINDOW_DAYS));
         let bound = self.chance_bound(i, s, e, &self.care_of(i), ev);
         // A bound that is not a number (an infinite hazard) is not skipped either.
         if bound.is_nan() {
-            return Skip::busy(d, pinned);
+            return Skip::busy(d);
         }
         let level = LEVEL_BITS.iter().position(|&b| bound * (1u64 << b) as f64 <= 1.0);
         let Some(level) = level else {
-            return Skip::busy(d, pinned);
+            return Skip::busy(d);
         };
         let candidate = self.first_candidate(i, level, bound, s, e);
-        Skip { bound, synced: s, wake: candidate.min(e), candidate, last: e, quiet: true, pinned }
+        Skip { bound, synced: s, wake: candidate.min(e), candidate, last: e, quiet: true }
     }
 
     /// The first candidate day from `s` to `e` ([`NEVER`]: none) of citizen `i`'s window with

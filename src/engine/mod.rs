@@ -207,11 +207,10 @@ impl<'s> World<'s> {
         }
     }
 
-    /// One day with the scenario's engine. After it, the citizens an observer reads day by
-    /// day must be followed with [`World::keep_in_step`]: under the event engine the others
-    /// may lag behind in what changes without an event (costs, counters, debt, network,
-    /// recovery), while what only an event changes (place, housing, income, addiction,
-    /// episodes, firsts) is always today's.
+    /// One day with the scenario's engine. Under the event engine citizens may lag behind in
+    /// what changes without an event (costs, counters, debt, network, recovery), while what
+    /// only an event changes (place, housing, income, addiction, episodes, firsts) is always
+    /// today's; an observer that reads the rest every day steps with [`World::step`].
     pub fn advance(&mut self) {
         match self.sc.meta.engine {
             Engine::Daily => self.step(),
