@@ -7,10 +7,10 @@
 #
 #   scripts/speed-ratio.sh                     # the shipped run, all cores, event engine
 #   THREADS=1 scripts/speed-ratio.sh           # one thread for both
-#   ENGINE=daily scripts/speed-ratio.sh        # the daily engine, the reference
+#   ENGINE=daily scripts/speed-ratio.sh        # the daily engine (the default of `run`)
 #   PAIRS=9 SCENARIO=scenarios/through-care.toml scripts/speed-ratio.sh
 #
-# Environment: PAIRS (default 5), THREADS (0 = all cores), ENGINE (events, the default, | daily),
+# Environment: PAIRS (default 5), THREADS (0 = all cores), ENGINE (events, the default here, | daily),
 # SCENARIO (default scenarios/fragmented.toml), REPS (replications, default 20), CITIZENS
 # (default 2000: the cohort of the shipped scenarios, passed as --population).
 set -eu
