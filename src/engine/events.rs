@@ -70,7 +70,7 @@ const LEVEL_BITS: [u32; 5] = [10, 8, 6, 4, 2];
 /// time (a Weibull shape above 1) or with age.
 const MAX_WINDOW_DAYS: u16 = 183;
 
-/// How many citizens ahead of the one being visited the next visits' state is prefetched.
+/// How many visits ahead of the one being made a citizen's state is prefetched.
 const VISIT_AHEAD: usize = 8;
 
 /// Where a citizen stands in the event engine.
@@ -100,6 +100,8 @@ impl Skip {
 /// The event engine's state for one replication.
 pub(crate) struct EventState {
     pub(crate) skips: Vec<Skip>,
+    /// Today's visits (kept so that the daily pass does not allocate).
+    visits: Vec<u32>,
 
     /// The least and largest value each recovery target can take (personal, social,
     /// societal, victim), whatever the state: relaxation keeps a dimension between its
@@ -132,6 +134,7 @@ impl EventState {
         let (n_lo, n_hi) = span(r.network);
         Self {
             skips: vec![Skip::busy(0); w.citizens.len()],
+            visits: Vec::with_capacity(w.citizens.len()),
 
             target_lo: [
                 lo(&r.addiction) + c_lo + a_lo,
@@ -162,14 +165,18 @@ impl World<'_> {
         let d = self.day;
         let month_end = self.begin_day(d);
         let mut ev = self.events.take().unwrap_or_else(|| EventState::new(self));
-        for i in 0..self.citizens.len() {
-            // The citizens visited today lie scattered over memory: ask for the state of one
-            // a few visits ahead while this one is worked on.
-            let ahead = i + VISIT_AHEAD;
-            let visited = |next: &Skip| month_end | !next.quiet | (d >= next.wake);
-            if ev.skips.get(ahead).is_some_and(visited) {
-                self.prefetch_citizen(ahead);
+        // Today's visits in citizen order, found in one pass over the schedule: they lie
+        // scattered over memory, and the list lets the state of the visit a few ahead be
+        // asked for while this one is worked on.
+        let mut visits = std::mem::take(&mut ev.visits);
+        visits.clear();
+        let visited = |s: &Skip| month_end | !s.quiet | (d >= s.wake);
+        visits.extend((0..ev.skips.len() as u32).filter(|&i| visited(&ev.skips[i as usize])));
+        for k in 0..visits.len() {
+            if let Some(&ahead) = visits.get(k + VISIT_AHEAD) {
+                self.prefetch_citizen(ahead as usize);
             }
+            let i = visits[k] as usize;
             let skip = ev.skips[i];
             if skip.quiet {
                 if d < skip.wake {
@@ -198,6 +205,7 @@ impl World<'_> {
             }
             ev.skips[i] = self.next_skip(i, d, &ev);
         }
+        ev.visits = visits;
         self.events = Some(ev);
         self.end_day(d, month_end);
     }
