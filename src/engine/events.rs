@@ -76,8 +76,9 @@ const VISIT_AHEAD: usize = 8;
 /// Where a citizen stands in the event engine.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Skip {
-    /// The bound of the day's summed chances over the window: the mark's range.
-    bound: f64,
+    /// The bound of the day's summed chances over the window, rounded up to single
+    /// precision (16 bytes a citizen).
+    bound: f32,
     /// The first day not yet simulated for the citizen (a quiet citizen lags the world).
     synced: u16,
     /// The day the citizen is stepped again.
@@ -193,7 +194,7 @@ impl World<'_> {
                 ev.skipped_days += (d - skip.synced) as u64;
                 if d == skip.candidate {
                     self.catch_up(i, skip.synced, d, &mut ev);
-                    self.candidate_day(i, d, skip.bound, &mut ev);
+                    self.candidate_day(i, d, skip.bound as f64, &mut ev);
                 } else {
                     self.catch_up(i, skip.synced, d + 1, &mut ev);
                 }
@@ -329,16 +330,17 @@ impl World<'_> {
         }
         let last = (self.sc.meta.horizon_days - 1) as u16;
         let e = (change - 1).min(last).min(s.saturating_add(MAX_WINDOW_DAYS));
-        let bound = self.chance_bound(i, s, e, &self.care_of(i), ev);
+        let exact = self.chance_bound(i, s, e, &self.care_of(i), ev);
+        let bound = round_up_f32(exact);
         // A bound that is not a number (an infinite hazard) is not skipped either.
         if bound.is_nan() {
             return Skip::busy(d);
         }
-        let level = LEVEL_BITS.iter().position(|&b| bound * (1u64 << b) as f64 <= 1.0);
+        let level = LEVEL_BITS.iter().position(|&b| bound as f64 * (1u64 << b) as f64 <= 1.0);
         let Some(level) = level else {
             return Skip::busy(d);
         };
-        let candidate = self.first_candidate(i, level, bound, s, e);
+        let candidate = self.first_candidate(i, level, bound as f64, s, e);
         Skip { bound, synced: s, wake: candidate.min(e), candidate, last: e, quiet: true }
     }
 
@@ -496,6 +498,12 @@ impl World<'_> {
     }
 }
 
+/// The least single-precision number at or above `x` (NaN stays NaN): a bound stays a bound.
+fn round_up_f32(x: f64) -> f32 {
+    let y = x as f32;
+    if (y as f64) < x { y.next_up() } else { y }
+}
+
 /// Recovery dimension `k` (personal, social, societal, victim) of a citizen.
 fn recovery_of(c: &crate::population::Citizen, k: usize) -> f32 {
     let r = &c.recovery;
@@ -504,7 +512,20 @@ fn recovery_of(c: &crate::population::Citizen, k: usize) -> f32 {
 
 #[cfg(test)]
 mod tests {
+    use super::{Skip, round_up_f32};
     use crate::engine::World;
+
+    #[test]
+    fn a_citizens_schedule_takes_16_bytes_and_its_bound_never_rounds_down() {
+        assert_eq!(std::mem::size_of::<Skip>(), 16);
+        for x in [1e-9, 0.1, 1.0 / 3.0, 0.2499999999, 0.25] {
+            assert!(round_up_f32(x) as f64 >= x, "{x}");
+            assert!((round_up_f32(x) as f64 - x) <= x * 1.2e-7, "{x}");
+        }
+        assert!(round_up_f32(f64::MIN_POSITIVE) > 0.0, "not rounded down to 0");
+        assert!(round_up_f32(f64::NAN).is_nan());
+    }
+
     use crate::scenario::Scenario;
     use crate::scenario::raw::Engine;
 
