@@ -340,10 +340,7 @@ impl World<'_> {
 
     fn prerequisites_in_progress(&self, i: usize) -> u8 {
         let mut bits = 0;
-        let mut open = self.citizens[i].open_episodes;
-        while open != 0 {
-            let p = open.trailing_zeros() as usize;
-            open &= open - 1;
+        for p in crate::engine::programmes_in(self.citizens[i].open_episodes) {
             if self.t.is_coordination(p) {
                 continue;
             }

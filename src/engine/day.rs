@@ -6,7 +6,7 @@
 
 use super::draws::{Daily, DrawSource};
 use super::fastmath::{PREFETCH_AHEAD, prefetch_lines};
-use super::{Care, Coordination, NO_FACILITY, World, recovery_term};
+use super::{Care, Coordination, NO_FACILITY, World, programmes_in, recovery_term};
 use crate::population::{Addiction, Housing, Income, NEVER, Place, Restorative};
 use crate::rng::{DayDraws, Purpose, chance};
 use crate::scenario::{Domain, HousingKind, Payer};
@@ -146,10 +146,7 @@ impl World<'_> {
     }
 
     fn interrupt_episodes_on_detention(&mut self, i: usize, d: u16) {
-        let mut open = self.citizens[i].open_episodes;
-        while open != 0 {
-            let p = open.trailing_zeros() as usize;
-            open &= open - 1;
+        for p in programmes_in(self.citizens[i].open_episodes) {
             if !self.t.starts_inside[p] || self.t.is_coordination(p) {
                 self.end_episode(i, p, d, Status::Interrupted);
             }
@@ -273,20 +270,7 @@ impl World<'_> {
         let x = x_age
             + ln.per_prior * (c.traits.priors.min(h.priors_cap as u16)) as f64
             + recovery_term(&ln.recovery, &c.recovery);
-        // The factors that apply, as bits, index precomputed sums (see `FactorSums`).
-        let bit = |present: bool, k: u32| (present as usize) << k;
-        let state = bit(c.addiction == Addiction::Active, 0)
-            | bit(c.housing == Housing::Homeless, 1)
-            | bit(c.income == Income::None, 2)
-            | bit(c.income == Income::Work, 3)
-            | bit(c.debt as f64 >= h.problematic_debt_threshold, 4)
-            | bit(c.traits.lvb & !care.lvb_support, 5);
-        let support = bit(c.traits.psychiatric & !care.psychiatric_care, 0)
-            | bit((c.network as f64) < h.weak_network_below, 1)
-            | bit(c.case_manager_until > d, 2)
-            | bit(c.probation_until > d, 3)
-            | bit(c.veiligheidshuis_until > d, 4)
-            | bit(c.restorative == Restorative::Completed, 5);
+        let (state, support) = factor_bits(c, h, d, care);
         let sums = &self.t.factor_sums;
         x + sums.state[state] + sums.support[support]
     }
@@ -352,10 +336,7 @@ impl World<'_> {
     }
 
     fn evict_from_facility(&mut self, i: usize, d: u16) {
-        let mut open = self.citizens[i].open_episodes;
-        while open != 0 {
-            let p = open.trailing_zeros() as usize;
-            open &= open - 1;
+        for p in programmes_in(self.citizens[i].open_episodes) {
             if !self.t.is_coordination(p)
                 && matches!(
                     self.sc.services[p].housing_kind(),
@@ -419,6 +400,32 @@ pub(super) fn settle_in_climate(
     c.relatedness = toward(c.relatedness, climate.support);
     c.competence = toward(c.competence, 0.5 * climate.support + 0.5 * climate.structure);
     c.autonomy = toward(c.autonomy, 1.0 - felt);
+}
+
+/// The hazard's yes/no factors that apply to person `c` on day `d`, as bits of the person's
+/// state and of their support; they index precomputed sums (see `FactorSums`). Shared by the
+/// day's hazard and the event engine's bound of it.
+#[inline(always)]
+pub(super) fn factor_bits(
+    c: &crate::population::Citizen,
+    h: &crate::scenario::RawHazards,
+    d: u16,
+    care: &Care,
+) -> (usize, usize) {
+    let bit = |present: bool, k: u32| (present as usize) << k;
+    let state = bit(c.addiction == Addiction::Active, 0)
+        | bit(c.housing == Housing::Homeless, 1)
+        | bit(c.income == Income::None, 2)
+        | bit(c.income == Income::Work, 3)
+        | bit(c.debt as f64 >= h.problematic_debt_threshold, 4)
+        | bit(c.traits.lvb & !care.lvb_support, 5);
+    let support = bit(c.traits.psychiatric & !care.psychiatric_care, 0)
+        | bit((c.network as f64) < h.weak_network_below, 1)
+        | bit(c.case_manager_until > d, 2)
+        | bit(c.probation_until > d, 3)
+        | bit(c.veiligheidshuis_until > d, 4)
+        | bit(c.restorative == Restorative::Completed, 5);
+    (state, support)
 }
 
 /// What a day in the community does to a person whatever happens by chance: the day

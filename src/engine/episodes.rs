@@ -6,7 +6,7 @@
 
 use super::draws::DrawSource;
 use super::tables::{Coordination, housing_priority};
-use super::{World, domain_bit};
+use super::{World, domain_bit, programmes_in};
 use crate::population::{Addiction, Citizen, Housing, Income, Place};
 use crate::rng::{Purpose, chance, generator};
 use crate::scenario::{Domain, Duration, Effect, HousingKind, Payer};
@@ -75,10 +75,7 @@ impl World<'_> {
     pub(super) fn run_episodes<D: DrawSource>(&mut self, i: usize, d: u16, draws: &mut D) -> Care {
         let mut care = Care::default();
         // Only active episodes; a waiting one does nothing for the person yet.
-        let mut active = self.citizens[i].active_episodes;
-        while active != 0 {
-            let p = active.trailing_zeros() as usize;
-            active &= active - 1;
+        for p in programmes_in(self.citizens[i].active_episodes) {
             // An episode ended earlier in this loop (moving to another home) stays ended.
             if self.episode(i, p).status != Status::Active {
                 continue;
@@ -127,15 +124,22 @@ impl World<'_> {
     /// [`World::run_episodes`] on a day on which none of them ends.
     pub(super) fn care_of(&self, i: usize) -> Care {
         let mut care = Care::default();
-        let mut active = self.citizens[i].active_episodes;
-        while active != 0 {
-            let p = active.trailing_zeros() as usize;
-            active &= active - 1;
-            if self.t.coordination(p).is_none() && self.episode(i, p).status == Status::Active {
-                care.add(&self.t.daily_care[p], p);
-            }
+        for p in self.active_services(i) {
+            care.add(&self.t.daily_care[p], p);
         }
         care
+    }
+
+    /// Citizen `i`'s programmes with an active episode (the mask may still hold one that ended
+    /// earlier today).
+    pub(super) fn active_programmes(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        programmes_in(self.citizens[i].active_episodes)
+            .filter(move |&p| self.episode(i, p).status == Status::Active)
+    }
+
+    /// [`World::active_programmes`] that are services (not coordination).
+    pub(super) fn active_services(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        self.active_programmes(i).filter(|&p| self.t.coordination(p).is_none())
     }
 
     fn drops_out<D: DrawSource>(&self, i: usize, p: usize, d: u16, draws: &mut D) -> bool {
@@ -143,13 +147,7 @@ impl World<'_> {
         if !D::CAN_HAPPEN || s.dropout_per_day <= 0.0 {
             return false;
         }
-        let c = &self.citizens[i];
-        let motivation = (c.relatedness + c.competence + c.autonomy) as f64 / 3.0;
-        let addiction = pick(
-            c.addiction == Addiction::Active,
-            self.sc.hazards.dropout_hr_active_addiction,
-            1.0,
-        );
+        let (motivation, addiction) = self.dropout_terms(i);
         let hazard = || {
             let low_motivation = (self.t.ln.dropout_low_motivation * (1.0 - motivation)).exp();
             s.dropout_per_day * low_motivation * addiction
@@ -158,17 +156,23 @@ impl World<'_> {
         draws.within(self.keys[i], d as u32, Purpose::Dropout, p as u32, bound, hazard)
     }
 
+    /// What drop-out reads of the person: their motivation (0..1) and the hazard ratio of an
+    /// active addiction.
+    fn dropout_terms(&self, i: usize) -> (f64, f64) {
+        let c = &self.citizens[i];
+        let motivation = (c.relatedness + c.competence + c.autonomy) as f64 / 3.0;
+        let active = c.addiction == Addiction::Active;
+        (motivation, pick(active, self.sc.hazards.dropout_hr_active_addiction, 1.0))
+    }
+
     /// The largest daily drop-out chance from service `p` the person's motivation allows:
     /// with motivation in 0..1 the low-motivation ratio lies between 1 and its maximum, which
     /// bounds the hazard without an exponential (infinite when motivation is out of range).
     pub(super) fn dropout_bound(&self, i: usize, p: usize) -> f64 {
-        let s = &self.sc.services[p];
-        let h = &self.sc.hazards;
-        let c = &self.citizens[i];
-        let motivation = (c.relatedness + c.competence + c.autonomy) as f64 / 3.0;
-        let addiction = pick(c.addiction == Addiction::Active, h.dropout_hr_active_addiction, 1.0);
+        let (motivation, addiction) = self.dropout_terms(i);
         if (0.0..=1.0).contains(&motivation) {
-            s.dropout_per_day * h.dropout_hr_low_motivation.max(1.0) * addiction
+            let h = &self.sc.hazards;
+            self.sc.services[p].dropout_per_day * h.dropout_hr_low_motivation.max(1.0) * addiction
         } else {
             f64::INFINITY
         }

@@ -57,7 +57,6 @@ use crate::population::{Addiction, Housing, Income, NEVER, Place, Restorative};
 use crate::rng::{Purpose, uniform};
 use crate::scenario::QueueRule;
 use crate::select::{pick, when};
-use crate::services::Status;
 
 /// The chances of the base-day processes, as powers of ½ (see the module doc): a window is
 /// thinned from the first level at or above its bound, above the last (¼) the person is
@@ -161,7 +160,7 @@ impl EventState {
 
 impl World<'_> {
     /// One day: quiet citizens whose day has not come are passed over; the others take
-    /// their day (a full one, or a candidate day answered by the mark).
+    /// their day (a full one, or a candidate day answered by [`Thinned`] draws).
     pub(crate) fn step_events(&mut self) {
         let d = self.day;
         let month_end = self.begin_day(d);
@@ -183,9 +182,7 @@ impl World<'_> {
                 if d < skip.wake {
                     if month_end {
                         // The month's record needs everyone up to date; the window goes on.
-                        ev.skipped_days += (d + 1 - skip.synced) as u64;
-                        self.catch_up(i, skip.synced, d + 1, &mut ev);
-                        ev.skips[i].synced = d + 1;
+                        self.sync(i, d, &mut ev);
                         self.observer.record_citizen(&self.citizens[i], d);
                     }
                     continue;
@@ -218,7 +215,7 @@ impl World<'_> {
         self.pass_uneventful_days(i, from, to);
     }
 
-    /// A drawn candidate day: the full community day, its chances answered by one mark.
+    /// A candidate day: the person's full day, its chances answered by [`Thinned`] draws.
     fn candidate_day(&mut self, i: usize, d: u16, bound: f64, ev: &mut EventState) {
         let mut draws = Thinned::new(bound);
         match self.citizens[i].place {
@@ -232,17 +229,23 @@ impl World<'_> {
     }
 
     /// Before another's decision (an admission, a step of the justice system) reads or changes
-    /// citizen `i` after day `d`: brings
-    /// a lagging quiet citizen up to date (their days up to `d` were uneventful).
+    /// citizen `i` after day `d`: brings them up to date if they lag (their days up to `d` were
+    /// uneventful).
     pub(super) fn bring_up_to_date(&mut self, i: usize, d: u16) {
         let Some(mut ev) = self.events.take() else { return };
+        self.sync(i, d, &mut ev);
+        self.events = Some(ev);
+    }
+
+    /// Catches a lagging quiet citizen `i` up through day `d` (all uneventful); their window
+    /// goes on.
+    fn sync(&mut self, i: usize, d: u16, ev: &mut EventState) {
         let skip = ev.skips[i];
         if skip.quiet && skip.synced <= d {
             ev.skipped_days += (d + 1 - skip.synced) as u64;
-            self.catch_up(i, skip.synced, d + 1, &mut ev);
+            self.catch_up(i, skip.synced, d + 1, ev);
             ev.skips[i].synced = d + 1;
         }
-        self.events = Some(ev);
     }
 
     /// Before the waiting list of programme `p` ranks its candidates on day `d` by a rule
@@ -270,11 +273,11 @@ impl World<'_> {
 
     /// Whether only the chances of the window's bound can change citizen `i`'s state from
     /// day `d + 1` on (scheduled changes end the window, see [`World::next_change`]).
-    fn is_quiet(&self, i: usize) -> bool {
+    fn is_quiet(&self, i: usize, care: &Care) -> bool {
         match self.citizens[i].place {
             Place::Community => true,
             // Inside, competence trained by support for LVB is not caught up in one go.
-            Place::Detention => !self.care_of(i).lvb_support,
+            Place::Detention => !care.lvb_support,
         }
     }
 
@@ -304,24 +307,18 @@ impl World<'_> {
     /// The first day from `s` on which one of citizen `i`'s active episodes ends as
     /// scheduled ([`NEVER`]: none).
     fn next_episode_end(&self, i: usize, s: u16) -> u16 {
-        let mut end = NEVER;
-        let mut active = self.citizens[i].active_episodes;
-        while active != 0 {
-            let p = active.trailing_zeros() as usize;
-            active &= active - 1;
-            let e = self.episode(i, p);
-            if e.status == Status::Active {
-                end = end.min(e.until.max(s));
-            }
-        }
-        end
+        self.active_programmes(i).map(|p| self.episode(i, p).until.max(s)).min().unwrap_or(NEVER)
     }
 
     /// After citizen `i`'s day `d`: the window and its candidate day if the person is quiet,
     /// else a visit tomorrow.
     fn next_skip(&self, i: usize, d: u16, ev: &EventState) -> Skip {
         let s = d + 1;
-        if s as u32 >= self.sc.meta.horizon_days || !self.is_quiet(i) {
+        if s as u32 >= self.sc.meta.horizon_days {
+            return Skip::busy(d);
+        }
+        let care = self.care_of(i);
+        if !self.is_quiet(i, &care) {
             return Skip::busy(d);
         }
         let change = self.next_change(i, s);
@@ -330,7 +327,7 @@ impl World<'_> {
         }
         let last = (self.sc.meta.horizon_days - 1) as u16;
         let e = (change - 1).min(last).min(s.saturating_add(MAX_WINDOW_DAYS));
-        let exact = self.chance_bound(i, s, e, &self.care_of(i), ev);
+        let exact = self.chance_bound(i, s, e, &care, ev);
         let bound = round_up_f32(exact);
         // A bound that is not a number (an infinite hazard) is not skipped either.
         if bound.is_nan() {
@@ -441,22 +438,10 @@ impl World<'_> {
         // The yes/no factors, constant over the window but for two: debt only grows (no
         // income, no debt help) and the network only recovers, so each of their flags is
         // taken either way.
-        let bit = |present: bool, k: u32| (present as usize) << k;
-        let no_income = c.income == Income::None;
-        let state = bit(c.addiction == Addiction::Active, 0)
-            | bit(c.housing == Housing::Homeless, 1)
-            | bit(no_income, 2)
-            | bit(c.income == Income::Work, 3)
-            | bit(c.debt as f64 >= h.problematic_debt_threshold, 4)
-            | bit(c.traits.lvb & !care.lvb_support, 5);
-        let support = bit(c.traits.psychiatric & !care.psychiatric_care, 0)
-            | bit((c.network as f64) < h.weak_network_below, 1)
-            | bit(c.case_manager_until > s, 2)
-            | bit(c.probation_until > s, 3)
-            | bit(c.veiligheidshuis_until > s, 4)
-            | bit(c.restorative == Restorative::Completed, 5);
+        let (state, support) = super::day::factor_bits(c, h, s, care);
+        let grows = ((c.income == Income::None) as usize) << 4;
         let sums = &self.t.factor_sums;
-        let state_max = sums.state[state].max(sums.state[state | bit(no_income, 4)]);
+        let state_max = sums.state[state].max(sums.state[state | grows]);
         let support_max = sums.support[support].max(sums.support[support & !2]);
         x += state_max + support_max;
         // Rounding in the daily arithmetic may exceed the exact value by a few ulps.
@@ -465,19 +450,10 @@ impl World<'_> {
 
     /// The summed largest daily drop-out chances of the person's active services.
     fn dropout_bounds(&self, i: usize) -> f64 {
-        let mut sum = 0.0;
-        let mut active = self.citizens[i].active_episodes;
-        while active != 0 {
-            let p = active.trailing_zeros() as usize;
-            active &= active - 1;
-            let dropout = self.t.coordination(p).is_none()
-                && self.episode(i, p).status == Status::Active
-                && self.sc.services[p].dropout_per_day > 0.0;
-            if dropout {
-                sum += self.dropout_bound(i, p);
-            }
-        }
-        sum
+        self.active_services(i)
+            .filter(|&p| self.sc.services[p].dropout_per_day > 0.0)
+            .map(|p| self.dropout_bound(i, p))
+            .sum()
     }
 
     /// The largest daily chance of asking for help, or of being referred by a coordinator:

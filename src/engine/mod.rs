@@ -94,6 +94,19 @@ pub fn domain_bit(d: Domain) -> u8 {
     1 << domain_index(d)
 }
 
+/// The programmes of an episode mask (`open_episodes`, `active_episodes`), lowest first. The
+/// mask is copied, so the loop body may end episodes.
+#[inline(always)]
+pub(crate) fn programmes_in(mut mask: u32) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        (mask != 0).then(|| {
+            let p = mask.trailing_zeros() as usize;
+            mask &= mask - 1;
+            p
+        })
+    })
+}
+
 /// Month number of a day (months of 365.25/12 days).
 pub fn month_of(day: u32) -> u32 {
     (day as f64 * 12.0 / 365.25).floor() as u32

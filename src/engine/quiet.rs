@@ -1,16 +1,17 @@
 //! A quiet citizen's skipped days in one go (the event engine, see [`super::events`]): over a
 //! window nothing happens by chance and no episode, probation, coordination or restorative
 //! process ends, so every day books the same costs and place-days, which are booked at once
-//! per follow-up year, and moves the same counters; what drifts from day to day (competence
-//! trained by support for LVB, debt, the network, a facility's climate, the recovery
-//! dimensions) is stepped with the daily engine's own per-day functions in a tight loop. The
-//! result is the daily engine's uneventful days up to the rounding of the cost sums (a unit
-//! test below holds the two together).
+//! per follow-up year, and moves the same counters. What drifts from day to day (debt, the
+//! network, the recovery dimensions) is advanced in closed form; for someone whose competence
+//! is trained by support for LVB or who lives in a facility's climate it is stepped with the
+//! daily engine's own per-day functions. The result is the daily engine's uneventful days up
+//! to rounding (a unit test below holds the two together).
 
+use super::RecoveryTargets;
 use super::day::{pass_community_day, recover_one_day, settle_in_climate};
 use super::episodes::train;
-use super::{Care, NO_FACILITY, World};
-use crate::population::{Addiction, Housing, Income, NEVER, Place};
+use super::{Care, NO_FACILITY, World, programmes_in};
+use crate::population::{Addiction, Citizen, Housing, Income, NEVER, Place};
 use crate::scenario::Payer;
 use crate::services::Status;
 
@@ -49,10 +50,7 @@ impl World<'_> {
         // The day counters are stepped in the loop too (they are a few additions), which keeps
         // one definition of them: `pass_community_day`.
         for d in from..to {
-            let mut training = trainers;
-            while training != 0 {
-                let p = training.trailing_zeros() as usize;
-                training &= training - 1;
+            for p in programmes_in(trainers) {
                 train(c, &daily_care[p]);
             }
             pass_community_day(c, h, care.debt_moratorium);
@@ -65,11 +63,8 @@ impl World<'_> {
 
     /// The drift of days `from..to` in closed form, when only debt, the network and the
     /// recovery dimensions move: day counters and debt grow linearly, the network rises
-    /// linearly to its baseline, and each recovery dimension relaxes geometrically toward its
-    /// target, `x ← T + (x − T)(1 − ρ)^m` over `m` days of a fixed target, and over days whose
-    /// target rises linearly (`a + b·k` on day `k`, social recovery while the network
-    /// recovers) `x_K = a + bK − b(1 − ρ)/ρ + (x_0 − a + b(1 − ρ)/ρ)(1 − ρ)^K`. Equal to
-    /// the day-by-day steps up to the rounding of their single-precision sums.
+    /// linearly to its baseline and recovery relaxes ([`relax_in_closed_form`]). Equal to the
+    /// day-by-day steps up to the rounding of their single-precision sums.
     fn drift_in_closed_form(&mut self, i: usize, from: u16, to: u16, debt_moratorium: bool) {
         let n = (to - from) as u32;
         let h = &self.sc.hazards;
@@ -85,30 +80,13 @@ impl World<'_> {
         if no_income & !debt_moratorium {
             c.debt += h.debt_growth_per_day_no_income as f32 * n as f32;
         }
-        // The network: a ramp of `ramp` days, then its baseline (or still, if at or above it).
+        // The network rises to its baseline (or stays, if at or above it).
         let (net0, base) = (c.network as f64, c.traits.network_baseline as f64);
         let step = h.network_recovery_per_day as f32 as f64;
-        let rising = net0 < base && step > 0.0;
-        let ramp = if rising { (((base - net0) / step).ceil() as u32 - 1).min(n) } else { 0 };
-        if rising {
-            c.network = (net0 + n as f64 * step).min(base) as f32;
-        }
-        let r = &mut c.recovery;
-        let personal = t.addiction[c.addiction as usize]
-            + t.competence * c.competence
-            + t.autonomy * c.autonomy;
-        r.personal = rx.toward(r.personal as f64, personal as f64, n) as f32;
-        // Social recovery follows the network (in the community, contact with one's children
-        // counts whenever there are children).
+        let network = Line { step, limit: base, moving: net0 < base && step > 0.0 };
+        // In the community, contact with one's children counts whenever there are children;
+        // offence-free counts from a day on.
         let contact = t.contact[c.traits.has_children as usize] as f64;
-        let wn = t.network as f64;
-        let mut social = r.social as f64;
-        if ramp > 0 {
-            social = rx.toward_ramp(social, wn * net0 + contact, wn * step, ramp);
-        }
-        let settled = if rising { base } else { net0 };
-        r.social = rx.toward(social, wn * settled + contact, n - ramp) as f32;
-        // Societal recovery: housed, an income, and offence-free from a day on.
         let bits = (c.housing != Housing::Homeless) as usize | ((!no_income) as usize) << 1;
         let free_from = if c.last_offence_day == NEVER {
             from as u32
@@ -117,15 +95,14 @@ impl World<'_> {
                 .clamp(from as u32, to as u32)
         };
         let not_free = free_from - from as u32;
-        let societal = rx.toward(r.societal as f64, t.societal[bits] as f64, not_free);
-        r.societal = rx.toward(societal, t.societal[bits | 4] as f64, n - not_free) as f32;
-        r.victim = rx.toward(r.victim as f64, t.victim[c.restorative as usize] as f64, n) as f32;
+        let societal = [(bits, not_free), (bits | 4, n - not_free)];
+        relax_in_closed_form(c, t, rx, n, network, contact, &societal);
     }
 
     /// Days `from..to` inside on which nothing happens by chance and neither planning nor
     /// release falls: the prison's and child contact's costs at once, the network kept by
     /// contact with one's children or falling linearly to 0 without it, and the recovery
-    /// dimensions relaxing in closed form (see [`World::drift_in_closed_form`]).
+    /// dimensions relaxing in closed form ([`relax_in_closed_form`]).
     fn pass_days_inside(&mut self, i: usize, from: u16, to: u16) {
         let n = (to - from) as u32;
         let costs = &self.sc.costs;
@@ -141,31 +118,15 @@ impl World<'_> {
         let rx = &self.t.relaxation;
         let c = &mut self.citizens[i];
         c.counters.detention_days_after_release += (n * (c.firsts.release != NEVER) as u32) as u16;
-        let net0 = c.network as f64;
+        // Without contact with one's children the network falls to 0.
         let step = h.network_decay_in_detention_per_day as f32 as f64;
-        let falling = !contact && net0 > 0.0 && step > 0.0;
-        let ramp = if falling { ((net0 / step).ceil() as u32 - 1).min(n) } else { 0 };
-        if falling {
-            c.network = (net0 - n as f64 * step).max(0.0) as f32;
-        }
-        let r = &mut c.recovery;
-        let personal = t.addiction[c.addiction as usize]
-            + t.competence * c.competence
-            + t.autonomy * c.autonomy;
-        r.personal = rx.toward(r.personal as f64, personal as f64, n) as f32;
-        let contact_term = t.contact[contact as usize] as f64;
-        let wn = t.network as f64;
-        let mut social = r.social as f64;
-        if ramp > 0 {
-            social = rx.toward_ramp(social, wn * net0 + contact_term, -wn * step, ramp);
-        }
-        let settled = if falling { 0.0 } else { net0 };
-        r.social = rx.toward(social, wn * settled + contact_term, n - ramp) as f32;
+        let moving = !contact && c.network > 0.0 && step > 0.0;
+        let network = Line { step: -step, limit: 0.0, moving };
         // Inside nobody counts as offence-free.
         let bits =
             (c.housing != Housing::Homeless) as usize | ((c.income != Income::None) as usize) << 1;
-        r.societal = rx.toward(r.societal as f64, t.societal[bits] as f64, n) as f32;
-        r.victim = rx.toward(r.victim as f64, t.victim[c.restorative as usize] as f64, n) as f32;
+        let contact = t.contact[contact as usize] as f64;
+        relax_in_closed_form(c, t, rx, n, network, contact, &[(bits, n)]);
     }
 
     /// Books the days `from..to` of citizen `i`'s active episodes (costs, place-days) and
@@ -175,10 +136,7 @@ impl World<'_> {
         let days = (to - from) as u64;
         let mut care = Care::default();
         let mut trainers = 0;
-        let mut active = self.citizens[i].active_episodes;
-        while active != 0 {
-            let p = active.trailing_zeros() as usize;
-            active &= active - 1;
+        for p in programmes_in(self.citizens[i].active_episodes) {
             if self.episode(i, p).status != Status::Active {
                 continue;
             }
@@ -230,6 +188,58 @@ impl World<'_> {
             self.traced_cost[payer.index()] += euros * (to - from) as f64;
         }
     }
+}
+
+/// The network's course over skipped days: `step` a day (negative: falling) until it reaches
+/// `limit`, if `moving`, else still.
+struct Line {
+    step: f64,
+    limit: f64,
+    moving: bool,
+}
+
+/// The network and the four recovery dimensions after `n` skipped days, in closed form: the
+/// network on its `network` line, each recovery dimension relaxing geometrically toward its
+/// target, `x ← T + (x − T)(1 − ρ)^m` over `m` days of a fixed target, and over days whose
+/// target moves linearly (`a + b·k` on day `k`, social recovery while the network moves)
+/// `x_K = a + bK − b(1 − ρ)/ρ + (x_0 − a + b(1 − ρ)/ρ)(1 − ρ)^K`. `contact` is the social
+/// target's part for contact with one's children, `societal` the societal target's bits and
+/// their days, in order.
+fn relax_in_closed_form(
+    c: &mut Citizen,
+    t: &RecoveryTargets,
+    rx: &Relaxation,
+    n: u32,
+    network: Line,
+    contact: f64,
+    societal: &[(usize, u32)],
+) {
+    let Line { step, limit, moving } = network;
+    let net0 = c.network as f64;
+    // Days on which the network is still on its way, then at its limit (or still).
+    let ramp =
+        if moving { (((limit - net0).abs() / step.abs()).ceil() as u32 - 1).min(n) } else { 0 };
+    if moving {
+        let moved = net0 + n as f64 * step;
+        c.network = if step > 0.0 { moved.min(limit) } else { moved.max(limit) } as f32;
+    }
+    let r = &mut c.recovery;
+    let personal =
+        t.addiction[c.addiction as usize] + t.competence * c.competence + t.autonomy * c.autonomy;
+    r.personal = rx.toward(r.personal as f64, personal as f64, n) as f32;
+    let wn = t.network as f64;
+    let mut social = r.social as f64;
+    if ramp > 0 {
+        social = rx.toward_ramp(social, wn * net0 + contact, wn * step, ramp);
+    }
+    let settled = if moving { limit } else { net0 };
+    r.social = rx.toward(social, wn * settled + contact, n - ramp) as f32;
+    let mut x = r.societal as f64;
+    for &(bits, days) in societal {
+        x = rx.toward(x, t.societal[bits] as f64, days);
+    }
+    r.societal = x as f32;
+    r.victim = rx.toward(r.victim as f64, t.victim[c.restorative as usize] as f64, n) as f32;
 }
 
 /// Relaxation toward a target at the daily recovery rate `ρ`, over many days at once; the
