@@ -407,7 +407,10 @@ fn waited_days_in(text: &str) -> Option<u64> {
 fn trace_and_services_count_the_same_waits() {
     // Failed before the fix: trace counted waits from the referral (often inside, before
     // release) while services.csv counted them from release at the earliest.
-    let sc = shipped("through-care.toml", 40, 1);
+    // A story follows its person with the daily engine, so the run it is held to does too.
+    let mut raw = shipped("through-care.toml", 40, 1).resolved;
+    raw.scenario.engine = reentry::scenario::raw::Engine::Daily;
+    let sc = Scenario::from_raw(raw).expect("valid");
     let rep = &run_replications(&sc, 1)[0];
     let labels: Vec<String> = sc
         .services

@@ -83,7 +83,11 @@ fn renamed(mut raw: RawScenario, like: &RawScenario) -> RawScenario {
 
 #[test]
 fn child_contact_inside_keeps_the_network_and_the_social_dimension() {
-    let on = shipped_raw("transmural-recovery.toml");
+    // The fall in reconviction is small (about 0.1 pp): with the event engine's looser
+    // pairing it needs about 100 replications to show (measured: 400 replications give
+    // −0.08 pp ± 0.026, the daily engine −0.10 pp ± 0.013).
+    let mut on = shipped_raw("transmural-recovery.toml");
+    on.scenario.replications = 100;
     let mut off = on.clone();
     off.regime.child_contact_support = 0.0;
     let c = on_vs_off(off, on);

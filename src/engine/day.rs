@@ -43,9 +43,16 @@ impl World<'_> {
     /// Citizen `i`'s whole day where they are, with every chance drawn, then their recovery.
     #[inline(always)]
     pub(super) fn full_day(&mut self, i: usize, d: u16) {
+        self.full_day_with(i, d, &mut Daily);
+    }
+
+    /// Citizen `i`'s whole day where they are, its chances answered by `draws`, then their
+    /// recovery.
+    #[inline(always)]
+    pub(super) fn full_day_with<D: DrawSource>(&mut self, i: usize, d: u16, draws: &mut D) {
         match self.citizens[i].place {
-            Place::Detention => self.detention_day(i, d, &mut Daily),
-            Place::Community => self.community_day(i, d, &mut Daily),
+            Place::Detention => self.detention_day(i, d, draws),
+            Place::Community => self.community_day(i, d, draws),
         }
         self.update_recovery(i, d);
     }
@@ -102,8 +109,7 @@ impl World<'_> {
         self.charge_care(i, Payer::Justice, d, when(contact, costs.child_contact_day));
         let care = self.run_episodes(i, d, draws);
         let c = &mut self.citizens[i];
-        let active = c.addiction == Addiction::Active;
-        let p = when(active, h.detention_remission_per_day + care.remission_per_day);
+        let p = remission_inside(c, h, &care);
         if draws.below(&self.today, key, Purpose::Remission, p) {
             c.addiction = Addiction::Remission;
         }
@@ -203,10 +209,7 @@ impl World<'_> {
         // fixed risk (frailty) multiplies the named factors. Not computed on a day answered
         // by [`super::draws::Never`].
         let reoffends = D::CAN_HAPPEN && {
-            let since_release = d.saturating_sub(self.citizens[i].clock_from) as usize;
-            let x =
-                self.log_hazard_multiplier(i, d, &care) + self.citizens[i].traits.ln_frailty as f64;
-            let dh = self.t.reoffend_dh[since_release.min(self.t.reoffend_dh.len() - 1)];
+            let (dh, x) = self.reoffend_hazard(i, d, &care);
             draws.reoffends(&self.today, key, dh, x)
         };
         if reoffends {
@@ -259,6 +262,17 @@ impl World<'_> {
         self.charge(i, Payer::Justice, d, when(supervised, costs.probation_day));
     }
 
+    /// Today's reoffending hazard of citizen `i` as `(dh, x)`: the cumulative hazard `dh · e^x`,
+    /// with `dh` the Weibull increment since the clock started and `x` the log hazard ratios
+    /// of the person's factors and fixed risk (frailty).
+    #[inline(always)]
+    pub(super) fn reoffend_hazard(&self, i: usize, d: u16, care: &Care) -> (f64, f64) {
+        let since_release = d.saturating_sub(self.citizens[i].clock_from) as usize;
+        let x = self.log_hazard_multiplier(i, d, care) + self.citizens[i].traits.ln_frailty as f64;
+        let dh = self.t.reoffend_dh[since_release.min(self.t.reoffend_dh.len() - 1)];
+        (dh, x)
+    }
+
     /// The sum of log hazard ratios of the person's risk and protective factors today.
     pub fn log_hazard_multiplier(&self, i: usize, d: u16, care: &Care) -> f64 {
         let c = &self.citizens[i];
@@ -279,13 +293,8 @@ impl World<'_> {
         let h = &self.sc.hazards;
         let key = self.keys[i];
         let c = &mut self.citizens[i];
-        // Remission while active, relapse while in remission, nothing otherwise: one draw
-        // with the chance that applies (see `select`).
         let active = c.addiction == Addiction::Active;
-        let p_relapse =
-            when(c.addiction == Addiction::Remission, h.relapse_per_day * care.relapse_multiplier);
-        let p = pick(active, h.remission_per_day + care.remission_per_day, p_relapse);
-        let purpose = if active { Purpose::Remission } else { Purpose::Relapse };
+        let (purpose, p) = addiction_chance(c, h, care);
         if !draws.below(&self.today, key, purpose, p) {
             return;
         }
@@ -354,6 +363,32 @@ impl World<'_> {
         let rate = self.sc.hazards.recovery_rate_per_day as f32;
         recover_one_day(&mut self.citizens[i], &self.t.recovery_targets, rate, d);
     }
+}
+
+/// The chance that person `c`'s addiction changes today in the community, with its purpose:
+/// remission while active, relapse while in remission, nothing otherwise (one draw with the
+/// chance that applies, see `select`).
+#[inline(always)]
+pub(super) fn addiction_chance(
+    c: &crate::population::Citizen,
+    h: &crate::scenario::RawHazards,
+    care: &Care,
+) -> (Purpose, f64) {
+    let active = c.addiction == Addiction::Active;
+    let p_relapse =
+        when(c.addiction == Addiction::Remission, h.relapse_per_day * care.relapse_multiplier);
+    let p = pick(active, h.remission_per_day + care.remission_per_day, p_relapse);
+    (if active { Purpose::Remission } else { Purpose::Relapse }, p)
+}
+
+/// The chance of remission from an active addiction on a day inside.
+#[inline(always)]
+pub(super) fn remission_inside(
+    c: &crate::population::Citizen,
+    h: &crate::scenario::RawHazards,
+    care: &Care,
+) -> f64 {
+    when(c.addiction == Addiction::Active, h.detention_remission_per_day + care.remission_per_day)
 }
 
 /// Day `d`'s move of the four recovery dimensions toward what the person's situation supports

@@ -73,6 +73,47 @@ impl DrawSource for Daily {
     }
 }
 
+/// The event engine's answers on a day a citizen is stepped in full (not a candidate day):
+/// the day's draws, but for reoffending, which is answered by the day's event uniform (see
+/// `super::events`). That is as good a draw (it is independent of the others), and it is the
+/// one a candidate day answers reoffending from: a person whose reoffending chance is alike
+/// in two scenarios then reoffends on the same days in both, whether they are stepped in full
+/// in one and have a candidate day in the other or not.
+pub(crate) struct Stepped {
+    /// The day's event uniform.
+    pub u: f64,
+}
+
+impl DrawSource for Stepped {
+    #[inline(always)]
+    fn below(&mut self, today: &DayDraws, key: u64, purpose: Purpose, p: f64) -> bool {
+        today.below(key, purpose, p)
+    }
+
+    #[inline(always)]
+    fn chance(&mut self, today: &DayDraws, key: u64, purpose: Purpose, p: f64) -> bool {
+        today.chance(key, purpose, p)
+    }
+
+    #[inline(always)]
+    fn reoffends(&mut self, _: &DayDraws, _: u64, dh: f64, x: f64) -> bool {
+        self.u < chance_of_event(dh * x.exp())
+    }
+
+    #[inline(always)]
+    fn within(
+        &mut self,
+        key: u64,
+        day: u32,
+        purpose: Purpose,
+        detail: u32,
+        bound: f64,
+        exact: impl FnOnce() -> f64,
+    ) -> bool {
+        chance_within(key, day, purpose, detail, bound, exact)
+    }
+}
+
 /// The answers of a day on which nothing happens by chance: the daily engine's rules with
 /// every chance answered "no" give the deterministic part of an uneventful day (costs,
 /// counters, debt, network, care, recovery), the reference the event engine's catching up of
@@ -114,54 +155,109 @@ impl DrawSource for Never {
 }
 
 /// The event engine's answers on a drawn candidate day of a window whose chances are bounded
-/// by `bound` (thinning). Until an event happens, the day's chances are asked in the rules'
-/// order as breaks of a stick of length `bound`: the `k`-th, of chance `p_k`, happens when the
-/// day's own draw for its purpose falls below `p_k / (bound − p_1 − … − p_{k−1})`. With
-/// candidate days coming with chance `bound`, the first event of the day is event `k` with
-/// exactly its daily chance `p_k`. After an event, the rest of the day is answered as the daily
-/// engine answers it (the day's draws against the chances of the changed state). Two
-/// scenarios asking similar chances on the same candidate day get paired answers from the same
-/// draws (common random numbers).
+/// by `bound` (thinning). A day is a candidate when its *event uniform* `u` (one per citizen
+/// and day, see `super::events`) falls below `bound`; until an event happens, the day's
+/// chances are answered by where `u` lies. Each chance asked gets its own stretch of `[0, bound)`
+/// whose length is its chance of being the day's first event in the daily engine,
+/// `p (1 − F)`, with `F` the chance that one asked before it came true (`F ← F + p (1 − F)`):
+/// so the day's first event has the daily engine's law, and no event happens with chance
+/// `(1 − p_1)…(1 − p_n)`. After an event, the rest of the day is answered by the day's own
+/// draws against the chances of the changed state, as in the daily engine, so a candidate day
+/// has the daily engine's law.
+///
+/// Where the stretches lie is what pairs two scenarios (common random numbers): reoffending's
+/// stretch starts at 0 and the addiction's right after the room kept for reoffending (that
+/// day's reoffending chance, known before the day starts), the others after both. So a person
+/// whose reoffending chance is alike in two scenarios reoffends on the same days in both,
+/// whatever else differs in their care, and similarly for relapse and remission.
 pub(crate) struct Thinned {
-    /// What is left of the stick.
-    left: f64,
-    /// Whether a chance asked before any event exceeded what was left of the bound (it would
-    /// have been given less than its chance).
+    /// The day's event uniform.
+    u: f64,
+    /// The stick's length.
+    bound: f64,
+    /// Room kept at the start of the stick for reoffending, then for the addiction's change.
+    reoffend_room: f64,
+    addiction_room: f64,
+    /// Where the next of the other chances' stretches starts.
+    next: f64,
+    /// The chance that one of the chances asked so far would have come true.
+    used: f64,
+    /// Whether a chance asked before any event found no room left in the bound (it would have
+    /// been given less than its chance).
     pub exceeded: bool,
     /// Whether an event happened today.
     pub happened: bool,
 }
 
+/// Which room of the stick a chance takes.
+#[derive(Clone, Copy)]
+enum Room {
+    Reoffend,
+    Addiction,
+    Other,
+}
+
 impl Thinned {
-    pub fn new(bound: f64) -> Self {
-        Self { left: bound, exceeded: false, happened: false }
-    }
-
-    /// The chance a draw must beat for an event of daily chance `p` asked now.
-    #[inline(always)]
-    fn threshold(&mut self, p: f64) -> f64 {
-        if self.happened {
-            return p;
+    /// A candidate day with event uniform `u` (below `bound`), keeping `reoffend` and
+    /// `addiction` (the day's chances of those, or more) at the start of the stick.
+    pub fn new(bound: f64, u: f64, reoffend: f64, addiction: f64) -> Self {
+        let next = reoffend + addiction;
+        Self {
+            u,
+            bound,
+            reoffend_room: reoffend,
+            addiction_room: addiction,
+            next,
+            used: 0.0,
+            exceeded: next > bound * (1.0 + 1e-9),
+            happened: false,
         }
-        // A few ulps of rounding in the summed bound are not an excess.
-        self.exceeded |= p > self.left * (1.0 + 1e-9);
-        let t = p / self.left;
-        self.left -= p;
-        t
     }
 
+    /// Whether the chance `p` asked now comes true as the day's first event.
     #[inline(always)]
-    fn noted(&mut self, hit: bool) -> bool {
+    fn first(&mut self, p: f64, room: Room) -> bool {
+        let part = p * (1.0 - self.used);
+        self.used += part;
+        // A few ulps of rounding in the summed bound are not an excess.
+        let slack = 1.0 + 1e-9;
+        let (start, room_left) = match room {
+            Room::Reoffend => (0.0, self.reoffend_room),
+            Room::Addiction => (self.reoffend_room, self.addiction_room),
+            Room::Other => {
+                let start = self.next;
+                self.next += part;
+                (start, self.bound - start)
+            }
+        };
+        self.exceeded |= part > room_left * slack;
+        let hit = (self.u >= start) & (self.u < start + part);
         self.happened |= hit;
         hit
+    }
+
+    /// After an event, a chance is answered by its own draw, as in the daily engine.
+    #[inline(always)]
+    fn after_event(&self, draw: impl FnOnce() -> f64, p: f64) -> bool {
+        draw() < p
+    }
+
+    fn room_of(purpose: Purpose) -> Room {
+        match purpose {
+            Purpose::Remission | Purpose::Relapse => Room::Addiction,
+            _ => Room::Other,
+        }
     }
 }
 
 impl DrawSource for Thinned {
     #[inline(always)]
     fn below(&mut self, today: &DayDraws, key: u64, purpose: Purpose, p: f64) -> bool {
-        let t = self.threshold(p.clamp(0.0, 1.0));
-        self.noted(today.uniform(key, purpose) < t)
+        let p = p.clamp(0.0, 1.0);
+        if self.happened {
+            return self.after_event(|| today.uniform(key, purpose), p);
+        }
+        self.first(p, Self::room_of(purpose))
     }
 
     #[inline(always)]
@@ -171,8 +267,11 @@ impl DrawSource for Thinned {
 
     #[inline(always)]
     fn reoffends(&mut self, today: &DayDraws, key: u64, dh: f64, x: f64) -> bool {
-        let t = self.threshold(chance_of_event(dh * x.exp()));
-        self.noted(today.uniform(key, Purpose::Reoffend) < t)
+        let p = chance_of_event(dh * x.exp());
+        if self.happened {
+            return self.after_event(|| today.uniform(key, Purpose::Reoffend), p);
+        }
+        self.first(p, Room::Reoffend)
     }
 
     #[inline(always)]
@@ -185,51 +284,87 @@ impl DrawSource for Thinned {
         _: f64,
         exact: impl FnOnce() -> f64,
     ) -> bool {
-        let t = self.threshold(exact().clamp(0.0, 1.0));
-        self.noted(crate::rng::uniform(key, day, purpose, detail) < t)
+        let p = exact().clamp(0.0, 1.0);
+        if self.happened {
+            return self.after_event(|| crate::rng::uniform(key, day, purpose, detail), p);
+        }
+        self.first(p, Self::room_of(purpose))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::{DrawSource, Thinned};
+    use crate::engine::fastmath::chance_of_event;
     use crate::rng::{DayDraws, Purpose};
 
     #[test]
-    fn a_candidate_day_breaks_the_bound_in_the_order_the_chances_are_asked() {
+    fn a_candidate_day_gives_each_chance_its_stretch_of_the_bound() {
         let today = DayDraws::new(7);
         let key = 0x5eed;
-        let u = today.uniform(key, Purpose::Eviction);
-        let w = today.uniform(key, Purpose::JobLoss);
         let bound = 0.2;
-        // The first chance is asked over the whole bound, the second over what is left.
-        let first = |p: f64| Thinned::new(bound).below(&today, key, Purpose::Eviction, p);
-        assert!(first(u * bound * 1.0001) && !first(u * bound * 0.9999));
-        let second = |p: f64| {
-            let mut t = Thinned::new(bound);
-            let evicted = t.below(&today, key, Purpose::Eviction, 0.0);
-            (evicted, t.below(&today, key, Purpose::JobLoss, p))
-        };
-        assert_eq!(second(w * bound * 1.0001), (false, true));
-        assert_eq!(second(w * bound * 0.9999), (false, false));
-        // With 0.05 taken off the stick, the second is asked over what is left.
-        let after = |p: f64| {
-            let mut t = Thinned::new(bound);
+        // Reoffending keeps its room at the start, the addiction right after it, the others
+        // after both, each in the order asked.
+        let day = |u: f64| {
+            let mut t = Thinned::new(bound, u, 0.03, 0.02);
             let evicted = t.below(&today, key, Purpose::Eviction, 0.05);
-            (evicted, t.below(&today, key, Purpose::JobLoss, p))
+            let offended = !evicted && t.reoffends(&today, key, 0.01, 0.0);
+            let relapsed = !evicted && !offended && t.below(&today, key, Purpose::Relapse, 0.01);
+            (evicted, offended, relapsed)
         };
-        if u >= 0.05 / bound {
-            assert_eq!(after(w * (bound - 0.05) * 1.0001), (false, true));
-            assert_eq!(after(w * (bound - 0.05) * 0.9999), (false, false));
-        }
+        let p_offend = chance_of_event(0.01) * (1.0 - 0.05);
+        let p_relapse = 0.01 * (1.0 - 0.05) * (1.0 - chance_of_event(0.01));
+        assert_eq!(day(p_offend * 0.999), (false, true, false));
+        assert_eq!(day(p_offend * 1.001), (false, false, false));
+        assert_eq!(day(0.03 + p_relapse * 0.999), (false, false, true));
+        assert_eq!(day(0.03 + p_relapse * 1.001), (false, false, false));
+        assert_eq!(day(0.05), (true, false, false));
+        assert_eq!(day(0.05 + 0.05 * 0.999), (true, false, false));
+        assert_eq!(day(0.05 + 0.05 * 1.001), (false, false, false));
         // After an event the day's draws decide against the plain chance.
-        let mut t = Thinned::new(bound);
-        assert!(t.below(&today, key, Purpose::Eviction, 1.0) && t.happened);
+        let w = today.uniform(key, Purpose::JobLoss);
+        let mut t = Thinned::new(bound, 0.0, 0.0, 0.0);
+        assert!(t.below(&today, key, Purpose::Eviction, 0.1) && t.happened);
         assert!(t.below(&today, key, Purpose::JobLoss, w * 1.0001));
-        // A chance beyond what is left of the bound is flagged.
-        let mut t = Thinned::new(bound);
-        t.below(&today, key, Purpose::Eviction, 0.0);
+        assert!(!t.exceeded);
+        // A chance beyond its room is flagged.
+        let mut t = Thinned::new(bound, 0.5, 0.01, 0.0);
+        t.reoffends(&today, key, 0.02, 0.0);
+        assert!(t.exceeded);
+        let mut t = Thinned::new(bound, 0.5, 0.0, 0.0);
         t.below(&today, key, Purpose::JobLoss, 0.3);
         assert!(t.exceeded);
+    }
+
+    /// Candidate days (event uniform below `bound`) answered by [`Thinned`] give each
+    /// combination of a day's events the daily engine's chance (independent events), not
+    /// only the first event.
+    #[test]
+    fn candidate_days_have_the_daily_law_of_a_day() {
+        let (p, r, q, bound) = (0.2, chance_of_event(0.15), 0.25, 0.7);
+        let n = 100_000u32;
+        let mut counts = [0u32; 8];
+        for day in 0..n {
+            let today = DayDraws::new(day);
+            let key = 0xc0ffee;
+            let u = today.uniform(key, Purpose::EventAccept);
+            if u >= bound {
+                counts[0] += 1;
+                continue;
+            }
+            let mut t = Thinned::new(bound, u, r, q);
+            let a = t.below(&today, key, Purpose::Eviction, p);
+            let b = t.reoffends(&today, key, 0.15, 0.0);
+            let c = t.below(&today, key, Purpose::Relapse, q);
+            assert!(!t.exceeded);
+            counts[a as usize | (b as usize) << 1 | (c as usize) << 2] += 1;
+        }
+        for (k, &seen) in counts.iter().enumerate() {
+            let pick = |bit: usize, x: f64| if k >> bit & 1 == 1 { x } else { 1.0 - x };
+            let want = pick(0, p) * pick(1, r) * pick(2, q);
+            let expected = want * n as f64;
+            let z = (seen as f64 - expected) / (expected * (1.0 - want)).sqrt();
+            assert!(z.abs() < 4.5, "combination {k}: {seen} vs {expected:.0} (z {z:.1})");
+        }
     }
 }

@@ -18,17 +18,18 @@
 //! largest motivation ratio, self-referral at full competence where care builds it up, the
 //! others exact because the state they read does not change without an event.
 //!
-//! The days of a window are thinned to *candidate* days, each day a candidate with chance `q`:
-//! a day is a *base day* of level `k` when `b_k` bits of the citizen's hash for its block of
-//! days are all 0 (chance `2^-b_k`, for `b_k` = 10, 8, 6, 4, 2), and a base day of the lowest
-//! level at or above `q` is a candidate when its own draw falls below `q·2^b_k`. Base days and
-//! those draws depend only on the citizen, the day and the level, not on what happened before
-//! or on the window, so two scenarios in which a person's chances are alike have the same
-//! candidate days. On a candidate day the person takes a full day whose chances are answered
-//! by the day's own draws, each against its chance over what is left of `q` once the chances
-//! asked before it are taken off ([`super::draws::Thinned`]): the day's first event is each
-//! event with exactly its daily chance; after it the day goes on as in the daily engine. A
-//! bound above ¼ is not skipped.
+//! The days of a window are thinned to *candidate* days. Every citizen has one *event
+//! uniform* `U` a day ([`event_uniform`]): its ten leading bits from a hash of the citizen's
+//! block of six days, the rest from the day's own draw. A day is a candidate when `U < q`,
+//! so with chance `q`; only days whose leading bits put `U` below the least power of ½ at or
+//! above `q` (*base* days) need the day's own draw, and a word-parallel test passes over a
+//! block without one in one step. `U` depends only on the citizen and the day, not on what
+//! happened before or on the window, so two scenarios share candidate days as far as their
+//! bounds allow. On a candidate day the person takes a full day whose chances are answered
+//! from `U` ([`super::draws::Thinned`]): each chance asked before the day's first event has its
+//! own stretch of `[0, q)` as long as its chance of being the daily engine's first event, with
+//! reoffending's first; after the first event the day goes on with the day's own draws, so a
+//! candidate day has the daily engine's law. A bound above ¼ is not skipped.
 //!
 //! Skipped days are caught up in one go ([`super::quiet`]): their costs at once, what drifts
 //! (debt, network, competence, a facility's climate, recovery) with the daily engine's own
@@ -43,26 +44,25 @@
 //! What differs from the daily engine is only which uniform numbers decide: the draws are
 //! still keyed by citizen, day and purpose ([`Purpose::EventTime`], [`Purpose::EventAccept`]
 //! and the daily purposes), so runs are reproducible and independent of threads, and common
-//! random numbers still pair the scenarios of a comparison (the variance reduction of the
-//! paired 2-year reconviction difference of the shipped comparison is 0.87 here, 0.92 with the
-//! daily engine); but the two engines give different (equally likely) histories, and an event
-//! asked after another that did not happen keeps its full chance `p_b` here where the daily
-//! engine gives it `(1 − p_a)·p_b` (a difference of `p_a·p_b`, of order 10⁻⁵ a day).
-//! `tests/engines.rs` checks that every indicator of every shipped scenario agrees between the
-//! engines within its Monte Carlo interval.
+//! random numbers still pair the scenarios of a comparison (on a day a person is stepped in
+//! full, reoffending too is answered from `U`, see [`super::draws::Stepped`]). The two engines
+//! give different, equally likely histories: `tests/engines.rs` checks that every indicator of
+//! every shipped scenario agrees between them within its Monte Carlo interval.
 
-use super::draws::Thinned;
+use super::draws::{Stepped, Thinned};
 use super::{Care, NO_FACILITY, World};
 use crate::population::{Addiction, Housing, Income, NEVER, Place, Restorative};
 use crate::rng::{Purpose, uniform};
 use crate::scenario::QueueRule;
 use crate::select::{pick, when};
 
-/// The chances of the base-day processes, as powers of ½ (see the module doc): a window is
-/// thinned from the first level at or above its bound, above the last (¼) the person is
-/// stepped daily. Levels four times apart keep the base days searched per window within four
-/// times its candidates.
-const LEVEL_BITS: [u32; 5] = [10, 8, 6, 4, 2];
+/// The leading bits of a day's event uniform that its block's hash holds, six days to a
+/// 64-bit hash (see the module doc).
+const LEAD_BITS: u32 = 10;
+const DAYS_PER_BLOCK: u32 = 64 / LEAD_BITS;
+
+/// The largest bound that is thinned; above it the person is stepped daily.
+const MAX_BOUND: f64 = 0.25;
 
 /// The longest window: its bound holds for every day of it, and the reoffending term, the
 /// one part that depends on time, is looser over a longer one when the hazard rises with
@@ -196,7 +196,8 @@ impl World<'_> {
                     self.catch_up(i, skip.synced, d + 1, &mut ev);
                 }
             } else {
-                self.full_day(i, d);
+                let u = event_uniform(self.keys[i], d as u32);
+                self.full_day_with(i, d, &mut Stepped { u });
             }
             if month_end {
                 self.observer.record_citizen(&self.citizens[i], d);
@@ -215,9 +216,12 @@ impl World<'_> {
         self.pass_uneventful_days(i, from, to);
     }
 
-    /// A candidate day: the person's full day, its chances answered by [`Thinned`] draws.
+    /// A candidate day: the person's full day, its chances answered by [`Thinned`] draws,
+    /// with room kept for the day's reoffending and addiction chances.
     fn candidate_day(&mut self, i: usize, d: u16, bound: f64, ev: &mut EventState) {
-        let mut draws = Thinned::new(bound);
+        let (reoffend, addiction) = self.leading_chances(i, d);
+        let u = event_uniform(self.keys[i], d as u32);
+        let mut draws = Thinned::new(bound, u, reoffend, addiction);
         match self.citizens[i].place {
             Place::Community => self.community_day(i, d, &mut draws),
             Place::Detention => self.detention_day(i, d, &mut draws),
@@ -226,6 +230,20 @@ impl World<'_> {
         ev.candidates += 1;
         ev.candidates_with_event += draws.happened as u64;
         self.update_recovery(i, d);
+    }
+
+    /// Citizen `i`'s chances of reoffending and of an addiction change on day `d`, before
+    /// anything happens that day: what a candidate day keeps room for.
+    fn leading_chances(&self, i: usize, d: u16) -> (f64, f64) {
+        let c = &self.citizens[i];
+        let h = &self.sc.hazards;
+        let care = self.care_of(i);
+        if c.place == Place::Detention {
+            return (0.0, super::day::remission_inside(c, h, &care));
+        }
+        let (dh, x) = self.reoffend_hazard(i, d, &care);
+        let reoffend = super::fastmath::chance_of_event(dh * x.exp());
+        (reoffend, super::day::addiction_chance(c, h, &care).1)
     }
 
     /// Before another's decision (an admission, a step of the justice system) reads or changes
@@ -333,43 +351,11 @@ impl World<'_> {
         if bound.is_nan() {
             return Skip::busy(d);
         }
-        let level = LEVEL_BITS.iter().position(|&b| bound as f64 * (1u64 << b) as f64 <= 1.0);
-        let Some(level) = level else {
+        if bound as f64 > MAX_BOUND {
             return Skip::busy(d);
-        };
-        let candidate = self.first_candidate(i, level, bound as f64, s, e);
-        Skip { bound, synced: s, wake: candidate.min(e), candidate, last: e, quiet: true }
-    }
-
-    /// The first candidate day from `s` to `e` ([`NEVER`]: none) of citizen `i`'s window with
-    /// chance bound `bound` at `level`: the first of the person's base days there that is
-    /// accepted, each with chance `bound / 2^-LEVEL_BITS[level]`. A day is a base day when its
-    /// `LEVEL_BITS[level]` bits of its block's hash are all 0 (chance `2^-bits`), so base days
-    /// depend only on the citizen, the level and the day, whatever happened before.
-    fn first_candidate(&self, i: usize, level: usize, bound: f64, s: u16, e: u16) -> u16 {
-        let key = self.keys[i];
-        let bits = LEVEL_BITS[level];
-        let per_block = 64 / bits;
-        let mask = (1u64 << bits) - 1;
-        let accept = bound * (1u64 << bits) as f64;
-        let (s, e) = (s as u32, e as u32);
-        let mut block = s / per_block;
-        while block * per_block <= e {
-            let hash = crate::rng::bits(key, block, Purpose::EventTime, level as u32);
-            let start = block * per_block;
-            for k in s.saturating_sub(start)..per_block {
-                let day = start + k;
-                if day > e {
-                    return NEVER;
-                }
-                let base = (hash >> (k * bits)) & mask == 0;
-                if base && uniform(key, day, Purpose::EventAccept, level as u32) < accept {
-                    return day as u16;
-                }
-            }
-            block += 1;
         }
-        NEVER
+        let candidate = first_candidate(self.keys[i], bound as f64, s, e);
+        Skip { bound, synced: s, wake: candidate.min(e), candidate, last: e, quiet: true }
     }
 
     /// An upper bound, for every day from `s` to `e`, of the summed chances a quiet citizen's
@@ -380,18 +366,11 @@ impl World<'_> {
         let h = &self.sc.hazards;
         if c.place == Place::Detention {
             // Inside: remission from an active addiction and drop-out from services.
-            let remission = when(
-                c.addiction == Addiction::Active,
-                h.detention_remission_per_day + care.remission_per_day,
-            );
+            let remission = super::day::remission_inside(c, h, care);
             return (remission + self.dropout_bounds(i)) * (1.0 + 1e-9);
         }
         let active = c.addiction == Addiction::Active;
-        let addiction = match c.addiction {
-            Addiction::Active => h.remission_per_day + care.remission_per_day,
-            Addiction::Remission => h.relapse_per_day * care.relapse_multiplier,
-            Addiction::None => 0.0,
-        };
+        let addiction = super::day::addiction_chance(c, h, care).1;
         let supervised = c.probation_until > s;
         let hr = pick(active, h.violation_hr_active_addiction, 1.0);
         let violation = when(supervised, self.sc.regime.probation.violation_per_day * hr);
@@ -474,6 +453,72 @@ impl World<'_> {
     }
 }
 
+/// The leading [`LEAD_BITS`] bits of the event uniform of day `day` of the citizen with
+/// `key`: six days' worth in one hash.
+#[inline(always)]
+fn leading_bits(hash: u64, day: u32) -> u32 {
+    ((hash >> ((day % DAYS_PER_BLOCK) * LEAD_BITS)) & ((1 << LEAD_BITS) - 1)) as u32
+}
+
+fn block_hash(key: u64, day: u32) -> u64 {
+    crate::rng::bits(key, day / DAYS_PER_BLOCK, Purpose::EventTime, 0)
+}
+
+/// The event uniform of day `day` of the citizen with `key`: its leading bits from the day's
+/// block hash, the rest from the day's own draw. One number a day, whatever the window or
+/// the scenario, so two scenarios share their candidate days as far as their bounds allow
+/// and a candidate day answers its chances from it (see [`Thinned`]).
+pub(super) fn event_uniform(key: u64, day: u32) -> f64 {
+    uniform_after(leading_bits(block_hash(key, day), day), key, day)
+}
+
+/// The event uniform of a day whose leading bits are `lead`.
+#[inline(always)]
+fn uniform_after(lead: u32, key: u64, day: u32) -> f64 {
+    (lead as f64 + uniform(key, day, Purpose::EventAccept, 0)) / (1u64 << LEAD_BITS) as f64
+}
+
+/// The first day from `s` to `e` ([`NEVER`]: none) whose event uniform lies below `bound`.
+/// Only days whose leading bits already put it below the least power of ½ at or above
+/// `bound` (a *base* day) need the day's own draw: `b` zero bits (chance `2^-b`) for the
+/// largest `b` ≤ [`LEAD_BITS`] with `bound ≤ 2^-b`.
+fn first_candidate(key: u64, bound: f64, s: u16, e: u16) -> u16 {
+    let b = (0..=LEAD_BITS).rev().find(|&b| bound * (1u64 << b) as f64 <= 1.0).unwrap_or(0);
+    // A base day's leading bits, read as a number, lie below this.
+    let base_below = 1u32 << (LEAD_BITS - b);
+    let (s, e) = (s as u32, e as u32);
+    let mut day = s;
+    while day <= e {
+        let hash = block_hash(key, day);
+        let block_end = (day / DAYS_PER_BLOCK + 1) * DAYS_PER_BLOCK;
+        // Most blocks hold no base day: tell so for all six days at once.
+        if !some_lane_below(hash, base_below) {
+            day = block_end;
+            continue;
+        }
+        while day < block_end && day <= e {
+            let lead = leading_bits(hash, day);
+            if lead < base_below && uniform_after(lead, key, day) < bound {
+                return day as u16;
+            }
+            day += 1;
+        }
+    }
+    NEVER
+}
+
+/// Bit 0 of each day's leading bits in a block hash, and the top bit of each.
+const LANE_ONES: u64 = 1 | 1 << 10 | 1 << 20 | 1 << 30 | 1 << 40 | 1 << 50;
+const LANE_TOPS: u64 = LANE_ONES << (LEAD_BITS - 1);
+
+/// Whether one of the six days of a block `hash` has leading bits below `n` (at most 2^9): the
+/// word-parallel test of "has a lane less than n", exact in whether one exists.
+#[inline(always)]
+fn some_lane_below(hash: u64, n: u32) -> bool {
+    let x = hash & ((1 << (DAYS_PER_BLOCK * LEAD_BITS)) - 1);
+    x.wrapping_sub(LANE_ONES * n as u64) & !x & LANE_TOPS != 0
+}
+
 /// The least single-precision number at or above `x` (NaN stays NaN): a bound stays a bound.
 fn round_up_f32(x: f64) -> f32 {
     let y = x as f32;
@@ -504,6 +549,21 @@ mod tests {
 
     use crate::scenario::Scenario;
     use crate::scenario::raw::Engine;
+
+    #[test]
+    fn a_block_tells_whether_one_of_its_days_is_a_base_day() {
+        use super::{DAYS_PER_BLOCK, leading_bits, some_lane_below};
+        let mut found = 0;
+        for k in 0..20_000u32 {
+            let hash = crate::rng::bits(0xb10c, k, crate::rng::Purpose::EventTime, 0);
+            for n in [1, 2, 4, 16, 64, 256, 512] {
+                let any = (0..DAYS_PER_BLOCK).any(|day| leading_bits(hash, day) < n);
+                assert_eq!(some_lane_below(hash, n), any, "hash {hash:x}, below {n}");
+                found += any as u32;
+            }
+        }
+        assert!(found > 1_000, "both answers were tested");
+    }
 
     #[test]
     fn the_invariants_hold_at_every_month_end_of_an_event_run() {

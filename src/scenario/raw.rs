@@ -32,9 +32,9 @@ pub struct RawMeta {
     pub seed: u64,
     pub horizon_days: u32,
     pub replications: u32,
-    /// Which engine steps the model: `daily` (the default: every citizen every day, the
-    /// reference) or `events` (citizens skip the days on which nothing can happen to them; see
-    /// docs/performance.md). Always written into a resolved scenario, so that a folder says
+    /// Which engine steps the model: `events` (the default: citizens skip the days on which
+    /// nothing can happen to them; see docs/performance.md) or `daily` (every citizen every
+    /// day, the reference). Always written into a resolved scenario, so that a folder says
     /// which engine made it.
     pub engine: Engine,
 }
@@ -43,13 +43,11 @@ pub struct RawMeta {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Engine {
-    /// Every citizen takes every day: the default and the reference the event engine is
-    /// tested against.
-    #[default]
+    /// Every citizen takes every day: the reference the event engine is tested against.
     Daily,
     /// Citizens skip the days on which nothing can happen to them by chance and nothing is
-    /// scheduled (see `engine::events`): some four times faster, with common random numbers
-    /// that pair comparisons less tightly.
+    /// scheduled (see `engine::events`): some four times faster. The default.
+    #[default]
     Events,
 }
 
@@ -68,7 +66,7 @@ impl Default for RawMeta {
             seed: 20_261_123,
             horizon_days: 2_190,
             replications: 20,
-            engine: Engine::Daily,
+            engine: Engine::Events,
         }
     }
 }
