@@ -226,17 +226,11 @@ impl World<'_> {
         // The chances below are computed for everyone, as 0 where they do not apply, and
         // drawn; only the rare event itself branches (see `select`).
         let c = &mut self.citizens[i];
-        // Eviction from one's own home, far more likely when the rent cannot be paid.
-        let hr = pick(c.income == Income::None, h.eviction_hr_no_income, 1.0);
-        let p_evicted = when(c.housing == Housing::Own, h.eviction_per_day * hr);
-        if draws.below(&self.today, key, Purpose::Eviction, p_evicted) {
+        if draws.below(&self.today, key, Purpose::Eviction, eviction_chance(c, h)) {
             c.housing = Housing::Homeless;
         }
-        // Work is lost, or found by someone whose addiction is not active.
         let working = c.income == Income::Work;
-        let p_found = when(c.addiction != Addiction::Active, h.job_found_per_day);
-        let p_change = pick(working, h.job_loss_per_day, p_found);
-        let purpose = if working { Purpose::JobLoss } else { Purpose::JobFound };
+        let (purpose, p_change) = job_chance(c, h);
         if draws.below(&self.today, key, purpose, p_change) {
             c.income = if working { Income::None } else { Income::Work };
         }
@@ -379,6 +373,30 @@ pub(super) fn addiction_chance(
         when(c.addiction == Addiction::Remission, h.relapse_per_day * care.relapse_multiplier);
     let p = pick(active, h.remission_per_day + care.remission_per_day, p_relapse);
     (if active { Purpose::Remission } else { Purpose::Relapse }, p)
+}
+
+/// The chance of eviction from one's own home today, far more likely when the rent cannot be
+/// paid.
+#[inline(always)]
+pub(super) fn eviction_chance(
+    c: &crate::population::Citizen,
+    h: &crate::scenario::RawHazards,
+) -> f64 {
+    let hr = pick(c.income == Income::None, h.eviction_hr_no_income, 1.0);
+    when(c.housing == Housing::Own, h.eviction_per_day * hr)
+}
+
+/// The chance that work is lost today, or found by someone whose addiction is not active,
+/// with its purpose.
+#[inline(always)]
+pub(super) fn job_chance(
+    c: &crate::population::Citizen,
+    h: &crate::scenario::RawHazards,
+) -> (Purpose, f64) {
+    let working = c.income == Income::Work;
+    let p_found = when(c.addiction != Addiction::Active, h.job_found_per_day);
+    let p = pick(working, h.job_loss_per_day, p_found);
+    (if working { Purpose::JobLoss } else { Purpose::JobFound }, p)
 }
 
 /// The chance of remission from an active addiction on a day inside.

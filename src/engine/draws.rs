@@ -165,19 +165,22 @@ impl DrawSource for Never {
 /// draws against the chances of the changed state, as in the daily engine, so a candidate day
 /// has the daily engine's law.
 ///
-/// Where the stretches lie is what pairs two scenarios (common random numbers): reoffending's
-/// stretch starts at 0 and the addiction's right after the room kept for reoffending (that
-/// day's reoffending chance, known before the day starts), the others after both. So a person
-/// whose reoffending chance is alike in two scenarios reoffends on the same days in both,
-/// whatever else differs in their care, and similarly for relapse and remission.
+/// Where the stretches lie is what pairs two scenarios (common random numbers). The chances
+/// of reoffending, of an addiction change, of eviction and of work lost or found keep rooms
+/// of their own at the start of the stick, in that order, each its chance before the day
+/// starts rounded up (`super::events::room`); the other chances (drop-outs, a violation, an
+/// incident, help) take their stretches after them in the order asked. So a person whose
+/// reoffending chance is alike in two scenarios reoffends on the same days in both, whatever
+/// else differs in their care, and the same holds for the other three as long as the rooms
+/// before them round to the same values.
 pub(crate) struct Thinned {
     /// The day's event uniform.
     u: f64,
     /// The stick's length.
     bound: f64,
-    /// Room kept at the start of the stick for reoffending, then for the addiction's change.
-    reoffend_room: f64,
-    addiction_room: f64,
+    /// Where each room starts, and its length (see [`Rooms`]).
+    starts: Rooms,
+    rooms: Rooms,
     /// Where the next of the other chances' stretches starts.
     next: f64,
     /// The chance that one of the chances asked so far would have come true.
@@ -189,24 +192,34 @@ pub(crate) struct Thinned {
     pub happened: bool,
 }
 
-/// Which room of the stick a chance takes.
+/// The rooms a candidate day keeps at the start of its stick: reoffending, an addiction
+/// change, eviction, work lost or found.
+pub(crate) type Rooms = [f64; 4];
+
+/// Which room of the stick a chance takes: one of [`Rooms`], or a stretch after them.
 #[derive(Clone, Copy)]
 enum Room {
-    Reoffend,
-    Addiction,
+    Kept(usize),
     Other,
 }
 
+const REOFFEND: Room = Room::Kept(0);
+
 impl Thinned {
-    /// A candidate day with event uniform `u` (below `bound`), keeping `reoffend` and
-    /// `addiction` (the day's chances of those, or more) at the start of the stick.
-    pub fn new(bound: f64, u: f64, reoffend: f64, addiction: f64) -> Self {
-        let next = reoffend + addiction;
+    /// A candidate day with event uniform `u` (below `bound`), keeping `rooms` at the start
+    /// of the stick.
+    pub fn new(bound: f64, u: f64, rooms: Rooms) -> Self {
+        let mut starts = [0.0; 4];
+        let mut next = 0.0;
+        for (start, room) in starts.iter_mut().zip(rooms) {
+            *start = next;
+            next += room;
+        }
         Self {
             u,
             bound,
-            reoffend_room: reoffend,
-            addiction_room: addiction,
+            starts,
+            rooms,
             next,
             used: 0.0,
             exceeded: next > bound * (1.0 + 1e-9),
@@ -222,8 +235,7 @@ impl Thinned {
         // A few ulps of rounding in the summed bound are not an excess.
         let slack = 1.0 + 1e-9;
         let (start, room_left) = match room {
-            Room::Reoffend => (0.0, self.reoffend_room),
-            Room::Addiction => (self.reoffend_room, self.addiction_room),
+            Room::Kept(k) => (self.starts[k], self.rooms[k]),
             Room::Other => {
                 let start = self.next;
                 self.next += part;
@@ -244,7 +256,9 @@ impl Thinned {
 
     fn room_of(purpose: Purpose) -> Room {
         match purpose {
-            Purpose::Remission | Purpose::Relapse => Room::Addiction,
+            Purpose::Remission | Purpose::Relapse => Room::Kept(1),
+            Purpose::Eviction => Room::Kept(2),
+            Purpose::JobLoss | Purpose::JobFound => Room::Kept(3),
             _ => Room::Other,
         }
     }
@@ -271,7 +285,7 @@ impl DrawSource for Thinned {
         if self.happened {
             return self.after_event(|| today.uniform(key, Purpose::Reoffend), p);
         }
-        self.first(p, Room::Reoffend)
+        self.first(p, REOFFEND)
     }
 
     #[inline(always)]
@@ -303,14 +317,15 @@ mod tests {
         let today = DayDraws::new(7);
         let key = 0x5eed;
         let bound = 0.2;
-        // Reoffending keeps its room at the start, the addiction right after it, the others
-        // after both, each in the order asked.
+        // Reoffending keeps its room at the start, the addiction the next, eviction and work
+        // theirs (none here), the others take stretches after the rooms in the order asked.
+        let rooms = [0.03, 0.02, 0.0, 0.0];
         let day = |u: f64| {
-            let mut t = Thinned::new(bound, u, 0.03, 0.02);
-            let evicted = t.below(&today, key, Purpose::Eviction, 0.05);
-            let offended = !evicted && t.reoffends(&today, key, 0.01, 0.0);
-            let relapsed = !evicted && !offended && t.below(&today, key, Purpose::Relapse, 0.01);
-            (evicted, offended, relapsed)
+            let mut t = Thinned::new(bound, u, rooms);
+            let violated = t.below(&today, key, Purpose::Violation, 0.05);
+            let offended = !violated && t.reoffends(&today, key, 0.01, 0.0);
+            let relapsed = !violated && !offended && t.below(&today, key, Purpose::Relapse, 0.01);
+            (violated, offended, relapsed)
         };
         let p_offend = chance_of_event(0.01) * (1.0 - 0.05);
         let p_relapse = 0.01 * (1.0 - 0.05) * (1.0 - chance_of_event(0.01));
@@ -321,18 +336,21 @@ mod tests {
         assert_eq!(day(0.05), (true, false, false));
         assert_eq!(day(0.05 + 0.05 * 0.999), (true, false, false));
         assert_eq!(day(0.05 + 0.05 * 1.001), (false, false, false));
+        // Eviction's room follows the addiction's: it starts where that one ends.
+        let mut t = Thinned::new(bound, 0.05 + 0.001, [0.03, 0.02, 0.01, 0.0]);
+        assert!(t.below(&today, key, Purpose::Eviction, 0.002));
         // After an event the day's draws decide against the plain chance.
         let w = today.uniform(key, Purpose::JobLoss);
-        let mut t = Thinned::new(bound, 0.0, 0.0, 0.0);
-        assert!(t.below(&today, key, Purpose::Eviction, 0.1) && t.happened);
+        let mut t = Thinned::new(bound, 0.0, [0.0; 4]);
+        assert!(t.below(&today, key, Purpose::Violation, 0.1) && t.happened);
         assert!(t.below(&today, key, Purpose::JobLoss, w * 1.0001));
         assert!(!t.exceeded);
         // A chance beyond its room is flagged.
-        let mut t = Thinned::new(bound, 0.5, 0.01, 0.0);
+        let mut t = Thinned::new(bound, 0.5, [0.01, 0.0, 0.0, 0.0]);
         t.reoffends(&today, key, 0.02, 0.0);
         assert!(t.exceeded);
-        let mut t = Thinned::new(bound, 0.5, 0.0, 0.0);
-        t.below(&today, key, Purpose::JobLoss, 0.3);
+        let mut t = Thinned::new(bound, 0.5, [0.0; 4]);
+        t.below(&today, key, Purpose::Violation, 0.3);
         assert!(t.exceeded);
     }
 
@@ -352,8 +370,8 @@ mod tests {
                 counts[0] += 1;
                 continue;
             }
-            let mut t = Thinned::new(bound, u, r, q);
-            let a = t.below(&today, key, Purpose::Eviction, p);
+            let mut t = Thinned::new(bound, u, [r, q, 0.0, 0.0]);
+            let a = t.below(&today, key, Purpose::Violation, p);
             let b = t.reoffends(&today, key, 0.15, 0.0);
             let c = t.below(&today, key, Purpose::Relapse, q);
             assert!(!t.exceeded);

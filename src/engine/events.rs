@@ -49,9 +49,9 @@
 //! give different, equally likely histories: `tests/engines.rs` checks that every indicator of
 //! every shipped scenario agrees between them within its Monte Carlo interval.
 
-use super::draws::{Stepped, Thinned};
+use super::draws::{Rooms, Stepped, Thinned};
 use super::{Care, NO_FACILITY, World};
-use crate::population::{Addiction, Housing, Income, NEVER, Place, Restorative};
+use crate::population::{Addiction, Income, NEVER, Place, Restorative};
 use crate::rng::{Purpose, uniform};
 use crate::scenario::QueueRule;
 use crate::select::{pick, when};
@@ -68,6 +68,11 @@ const MAX_BOUND: f64 = 0.25;
 /// one part that depends on time, is looser over a longer one when the hazard rises with
 /// time (a Weibull shape above 1) or with age.
 const MAX_WINDOW_DAYS: u16 = 183;
+
+/// The calendar's length in days: more than the farthest wake day (a window's length and
+/// one), so a slot holds one day's visits.
+const CALENDAR_DAYS: usize = 256;
+const _: () = assert!(MAX_WINDOW_DAYS as usize + 2 < CALENDAR_DAYS);
 
 /// How many visits ahead of the one being made a citizen's state is prefetched.
 const VISIT_AHEAD: usize = 8;
@@ -92,14 +97,24 @@ pub(crate) struct Skip {
 impl Skip {
     /// Stepped again on day `d + 1`.
     fn busy(d: u16) -> Self {
-        let (synced, wake, last) = (d + 1, d + 1, d);
-        Skip { bound: 0.0, synced, wake, candidate: NEVER, last, quiet: false }
+        Self::due(d + 1)
+    }
+
+    /// Stepped on day `d`.
+    fn due(d: u16) -> Self {
+        let last = d.saturating_sub(1);
+        Skip { bound: 0.0, synced: d, wake: d, candidate: NEVER, last, quiet: false }
     }
 }
 
 /// The event engine's state for one replication.
 pub(crate) struct EventState {
     pub(crate) skips: Vec<Skip>,
+    /// The calendar: slot `d % CALENDAR_DAYS` lists the citizens whose wake day is `d`
+    /// (a citizen may also be listed on a day their window no longer wakes them: stale
+    /// entries are passed over). The slots keep their room from day to day, so the daily
+    /// pass does not allocate once they have grown.
+    calendar: Vec<Vec<u32>>,
     /// Today's visits (kept so that the daily pass does not allocate).
     visits: Vec<u32>,
 
@@ -123,6 +138,13 @@ pub(crate) struct EventState {
 }
 
 impl EventState {
+    /// Gives citizen `i` the schedule `skip` and enters them in the calendar on its wake day.
+    #[inline(always)]
+    fn schedule(&mut self, i: usize, skip: Skip) {
+        self.skips[i] = skip;
+        self.calendar[skip.wake as usize % CALENDAR_DAYS].push(i as u32);
+    }
+
     pub(crate) fn new(w: &World) -> Self {
         let r = &w.t.recovery_targets;
         let lo = |xs: &[f32]| xs.iter().copied().fold(f32::INFINITY, f32::min);
@@ -132,9 +154,13 @@ impl EventState {
         let (c_lo, c_hi) = span(r.competence);
         let (a_lo, a_hi) = span(r.autonomy);
         let (n_lo, n_hi) = span(r.network);
+        let mut calendar = vec![Vec::new(); CALENDAR_DAYS];
+        // Everyone takes the first day.
+        calendar[w.day as usize % CALENDAR_DAYS].extend(0..w.citizens.len() as u32);
         Self {
-            skips: vec![Skip::busy(0); w.citizens.len()],
-            visits: Vec::with_capacity(w.citizens.len()),
+            skips: vec![Skip::due(w.day); w.citizens.len()],
+            calendar,
+            visits: Vec::new(),
 
             target_lo: [
                 lo(&r.addiction) + c_lo + a_lo,
@@ -160,53 +186,69 @@ impl EventState {
 
 impl World<'_> {
     /// One day: quiet citizens whose day has not come are passed over; the others take
-    /// their day (a full one, or a candidate day answered by [`Thinned`] draws).
+    /// their day (a full one, or a candidate day answered by [`Thinned`] draws). At a month
+    /// end everyone is brought up to date and recorded.
     pub(crate) fn step_events(&mut self) {
         let d = self.day;
         let month_end = self.begin_day(d);
         let mut ev = self.events.take().unwrap_or_else(|| EventState::new(self));
-        // Today's visits in citizen order, found in one pass over the schedule: they lie
-        // scattered over memory, and the list lets the state of the visit a few ahead be
-        // asked for while this one is worked on.
+        // Today's visits in citizen order, from the calendar: they lie scattered over
+        // memory, and the list lets the state of the visit a few ahead be asked for while
+        // this one is worked on.
         let mut visits = std::mem::take(&mut ev.visits);
         visits.clear();
-        let visited = |s: &Skip| month_end | !s.quiet | (d >= s.wake);
-        visits.extend((0..ev.skips.len() as u32).filter(|&i| visited(&ev.skips[i as usize])));
-        for k in 0..visits.len() {
-            if let Some(&ahead) = visits.get(k + VISIT_AHEAD) {
-                self.prefetch_citizen(ahead as usize);
+        visits.append(&mut ev.calendar[d as usize % CALENDAR_DAYS]);
+        if month_end {
+            for i in 0..self.citizens.len() {
+                self.visit(i, d, true, &mut ev);
             }
-            let i = visits[k] as usize;
-            let skip = ev.skips[i];
-            if skip.quiet {
-                if d < skip.wake {
-                    if month_end {
-                        // The month's record needs everyone up to date; the window goes on.
-                        self.sync(i, d, &mut ev);
-                        self.observer.record_citizen(&self.citizens[i], d);
-                    }
-                    continue;
+        } else {
+            visits.sort_unstable();
+            visits.dedup();
+            visits.retain(|&i| ev.skips[i as usize].wake == d);
+            for k in 0..visits.len() {
+                if let Some(&ahead) = visits.get(k + VISIT_AHEAD) {
+                    self.prefetch_citizen(ahead as usize);
                 }
-                ev.quiet_visits += 1;
-                ev.skipped_days += (d - skip.synced) as u64;
-                if d == skip.candidate {
-                    self.catch_up(i, skip.synced, d, &mut ev);
-                    self.candidate_day(i, d, skip.bound as f64, &mut ev);
-                } else {
-                    self.catch_up(i, skip.synced, d + 1, &mut ev);
-                }
-            } else {
-                let u = event_uniform(self.keys[i], d as u32);
-                self.full_day_with(i, d, &mut Stepped { u });
+                self.visit(visits[k] as usize, d, false, &mut ev);
             }
-            if month_end {
-                self.observer.record_citizen(&self.citizens[i], d);
-            }
-            ev.skips[i] = self.next_skip(i, d, &ev);
         }
         ev.visits = visits;
         self.events = Some(ev);
         self.end_day(d, month_end);
+    }
+
+    /// Citizen `i` on day `d`: their day if it has come (then a new window, entered in the
+    /// calendar), else, at a month end, brought up to date for the month's record.
+    #[inline(always)]
+    fn visit(&mut self, i: usize, d: u16, month_end: bool, ev: &mut EventState) {
+        let skip = ev.skips[i];
+        if skip.quiet {
+            if d < skip.wake {
+                if month_end {
+                    // The month's record needs everyone up to date; the window goes on.
+                    self.sync(i, d, ev);
+                    self.observer.record_citizen(&self.citizens[i], d);
+                }
+                return;
+            }
+            ev.quiet_visits += 1;
+            ev.skipped_days += (d - skip.synced) as u64;
+            if d == skip.candidate {
+                self.catch_up(i, skip.synced, d, ev);
+                self.candidate_day(i, d, skip.bound as f64, ev);
+            } else {
+                self.catch_up(i, skip.synced, d + 1, ev);
+            }
+        } else {
+            let u = event_uniform(self.keys[i], d as u32);
+            self.full_day_with(i, d, &mut Stepped { u });
+        }
+        if month_end {
+            self.observer.record_citizen(&self.citizens[i], d);
+        }
+        let next = self.next_skip(i, d, ev);
+        ev.schedule(i, next);
     }
 
     /// Simulates citizen `i`'s days `from..to`, on none of which anything happened by chance
@@ -219,9 +261,9 @@ impl World<'_> {
     /// A candidate day: the person's full day, its chances answered by [`Thinned`] draws,
     /// with room kept for the day's reoffending and addiction chances.
     fn candidate_day(&mut self, i: usize, d: u16, bound: f64, ev: &mut EventState) {
-        let (reoffend, addiction) = self.leading_chances(i, d);
+        let rooms = self.rooms(i, d);
         let u = event_uniform(self.keys[i], d as u32);
-        let mut draws = Thinned::new(bound, u, reoffend, addiction);
+        let mut draws = Thinned::new(bound, u, rooms);
         match self.citizens[i].place {
             Place::Community => self.community_day(i, d, &mut draws),
             Place::Detention => self.detention_day(i, d, &mut draws),
@@ -232,18 +274,23 @@ impl World<'_> {
         self.update_recovery(i, d);
     }
 
-    /// Citizen `i`'s chances of reoffending and of an addiction change on day `d`, before
-    /// anything happens that day: what a candidate day keeps room for.
-    fn leading_chances(&self, i: usize, d: u16) -> (f64, f64) {
+    /// The rooms a candidate day keeps at the start of its stick for citizen `i`'s chances
+    /// of reoffending, an addiction change, eviction and work lost or found on day `d` (see
+    /// [`Rooms`]): each chance as it stands before anything happens that day, rounded up by
+    /// [`room`].
+    fn rooms(&self, i: usize, d: u16) -> Rooms {
         let c = &self.citizens[i];
         let h = &self.sc.hazards;
         let care = self.care_of(i);
         if c.place == Place::Detention {
-            return (0.0, super::day::remission_inside(c, h, &care));
+            return [0.0, room(super::day::remission_inside(c, h, &care)), 0.0, 0.0];
         }
         let (dh, x) = self.reoffend_hazard(i, d, &care);
         let reoffend = super::fastmath::chance_of_event(dh * x.exp());
-        (reoffend, super::day::addiction_chance(c, h, &care).1)
+        let addiction = super::day::addiction_chance(c, h, &care).1;
+        let eviction = super::day::eviction_chance(c, h);
+        let job = super::day::job_chance(c, h).1;
+        [room(reoffend), room(addiction), room(eviction), room(job)]
     }
 
     /// Before another's decision (an admission, a step of the justice system) reads or changes
@@ -285,7 +332,7 @@ impl World<'_> {
     pub(super) fn changed_by_others(&mut self, i: usize, d: u16) {
         if let Some(ev) = self.events.as_mut() {
             debug_assert!(!ev.skips[i].quiet || ev.skips[i].synced == d + 1);
-            ev.skips[i] = Skip::busy(d);
+            ev.schedule(i, Skip::busy(d));
         }
     }
 
@@ -367,19 +414,15 @@ impl World<'_> {
         if c.place == Place::Detention {
             // Inside: remission from an active addiction and drop-out from services.
             let remission = super::day::remission_inside(c, h, care);
-            return (remission + self.dropout_bounds(i)) * (1.0 + 1e-9);
+            return (room(remission) + self.dropout_bounds(i)) * (1.0 + 1e-9);
         }
         let active = c.addiction == Addiction::Active;
         let addiction = super::day::addiction_chance(c, h, care).1;
         let supervised = c.probation_until > s;
         let hr = pick(active, h.violation_hr_active_addiction, 1.0);
         let violation = when(supervised, self.sc.regime.probation.violation_per_day * hr);
-        let no_income = c.income == Income::None;
-        let hr = pick(no_income, h.eviction_hr_no_income, 1.0);
-        let eviction = when(c.housing == Housing::Own, h.eviction_per_day * hr);
-        let working = c.income == Income::Work;
-        let found = when(!active, h.job_found_per_day);
-        let job = pick(working, h.job_loss_per_day, found);
+        let eviction = super::day::eviction_chance(c, h);
+        let job = super::day::job_chance(c, h).1;
         let incident = if care.facility == NO_FACILITY {
             0.0
         } else {
@@ -389,8 +432,9 @@ impl World<'_> {
         let reoffend = self.reoffend_bound(i, s, e, care, ev);
         let dropout = self.dropout_bounds(i);
         let help = self.help_bound(i, s, care);
-        (reoffend + addiction + violation + eviction + job + incident + dropout + help)
-            * (1.0 + 1e-9)
+        // The chances that keep a room of their own on a candidate day take it rounded up.
+        let rooms = room(reoffend) + room(addiction) + room(eviction) + room(job);
+        (rooms + violation + incident + dropout + help) * (1.0 + 1e-9)
     }
 
     /// The largest daily reoffending chance from day `s` to `e`.
@@ -519,6 +563,22 @@ fn some_lane_below(hash: u64, n: u32) -> bool {
     x.wrapping_sub(LANE_ONES * n as u64) & !x & LANE_TOPS != 0
 }
 
+/// A chance rounded up to a number with two significant bits (1, 1.25, 1.5 or 1.75 times a
+/// power of 2; at most 25% more), the room it keeps on a candidate day's stick. Rounding makes
+/// the room the same in two scenarios in which the chance is alike, so the stretches after it
+/// start at the same place and the chances asked there are paired too; and it is monotone, so
+/// the room of a chance is at most the room of its bound.
+#[inline(always)]
+pub(super) fn room(p: f64) -> f64 {
+    const LOW: u64 = (1 << 50) - 1;
+    if p <= 0.0 || p.is_nan() {
+        return 0.0;
+    }
+    let bits = p.to_bits();
+    let up = if bits & LOW == 0 { bits } else { (bits | LOW) + 1 };
+    f64::from_bits(up)
+}
+
 /// The least single-precision number at or above `x` (NaN stays NaN): a bound stays a bound.
 fn round_up_f32(x: f64) -> f32 {
     let y = x as f32;
@@ -549,6 +609,23 @@ mod tests {
 
     use crate::scenario::Scenario;
     use crate::scenario::raw::Engine;
+
+    #[test]
+    fn a_room_is_its_chance_rounded_up_by_at_most_a_quarter_and_monotone() {
+        use super::room;
+        assert_eq!(room(0.0), 0.0);
+        assert_eq!(room(0.25), 0.25);
+        assert_eq!(room(0.3), 0.3125);
+        assert_eq!(room(0.45), 0.5);
+        let mut last = 0.0;
+        for k in 1..100_000 {
+            let p = k as f64 * 1.3e-6;
+            let r = room(p);
+            assert!(r >= p && r <= 1.25 * p, "{p}: {r}");
+            assert!(r >= last, "monotone at {p}");
+            last = r;
+        }
+    }
 
     #[test]
     fn a_block_tells_whether_one_of_its_days_is_a_base_day() {
