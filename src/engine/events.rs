@@ -69,11 +69,6 @@ const MAX_BOUND: f64 = 0.25;
 /// time (a Weibull shape above 1) or with age.
 const MAX_WINDOW_DAYS: u16 = 183;
 
-/// The calendar's length in days: more than the farthest wake day (a window's length and
-/// one), so a slot holds one day's visits.
-const CALENDAR_DAYS: usize = 256;
-const _: () = assert!(MAX_WINDOW_DAYS as usize + 2 < CALENDAR_DAYS);
-
 /// How many visits ahead of the one being made a citizen's state is prefetched.
 const VISIT_AHEAD: usize = 8;
 
@@ -110,11 +105,6 @@ impl Skip {
 /// The event engine's state for one replication.
 pub(crate) struct EventState {
     pub(crate) skips: Vec<Skip>,
-    /// The calendar: slot `d % CALENDAR_DAYS` lists the citizens whose wake day is `d`
-    /// (a citizen may also be listed on a day their window no longer wakes them: stale
-    /// entries are passed over). The slots keep their room from day to day, so the daily
-    /// pass does not allocate once they have grown.
-    calendar: Vec<Vec<u32>>,
     /// Today's visits (kept so that the daily pass does not allocate).
     visits: Vec<u32>,
 
@@ -138,13 +128,6 @@ pub(crate) struct EventState {
 }
 
 impl EventState {
-    /// Gives citizen `i` the schedule `skip` and enters them in the calendar on its wake day.
-    #[inline(always)]
-    fn schedule(&mut self, i: usize, skip: Skip) {
-        self.skips[i] = skip;
-        self.calendar[skip.wake as usize % CALENDAR_DAYS].push(i as u32);
-    }
-
     pub(crate) fn new(w: &World) -> Self {
         let r = &w.t.recovery_targets;
         let lo = |xs: &[f32]| xs.iter().copied().fold(f32::INFINITY, f32::min);
@@ -154,13 +137,9 @@ impl EventState {
         let (c_lo, c_hi) = span(r.competence);
         let (a_lo, a_hi) = span(r.autonomy);
         let (n_lo, n_hi) = span(r.network);
-        let mut calendar = vec![Vec::new(); CALENDAR_DAYS];
-        // Everyone takes the first day.
-        calendar[w.day as usize % CALENDAR_DAYS].extend(0..w.citizens.len() as u32);
         Self {
             skips: vec![Skip::due(w.day); w.citizens.len()],
-            calendar,
-            visits: Vec::new(),
+            visits: Vec::with_capacity(w.citizens.len()),
 
             target_lo: [
                 lo(&r.addiction) + c_lo + a_lo,
@@ -192,20 +171,20 @@ impl World<'_> {
         let d = self.day;
         let month_end = self.begin_day(d);
         let mut ev = self.events.take().unwrap_or_else(|| EventState::new(self));
-        // Today's visits in citizen order, from the calendar: they lie scattered over
-        // memory, and the list lets the state of the visit a few ahead be asked for while
-        // this one is worked on.
+        // Today's visits in citizen order, found in one pass over the schedule: they lie
+        // scattered over memory, and the list lets the state of the visit a few ahead be
+        // asked for while this one is worked on. (A calendar of wake days instead of the pass
+        // was 7% faster at 100,000 citizens but kept a day's worth of room in each of its
+        // slots: 66 more bytes a citizen.)
         let mut visits = std::mem::take(&mut ev.visits);
         visits.clear();
-        visits.append(&mut ev.calendar[d as usize % CALENDAR_DAYS]);
         if month_end {
             for i in 0..self.citizens.len() {
                 self.visit(i, d, true, &mut ev);
             }
         } else {
-            visits.sort_unstable();
-            visits.dedup();
-            visits.retain(|&i| ev.skips[i as usize].wake == d);
+            let due = |s: &Skip| d >= s.wake;
+            visits.extend((0..ev.skips.len() as u32).filter(|&i| due(&ev.skips[i as usize])));
             for k in 0..visits.len() {
                 if let Some(&ahead) = visits.get(k + VISIT_AHEAD) {
                     self.prefetch_citizen(ahead as usize);
@@ -218,8 +197,8 @@ impl World<'_> {
         self.end_day(d, month_end);
     }
 
-    /// Citizen `i` on day `d`: their day if it has come (then a new window, entered in the
-    /// calendar), else, at a month end, brought up to date for the month's record.
+    /// Citizen `i` on day `d`: their day if it has come (then a new window), else, at a
+    /// month end, brought up to date for the month's record.
     #[inline(always)]
     fn visit(&mut self, i: usize, d: u16, month_end: bool, ev: &mut EventState) {
         let skip = ev.skips[i];
@@ -247,8 +226,7 @@ impl World<'_> {
         if month_end {
             self.observer.record_citizen(&self.citizens[i], d);
         }
-        let next = self.next_skip(i, d, ev);
-        ev.schedule(i, next);
+        ev.skips[i] = self.next_skip(i, d, ev);
     }
 
     /// Simulates citizen `i`'s days `from..to`, on none of which anything happened by chance
@@ -332,7 +310,7 @@ impl World<'_> {
     pub(super) fn changed_by_others(&mut self, i: usize, d: u16) {
         if let Some(ev) = self.events.as_mut() {
             debug_assert!(!ev.skips[i].quiet || ev.skips[i].synced == d + 1);
-            ev.schedule(i, Skip::busy(d));
+            ev.skips[i] = Skip::busy(d);
         }
     }
 
