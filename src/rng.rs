@@ -166,6 +166,24 @@ pub fn chance_within(
     u < bound && u < exact()
 }
 
+/// The half of [`bits`]`(_, day, purpose, detail)` that does not depend on the key, for
+/// tables of draws asked again and again (see [`bits_from`]).
+pub fn key_free_half(day: u32, purpose: Purpose, detail: u32) -> u64 {
+    mix64(word(day, purpose as u32, detail).wrapping_add(GOLDEN))
+}
+
+/// [`bits`] from its key-free half ([`key_free_half`]): the same 64 bits.
+#[inline(always)]
+pub fn bits_from(key: u64, key_free: u64) -> u64 {
+    mix64(key ^ key_free)
+}
+
+/// [`uniform`] from its key-free half ([`key_free_half`]): the same number.
+#[inline(always)]
+pub fn uniform_from(key: u64, key_free: u64) -> f64 {
+    unit(bits_from(key, key_free))
+}
+
 /// 64 random bits for one (citizen, day, purpose, detail): the hash [`uniform`] is made of.
 #[inline]
 pub fn bits(key: u64, day: u32, purpose: Purpose, detail: u32) -> u64 {

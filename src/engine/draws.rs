@@ -185,6 +185,9 @@ pub(crate) struct Thinned {
     next: f64,
     /// The chance that one of the chances asked so far would have come true.
     used: f64,
+    /// The day's reoffending chance as it stands before anything happens, if known: until an
+    /// event changes the person it is the chance asked, so it is not computed again.
+    reoffend: Option<f64>,
     /// Whether a chance asked before any event found no room left in the bound (it would have
     /// been given less than its chance).
     pub exceeded: bool,
@@ -222,9 +225,15 @@ impl Thinned {
             rooms,
             next,
             used: 0.0,
+            reoffend: None,
             exceeded: next > bound * (1.0 + 1e-9),
             happened: false,
         }
+    }
+
+    /// The same, with the day's reoffending chance before anything happens already known.
+    pub fn knowing_reoffend_chance(self, p: f64) -> Self {
+        Self { reoffend: Some(p), ..self }
     }
 
     /// Whether the chance `p` asked now comes true as the day's first event.
@@ -281,10 +290,12 @@ impl DrawSource for Thinned {
 
     #[inline(always)]
     fn reoffends(&mut self, today: &DayDraws, key: u64, dh: f64, x: f64) -> bool {
-        let p = chance_of_event(dh * x.exp());
+        let chance = || chance_of_event(dh * x.exp());
         if self.happened {
-            return self.after_event(|| today.uniform(key, Purpose::Reoffend), p);
+            return self.after_event(|| today.uniform(key, Purpose::Reoffend), chance());
         }
+        let p = self.reoffend.unwrap_or_else(chance);
+        debug_assert_eq!(p, chance(), "the person changed before anything happened");
         self.first(p, REOFFEND)
     }
 

@@ -19,7 +19,7 @@
 //! others exact because the state they read does not change without an event.
 //!
 //! The days of a window are thinned to *candidate* days. Every citizen has one *event
-//! uniform* `U` a day ([`event_uniform`]): its ten leading bits from a hash of the citizen's
+//! uniform* `U` a day ([`EventWords::event_uniform`]): its ten leading bits from a hash of the citizen's
 //! block of six days, the rest from the day's own draw. A day is a candidate when `U < q`,
 //! so with chance `q`; only days whose leading bits put `U` below the least power of ½ at or
 //! above `q` (*base* days) need the day's own draw, and a word-parallel test passes over a
@@ -52,7 +52,7 @@
 use super::draws::{Rooms, Stepped, Thinned};
 use super::{Care, NO_FACILITY, World};
 use crate::population::{Addiction, Income, NEVER, Place, Restorative};
-use crate::rng::{Purpose, uniform};
+use crate::rng::Purpose;
 use crate::scenario::QueueRule;
 use crate::select::{pick, when};
 
@@ -220,7 +220,7 @@ impl World<'_> {
                 self.catch_up(i, skip.synced, d + 1, ev);
             }
         } else {
-            let u = event_uniform(self.keys[i], d as u32);
+            let u = self.t.event_words.event_uniform(self.keys[i], d as u32);
             self.full_day_with(i, d, &mut Stepped { u });
         }
         if month_end {
@@ -239,9 +239,9 @@ impl World<'_> {
     /// A candidate day: the person's full day, its chances answered by [`Thinned`] draws,
     /// with room kept for the day's reoffending and addiction chances.
     fn candidate_day(&mut self, i: usize, d: u16, bound: f64, ev: &mut EventState) {
-        let rooms = self.rooms(i, d);
-        let u = event_uniform(self.keys[i], d as u32);
-        let mut draws = Thinned::new(bound, u, rooms);
+        let (rooms, reoffend) = self.rooms(i, d);
+        let u = self.t.event_words.event_uniform(self.keys[i], d as u32);
+        let mut draws = Thinned::new(bound, u, rooms).knowing_reoffend_chance(reoffend);
         match self.citizens[i].place {
             Place::Community => self.community_day(i, d, &mut draws),
             Place::Detention => self.detention_day(i, d, &mut draws),
@@ -256,19 +256,21 @@ impl World<'_> {
     /// of reoffending, an addiction change, eviction and work lost or found on day `d` (see
     /// [`Rooms`]): each chance as it stands before anything happens that day, rounded up by
     /// [`room`].
-    fn rooms(&self, i: usize, d: u16) -> Rooms {
+    /// Also the reoffending chance itself (0 inside), which the day's first ask of it
+    /// reuses.
+    fn rooms(&self, i: usize, d: u16) -> (Rooms, f64) {
         let c = &self.citizens[i];
         let h = &self.sc.hazards;
         let care = self.care_of(i);
         if c.place == Place::Detention {
-            return [0.0, room(super::day::remission_inside(c, h, &care)), 0.0, 0.0];
+            return ([0.0, room(super::day::remission_inside(c, h, &care)), 0.0, 0.0], 0.0);
         }
         let (dh, x) = self.reoffend_hazard(i, d, &care);
         let reoffend = super::fastmath::chance_of_event(dh * x.exp());
         let addiction = super::day::addiction_chance(c, h, &care).1;
         let eviction = super::day::eviction_chance(c, h);
         let job = super::day::job_chance(c, h).1;
-        [room(reoffend), room(addiction), room(eviction), room(job)]
+        ([room(reoffend), room(addiction), room(eviction), room(job)], reoffend)
     }
 
     /// Before another's decision (an admission, a step of the justice system) reads or changes
@@ -379,7 +381,7 @@ impl World<'_> {
         if bound as f64 > MAX_BOUND {
             return Skip::busy(d);
         }
-        let candidate = first_candidate(self.keys[i], bound as f64, s, e);
+        let candidate = self.t.event_words.first_candidate(self.keys[i], bound as f64, s, e);
         Skip { bound, synced: s, wake: candidate.min(e), candidate, last: e, quiet: true }
     }
 
@@ -482,51 +484,77 @@ fn leading_bits(hash: u64, day: u32) -> u32 {
     ((hash >> ((day % DAYS_PER_BLOCK) * LEAD_BITS)) & ((1 << LEAD_BITS) - 1)) as u32
 }
 
-fn block_hash(key: u64, day: u32) -> u64 {
-    crate::rng::bits(key, day / DAYS_PER_BLOCK, Purpose::EventTime, 0)
+/// The key-free halves of the hashes behind the event uniforms of a horizon's days (see
+/// [`crate::rng::key_free_half`]): each is asked for many citizens, so half of every hash is
+/// looked up rather than computed.
+#[derive(Debug, Clone)]
+pub(crate) struct EventWords {
+    /// By block of six days, for the leading bits.
+    blocks: Vec<u64>,
+    /// By day, for the rest of the day's event uniform.
+    accepts: Vec<u64>,
 }
 
-/// The event uniform of day `day` of the citizen with `key`: its leading bits from the day's
-/// block hash, the rest from the day's own draw. One number a day, whatever the window or
-/// the scenario, so two scenarios share their candidate days as far as their bounds allow
-/// and a candidate day answers its chances from it (see [`Thinned`]).
-pub(super) fn event_uniform(key: u64, day: u32) -> f64 {
-    uniform_after(leading_bits(block_hash(key, day), day), key, day)
-}
-
-/// The event uniform of a day whose leading bits are `lead`.
-#[inline(always)]
-fn uniform_after(lead: u32, key: u64, day: u32) -> f64 {
-    (lead as f64 + uniform(key, day, Purpose::EventAccept, 0)) / (1u64 << LEAD_BITS) as f64
-}
-
-/// The first day from `s` to `e` ([`NEVER`]: none) whose event uniform lies below `bound`.
-/// Only days whose leading bits already put it below the least power of ½ at or above
-/// `bound` (a *base* day) need the day's own draw: `b` zero bits (chance `2^-b`) for the
-/// largest `b` ≤ [`LEAD_BITS`] with `bound ≤ 2^-b`.
-fn first_candidate(key: u64, bound: f64, s: u16, e: u16) -> u16 {
-    let b = (0..=LEAD_BITS).rev().find(|&b| bound * (1u64 << b) as f64 <= 1.0).unwrap_or(0);
-    // A base day's leading bits, read as a number, lie below this.
-    let base_below = 1u32 << (LEAD_BITS - b);
-    let (s, e) = (s as u32, e as u32);
-    let mut day = s;
-    while day <= e {
-        let hash = block_hash(key, day);
-        let block_end = (day / DAYS_PER_BLOCK + 1) * DAYS_PER_BLOCK;
-        // Most blocks hold no base day: tell so for all six days at once.
-        if !some_lane_below(hash, base_below) {
-            day = block_end;
-            continue;
-        }
-        while day < block_end && day <= e {
-            let lead = leading_bits(hash, day);
-            if lead < base_below && uniform_after(lead, key, day) < bound {
-                return day as u16;
-            }
-            day += 1;
-        }
+impl EventWords {
+    pub fn new(horizon_days: u32) -> Self {
+        let days = horizon_days + DAYS_PER_BLOCK;
+        let blocks = (0..days / DAYS_PER_BLOCK + 1)
+            .map(|b| crate::rng::key_free_half(b, Purpose::EventTime, 0))
+            .collect();
+        let accepts =
+            (0..days).map(|d| crate::rng::key_free_half(d, Purpose::EventAccept, 0)).collect();
+        Self { blocks, accepts }
     }
-    NEVER
+
+    /// The hash of the block of six days that holds day `day`, for the citizen with `key`.
+    #[inline(always)]
+    fn block_hash(&self, key: u64, day: u32) -> u64 {
+        crate::rng::bits_from(key, self.blocks[(day / DAYS_PER_BLOCK) as usize])
+    }
+
+    /// The event uniform of day `day` of the citizen with `key`: its leading bits from the
+    /// day's block hash, the rest from the day's own draw. One number a day, whatever the
+    /// window or the scenario, so two scenarios share their candidate days as far as their
+    /// bounds allow and a candidate day answers its chances from it (see [`Thinned`]).
+    pub(super) fn event_uniform(&self, key: u64, day: u32) -> f64 {
+        self.uniform_after(leading_bits(self.block_hash(key, day), day), key, day)
+    }
+
+    /// The event uniform of a day whose leading bits are `lead`.
+    #[inline(always)]
+    fn uniform_after(&self, lead: u32, key: u64, day: u32) -> f64 {
+        let rest = crate::rng::uniform_from(key, self.accepts[day as usize]);
+        (lead as f64 + rest) / (1u64 << LEAD_BITS) as f64
+    }
+
+    /// The first day from `s` to `e` ([`NEVER`]: none) whose event uniform lies below
+    /// `bound`. Only days whose leading bits already put it below the least power of ½ at or
+    /// above `bound` (a *base* day) need the day's own draw: `b` zero bits (chance `2^-b`)
+    /// for the largest `b` ≤ [`LEAD_BITS`] with `bound ≤ 2^-b`.
+    fn first_candidate(&self, key: u64, bound: f64, s: u16, e: u16) -> u16 {
+        let b = (0..=LEAD_BITS).rev().find(|&b| bound * (1u64 << b) as f64 <= 1.0).unwrap_or(0);
+        // A base day's leading bits, read as a number, lie below this.
+        let base_below = 1u32 << (LEAD_BITS - b);
+        let (s, e) = (s as u32, e as u32);
+        let mut day = s;
+        while day <= e {
+            let hash = self.block_hash(key, day);
+            let block_end = (day / DAYS_PER_BLOCK + 1) * DAYS_PER_BLOCK;
+            // Most blocks hold no base day: tell so for all six days at once.
+            if !some_lane_below(hash, base_below) {
+                day = block_end;
+                continue;
+            }
+            while day < block_end && day <= e {
+                let lead = leading_bits(hash, day);
+                if lead < base_below && self.uniform_after(lead, key, day) < bound {
+                    return day as u16;
+                }
+                day += 1;
+            }
+        }
+        NEVER
+    }
 }
 
 /// Bit 0 of each day's leading bits in a block hash, and the top bit of each.

@@ -82,6 +82,8 @@ pub struct Tables {
     pub recovery_targets: RecoveryTargets,
     /// Many days of recovery relaxation at once (the event engine's skipped days).
     pub(crate) relaxation: super::quiet::Relaxation,
+    /// Half of each hash behind the event engine's uniforms, by day.
+    pub(crate) event_words: super::events::EventWords,
     /// The domains served by each byte of an open-episode mask: entry `[k][b]` joins the
     /// domain bits of programmes `8k..8k + 8` set in `b` (a lookup, not a loop over bits).
     pub served_by_byte: [[u8; 256]; 4],
@@ -187,6 +189,7 @@ impl Tables {
             waivable,
             month_end,
             relaxation: super::quiet::Relaxation::new(h.recovery_rate_per_day),
+            event_words: super::events::EventWords::new(sc.meta.horizon_days),
         }
     }
 }
