@@ -1,8 +1,9 @@
 //! The event engine against the daily engine, the reference (issue 19, point 2): every
-//! indicator of every shipped scenario must agree between the two within its Monte Carlo
-//! interval. The test runs 40 replications per engine and scenario (about a minute on two
-//! cores); `cargo test --release --test engines -- --ignored --nocapture` runs the same and
-//! prints the table (docs/performance.md quotes it).
+//! indicator of every shipped scenario, and of eight random scenarios of the property tests,
+//! must agree between the two within its Monte Carlo interval. The test runs 40 replications
+//! per engine and shipped scenario (about a minute on two cores) and 30 per random one;
+//! `cargo test --release --test engines -- --ignored --nocapture` runs the shipped comparison
+//! and prints its table (docs/performance.md quotes it).
 //!
 //! "Agree" is judged for the whole family of indicators at once, since with a thousand of them
 //! a few lie outside their own 95% interval by chance alone: the difference of the two means,
@@ -15,6 +16,11 @@
 //! Replication r of both engines has the same citizens and seeds, so the table also gives
 //! whether the two 95% intervals overlap and the paired t statistic of the difference.
 
+mod common;
+
+use common::random::random_scenario;
+use proptest::strategy::{Strategy, ValueTree};
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use reentry::engine::World;
 use reentry::experiments::{indicator_matrix, run_replications};
 use reentry::population::normal_quantile;
@@ -162,6 +168,55 @@ fn every_indicator_of_every_shipped_scenario_agrees_between_the_engines() {
 #[ignore = "the same comparison with its table: cargo test --release --test engines -- --ignored --nocapture"]
 fn every_indicator_agrees_with_40_replications_and_prints_the_table() {
     check_agreement(40, true);
+}
+
+/// Random scenarios of the property tests (eight, drawn with a fixed seed; their cohorts
+/// enlarged to 400 so that each indicator carries signal), under both engines.
+fn random_scenarios() -> Vec<(Scenario, Scenario)> {
+    let rng = TestRng::deterministic_rng(RngAlgorithm::ChaCha);
+    let mut runner = TestRunner::new_with_rng(Config::default(), rng);
+    (0..8)
+        .map(|k| {
+            let sc = random_scenario().new_tree(&mut runner).expect("a scenario").current();
+            let mut raw = sc.resolved.clone();
+            raw.scenario.name = format!("random-{k}");
+            raw.population.size = 400;
+            let with = |engine| {
+                let mut raw = raw.clone();
+                raw.scenario.engine = engine;
+                Scenario::from_raw(raw).expect("valid")
+            };
+            (with(Engine::Daily), with(Engine::Events))
+        })
+        .collect()
+}
+
+#[test]
+fn every_indicator_of_random_scenarios_agrees_between_the_engines() {
+    let replications = 30;
+    let mut rows = Vec::new();
+    for (daily, events) in random_scenarios() {
+        rows.extend(compare_scenarios(&daily, &events, replications));
+        let mut world = World::new(&events, 0);
+        world.run_to_horizon();
+        let (_, _, broken) = world.event_counts().expect("an event run");
+        assert_eq!(broken, 0, "{}: a window did not hold", events.meta.name);
+    }
+    assert!(rows.len() > 8 * 40, "{} indicators compared", rows.len());
+    let compared = || rows.iter().filter(|r| !r.rounding && r.z.is_finite());
+    let worst = compared().map(|r| r.z).fold(0.0, f64::max);
+    let t = |k: f64| compared().filter(|r| r.paired_t.abs() > k).count();
+    eprintln!(
+        "{} indicators of 8 random scenarios, {} beyond rounding; largest z {worst:.2}; paired \
+         |t| > 2, 3, 4: {}, {}, {}",
+        rows.len(),
+        compared().count(),
+        t(2.0),
+        t(3.0),
+        t(4.0)
+    );
+    let disagree = beyond_the_family_bound(&rows, replications);
+    assert!(disagree.is_empty(), "beyond the family's bound: {disagree:#?}");
 }
 
 #[test]

@@ -1,15 +1,16 @@
 //! Model-level checks: an analytic case where theory gives the answer, invariants over random
 //! scenarios, and the direction of through-care against fragmented care on the same citizens.
 
+mod common;
+
+use common::random::random_scenario;
 use proptest::prelude::*;
 use reentry::engine::World;
 use reentry::experiments::{km, run_replications, summarise};
 use reentry::outcomes::Event;
 use reentry::population::NEVER;
-use reentry::scenario::raw::{RawClimate, RawDelay, RawLogNormal, RawService};
-use reentry::scenario::{
-    Domain, Frailty, HousingKind, Prerequisite, QueueRule, RawScenario, Scenario,
-};
+use reentry::scenario::raw::{RawDelay, RawLogNormal};
+use reentry::scenario::{Frailty, RawScenario, Scenario};
 use std::path::Path;
 
 fn shipped(name: &str, population: u32, replications: u32) -> Scenario {
@@ -215,83 +216,33 @@ fn delays_separate_the_steps_and_reconviction_is_dated_by_the_offence() {
     assert!(checked > 1_000, "{checked}");
 }
 
-fn service(domain: Domain, capacity: Option<u32>, rule: QueueRule) -> RawService {
-    RawService {
-        domain: Some(domain),
-        capacity,
-        queue_rule: Some(rule),
-        intake_delay_days: Some(7),
-        duration_median_days: Some(if domain == Domain::Id { 0.0 } else { 60.0 }),
-        duration_sigma: Some(0.5),
-        dropout_per_day: Some(0.01),
-        can_start_inside: Some(true),
-        provides: (domain == Domain::Housing).then_some(HousingKind::Shelter),
-        climate: (domain == Domain::Housing).then_some(RawClimate::default()),
-        ..RawService::default()
-    }
-}
-
-prop_compose! {
-    fn random_scenario()(
-        population in 20u32..150,
-        horizon in 60u32..400,
-        seed in any::<u64>(),
-        capacity in proptest::option::of(0u32..20),
-        rule in prop_oneof![Just(QueueRule::FirstCome), Just(QueueRule::HighestRisk), Just(QueueRule::MostProblems)],
-        handover in 0.0f64..=1.0,
-        inside in any::<bool>(),
-        planning in 0u32..120,
-        case_managers in 0u32..4,
-        care_logic in any::<bool>(),
-        vh in any::<bool>(),
-        scale in 30.0f64..2000.0,
-        waiver in 0.0f64..=1.0,
-        integral_plan in any::<bool>(),
-        climate in (0.0f64..=1.0, 0.0f64..=1.0, 0.0f64..=1.0),
-    ) -> Scenario {
-        let mut raw = RawScenario::default();
-        raw.scenario.seed = seed;
-        raw.scenario.horizon_days = horizon;
-        raw.population.size = population;
-        raw.regime.warm_handover = handover;
-        raw.regime.services_start_inside = inside;
-        raw.regime.planning_days_before_release = planning;
-        raw.regime.case_manager.enabled = case_managers > 0;
-        raw.regime.case_manager.managers = case_managers;
-        raw.regime.case_manager.caseload = 3;
-        raw.regime.case_manager.queue_rule = rule;
-        raw.regime.probation.share = 0.5;
-        raw.regime.probation.violation_per_day = 0.01;
-        raw.regime.probation.response = if care_logic {
-            reentry::scenario::ViolationResponse::Care
-        } else {
-            reentry::scenario::ViolationResponse::Revocation
-        };
-        raw.regime.veiligheidshuis.enabled = vh;
-        raw.regime.veiligheidshuis.caseload = 2;
-        raw.regime.veiligheidshuis.triage = rule;
-        raw.hazards.reoffend_scale_days = scale;
-        raw.regime.discretion.waiver = waiver;
-        raw.regime.discretion.waivable = vec![Prerequisite::Id, Prerequisite::Address, Prerequisite::Income];
-        raw.regime.case_manager.integral_plan = integral_plan;
-        let (support, structure, coercion) = climate;
-        let mut shelter = service(Domain::Housing, capacity, rule);
-        shelter.climate = Some(RawClimate { support, structure, coercion });
-        shelter.payer = Some(reentry::scenario::Payer::Municipality);
-        raw.services.insert("a_id".into(), service(Domain::Id, None, QueueRule::FirstCome));
-        raw.services.insert("b_addiction".into(), service(Domain::Addiction, capacity, rule));
-        raw.services.insert("c_shelter".into(), shelter);
-        let mut debt = service(Domain::Debt, capacity, QueueRule::FirstCome);
-        debt.prerequisites = Some(vec![Prerequisite::Id, Prerequisite::Address, Prerequisite::Income]);
-        debt.payer = Some(reentry::scenario::Payer::Municipality);
-        raw.services.insert("d_debt".into(), debt);
-        raw.regime.release_housing_service = "c_shelter".into();
-        Scenario::from_raw(raw).expect("generated scenario is valid")
-    }
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// The event engine keeps the same books: at every month end (when everyone is up to
+    /// date) no citizen is lost or duplicated and places and waiting lists agree with the
+    /// episodes; no candidate day's chances ever exceed their bound and no caught-up stretch
+    /// runs past its window, whatever the scenario.
+    #[test]
+    fn the_event_engine_keeps_the_books_and_its_bounds(sc in random_scenario()) {
+        let mut raw = sc.resolved.clone();
+        raw.scenario.engine = reentry::scenario::raw::Engine::Events;
+        let sc = Scenario::from_raw(raw).expect("valid");
+        let mut world = World::new(&sc, 0);
+        let n = world.citizens.len();
+        while (world.day as u32) < sc.meta.horizon_days {
+            let d = world.day as usize;
+            world.advance();
+            prop_assert_eq!(world.citizens.len(), n);
+            if world.t.month_end[d]
+                && let Err(e) = world.check_invariants()
+            {
+                prop_assert!(false, "day {}: {}", d, e);
+            }
+        }
+        let (_, _, broken) = world.event_counts().expect("an event run");
+        prop_assert_eq!(broken, 0, "a window did not hold");
+    }
 
     /// No citizen is lost or duplicated: one place each, every day; places and waiting lists
     /// agree with the episodes.

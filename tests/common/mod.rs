@@ -1,10 +1,13 @@
 //! What the CLI tests share: running the `reentry` binary as a user would, and insisting that
 //! whatever happens it ends in an orderly way — an exit code, never a panic or a signal.
 
+pub mod random;
+
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+#[allow(dead_code)] // not every test file runs the binary
 pub struct Run {
     pub success: bool,
     pub stdout: String,
@@ -12,6 +15,7 @@ pub struct Run {
 }
 
 /// Runs the binary in `cwd` (so a default `out/` never lands in the repository).
+#[allow(dead_code)]
 pub fn reentry<I, S>(cwd: &Path, args: I) -> Run
 where
     I: IntoIterator<Item = S>,
