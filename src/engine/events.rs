@@ -188,6 +188,7 @@ impl World<'_> {
             for k in 0..visits.len() {
                 if let Some(&ahead) = visits.get(k + VISIT_AHEAD) {
                     self.prefetch_citizen(ahead as usize);
+                    super::fastmath::prefetch_lines(&ev.skips[ahead as usize]);
                 }
                 self.visit(visits[k] as usize, d, false, &mut ev);
             }
