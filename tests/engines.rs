@@ -129,33 +129,38 @@ fn check_agreement(replications: u32, print: bool) {
     for path in shipped() {
         rows.extend(compare(&path, replications));
     }
+    judge(&rows, replications, print);
+}
+
+/// Holds `rows` to the family's bound, and says how they compare (printing every row too if
+/// `print_rows`).
+fn judge(rows: &[Row], replications: u32, print_rows: bool) {
     assert!(rows.len() > 8 * 40, "{} indicators compared", rows.len());
-    if print {
+    if print_rows {
         println!("| scenario | indicator | daily | events | gap / (hw_d + hw_e) | z | paired t |");
         println!("|---|---|---:|---:|---:|---:|---:|");
-        for r in &rows {
+        for r in rows {
             println!(
                 "| {} | {} | {:.4} | {:.4} | {:.2} | {:.2} | {:.2} |",
                 r.scenario, r.name, r.daily, r.events, r.ratio, r.z, r.paired_t
             );
         }
-        let beyond_rounding = || rows.iter().filter(|r| !r.rounding && r.ratio.is_finite());
-        let worst = beyond_rounding().map(|r| r.ratio).fold(0.0, f64::max);
-        let apart = beyond_rounding().filter(|r| r.ratio > 1.0).count();
-        let worst_z = beyond_rounding().map(|r| r.z).fold(0.0, f64::max);
-        let t = |k: f64| beyond_rounding().filter(|r| r.paired_t.abs() > k).count();
-        println!(
-            "{} indicators, {} beyond rounding; 95% intervals apart: {apart} (largest gap / \
-             summed half-widths {worst:.2}); largest z {worst_z:.2}; paired |t| > 2, 3, 4: {}, \
-             {}, {}",
-            rows.len(),
-            beyond_rounding().count(),
-            t(2.0),
-            t(3.0),
-            t(4.0)
-        );
     }
-    let disagree = beyond_the_family_bound(&rows, replications);
+    let beyond_rounding = || rows.iter().filter(|r| !r.rounding && r.ratio.is_finite());
+    let worst = beyond_rounding().map(|r| r.ratio).fold(0.0, f64::max);
+    let apart = beyond_rounding().filter(|r| r.ratio > 1.0).count();
+    let worst_z = beyond_rounding().map(|r| r.z).fold(0.0, f64::max);
+    let t = |k: f64| beyond_rounding().filter(|r| r.paired_t.abs() > k).count();
+    println!(
+        "{} indicators, {} beyond rounding; 95% intervals apart: {apart} (largest gap / summed \
+         half-widths {worst:.2}); largest z {worst_z:.2}; paired |t| > 2, 3, 4: {}, {}, {}",
+        rows.len(),
+        beyond_rounding().count(),
+        t(2.0),
+        t(3.0),
+        t(4.0)
+    );
+    let disagree = beyond_the_family_bound(rows, replications);
     assert!(disagree.is_empty(), "beyond the family's bound: {disagree:#?}");
 }
 
@@ -202,21 +207,7 @@ fn every_indicator_of_random_scenarios_agrees_between_the_engines() {
         let (_, _, broken) = world.event_counts().expect("an event run");
         assert_eq!(broken, 0, "{}: a window did not hold", events.meta.name);
     }
-    assert!(rows.len() > 8 * 40, "{} indicators compared", rows.len());
-    let compared = || rows.iter().filter(|r| !r.rounding && r.z.is_finite());
-    let worst = compared().map(|r| r.z).fold(0.0, f64::max);
-    let t = |k: f64| compared().filter(|r| r.paired_t.abs() > k).count();
-    eprintln!(
-        "{} indicators of 8 random scenarios, {} beyond rounding; largest z {worst:.2}; paired \
-         |t| > 2, 3, 4: {}, {}, {}",
-        rows.len(),
-        compared().count(),
-        t(2.0),
-        t(3.0),
-        t(4.0)
-    );
-    let disagree = beyond_the_family_bound(&rows, replications);
-    assert!(disagree.is_empty(), "beyond the family's bound: {disagree:#?}");
+    judge(&rows, replications, false);
 }
 
 #[test]

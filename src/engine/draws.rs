@@ -53,10 +53,7 @@ impl DrawSource for Daily {
 
     #[inline(always)]
     fn reoffends(&mut self, today: &DayDraws, key: u64, dh: f64, x: f64) -> bool {
-        // Most days the draw lies far above the chance: rule that out with a cheap upper
-        // bound (2^⌊x·log2 e⌋+2 > e^x, and 1 − e^−y ≤ y) before paying for the exponential.
-        let u = today.uniform(key, Purpose::Reoffend);
-        u < dh * exp_upper_bound(x) && u < chance_of_event(dh * x.exp())
+        below_hazard(today.uniform(key, Purpose::Reoffend), dh, x)
     }
 
     #[inline(always)]
@@ -84,20 +81,21 @@ pub(crate) struct Stepped {
     pub u: f64,
 }
 
+/// Everything but reoffending is [`Daily`]'s answer.
 impl DrawSource for Stepped {
     #[inline(always)]
     fn below(&mut self, today: &DayDraws, key: u64, purpose: Purpose, p: f64) -> bool {
-        today.below(key, purpose, p)
+        Daily.below(today, key, purpose, p)
     }
 
     #[inline(always)]
     fn chance(&mut self, today: &DayDraws, key: u64, purpose: Purpose, p: f64) -> bool {
-        today.chance(key, purpose, p)
+        Daily.chance(today, key, purpose, p)
     }
 
     #[inline(always)]
     fn reoffends(&mut self, _: &DayDraws, _: u64, dh: f64, x: f64) -> bool {
-        self.u < chance_of_event(dh * x.exp())
+        below_hazard(self.u, dh, x)
     }
 
     #[inline(always)]
@@ -110,8 +108,17 @@ impl DrawSource for Stepped {
         bound: f64,
         exact: impl FnOnce() -> f64,
     ) -> bool {
-        chance_within(key, day, purpose, detail, bound, exact)
+        Daily.within(key, day, purpose, detail, bound, exact)
     }
+}
+
+/// Whether the uniform draw `u` falls below the chance of an event of cumulative hazard
+/// `dh · e^x`. Most days the draw lies far above the chance: that is ruled out with a cheap
+/// upper bound (2^⌊x·log2 e⌋+2 > e^x, and 1 − e^−y ≤ y) before paying for the exponential,
+/// so the answer is that of `u < chance_of_event(dh · e^x)`.
+#[inline(always)]
+fn below_hazard(u: f64, dh: f64, x: f64) -> bool {
+    u < dh * exp_upper_bound(x) && u < chance_of_event(dh * x.exp())
 }
 
 /// The answers of a day on which nothing happens by chance: the daily engine's rules with
