@@ -58,12 +58,34 @@ impl Ticket {
     }
 }
 
+/// Where a ticket on a waiting list stands today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// No longer the person's current wait (they started, left or were referred anew).
+    Stale,
+    /// A current wait whose person cannot start today.
+    Waiting,
+    /// A current wait whose person can start today.
+    Ready,
+}
+
+impl Standing {
+    /// A current wait, ready or not.
+    pub fn waiting(ready: bool) -> Self {
+        if ready { Standing::Ready } else { Standing::Waiting }
+    }
+}
+
 /// A ticket chosen for admission: its place in the list and its rank under the queue rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Pick {
     pub rank: u32,
     pub index: u32,
 }
+
+/// How many tickets ahead of the one being asked about a waiting list's scan shows the next
+/// (see [`Programme::choose_admissions`]): a long list's people lie scattered over memory.
+pub const LOOK_AHEAD: usize = 16;
 
 /// Places, occupancy and a waiting list.
 #[derive(Debug, Clone)]
@@ -208,11 +230,16 @@ impl Programme {
     /// short without checking every ticket every day.
     pub fn compact_if_stale(&mut self, still_waiting: impl Fn(Ticket) -> bool) {
         if self.queue.len() > 2 * self.waiting as usize + 64 {
-            self.queue.retain(|t| still_waiting(*t));
+            self.sweep_stale(still_waiting);
         }
     }
 
-    /// Chooses up to `free` tickets to admit among those `ready`, in admission order, into
+    /// Takes every stale ticket off the list, keeping the order of the others.
+    pub fn sweep_stale(&mut self, still_waiting: impl Fn(Ticket) -> bool) {
+        self.queue.retain(|t| still_waiting(*t));
+    }
+
+    /// Chooses up to `free` tickets to admit among those `Ready`, in admission order, into
     /// `picks`: by queue order for first-come, else by `priority` (higher first, ties by
     /// queue order). One pass over the list: admitting one person never changes whether
     /// another is ready or their rank, so this is the same sequence as picking the best ready
@@ -220,31 +247,51 @@ impl Programme {
     ///
     /// Tickets that joined after `latest_since` are still in their intake delay; the list is
     /// in arrival order (sorted by joining day), so they are cut off by a binary search.
+    ///
+    /// `ahead` is shown each ticket [`LOOK_AHEAD`] places before it is asked about, so that
+    /// what `standing` reads of it can be fetched from memory meanwhile. Returns how many
+    /// stale tickets the pass went over: old ones gather at the head of the list, where every
+    /// day's pass would meet them again until they are swept out.
     pub fn choose_admissions(
         &self,
         free: u32,
         latest_since: u16,
-        ready: impl Fn(Ticket) -> bool,
+        standing: impl Fn(Ticket) -> Standing,
         priority: impl Fn(Ticket) -> u32,
+        ahead: impl Fn(Ticket),
         picks: &mut Vec<Pick>,
-    ) {
+    ) -> usize {
         picks.clear();
         let free = free as usize;
         let due = &self.queue[..self.queue.partition_point(|t| t.since <= latest_since)];
+        let mut stale = 0;
+        let mut ready = |index: usize, t: Ticket| {
+            if let Some(t) = due.get(index + LOOK_AHEAD) {
+                ahead(*t);
+            }
+            match standing(t) {
+                Standing::Ready => true,
+                Standing::Waiting => false,
+                Standing::Stale => {
+                    stale += 1;
+                    false
+                }
+            }
+        };
         match self.rule {
             QueueRule::FirstCome => {
                 for (index, t) in due.iter().enumerate() {
                     if picks.len() == free {
                         break;
                     }
-                    if ready(*t) {
+                    if ready(index, *t) {
                         picks.push(Pick { rank: 0, index: index as u32 });
                     }
                 }
             }
             QueueRule::HighestRisk | QueueRule::MostProblems => {
                 for (index, t) in due.iter().enumerate() {
-                    if ready(*t) {
+                    if ready(index, *t) {
                         picks.push(Pick { rank: priority(*t), index: index as u32 });
                     }
                 }
@@ -256,6 +303,7 @@ impl Programme {
                 picks.sort_unstable_by(order);
             }
         }
+        stale
     }
 
     /// Takes the chosen tickets off the list (keeping the order of the others) into
@@ -300,7 +348,15 @@ mod tests {
     fn chosen(p: &Programme, free: u32, ready: impl Fn(u32) -> bool, rank: [u32; 3]) -> Vec<u32> {
         let mut picks = Vec::new();
         let ready = |t: Ticket| ready(t.citizen);
-        p.choose_admissions(free, u16::MAX, ready, |t| rank[t.citizen as usize], &mut picks);
+        let standing = |t: Ticket| Standing::waiting(ready(t));
+        p.choose_admissions(
+            free,
+            u16::MAX,
+            standing,
+            |t| rank[t.citizen as usize],
+            |_| {},
+            &mut picks,
+        );
         picks.iter().map(|x| p.queue[x.index as usize].citizen).collect()
     }
 
@@ -325,12 +381,69 @@ mod tests {
     fn admitting_removes_exactly_the_chosen_tickets_in_admission_order() {
         let mut p = programme(QueueRule::HighestRisk);
         let mut picks = Vec::new();
-        p.choose_admissions(2, 9, |_| true, |t| [1, 0, 2][t.citizen as usize], &mut picks);
+        p.choose_admissions(
+            2,
+            9,
+            |_| Standing::Ready,
+            |t| [1, 0, 2][t.citizen as usize],
+            |_| {},
+            &mut picks,
+        );
         let mut admitted = Vec::new();
         p.admit(&mut picks, &mut admitted);
         assert_eq!(admitted.iter().map(|t| t.citizen).collect::<Vec<_>>(), vec![2, 0]);
         assert_eq!(p.queue.iter().map(|t| t.citizen).collect::<Vec<_>>(), vec![1]);
         assert_eq!((p.occupied, p.stats.starts), (2, 2));
+    }
+
+    #[test]
+    fn a_pass_counts_the_stale_tickets_it_meets_and_a_sweep_keeps_the_order_of_the_rest() {
+        let mut p = programme(QueueRule::FirstCome);
+        p.join(3, 4, 0);
+        let stale = |t: Ticket| t.citizen == 0 || t.citizen == 2;
+        let standing = |t: Ticket| if stale(t) { Standing::Stale } else { Standing::Ready };
+        let mut picks = Vec::new();
+        // First come stops at its last place: citizen 1 fills it after stale 0.
+        assert_eq!(p.choose_admissions(1, u16::MAX, standing, |_| 0, |_| {}, &mut picks), 1);
+        assert_eq!(p.choose_admissions(5, u16::MAX, standing, |_| 0, |_| {}, &mut picks), 2);
+        p.sweep_stale(|t| !stale(t));
+        assert_eq!(p.queue.iter().map(|t| t.citizen).collect::<Vec<_>>(), vec![1, 3]);
+        // A sweep never changes whom a pass chooses.
+        assert_eq!(p.choose_admissions(5, u16::MAX, standing, |_| 0, |_| {}, &mut picks), 0);
+        assert_eq!(
+            picks.iter().map(|x| p.queue[x.index as usize].citizen).collect::<Vec<_>>(),
+            [1, 3]
+        );
+    }
+
+    #[test]
+    fn a_long_pass_shows_each_ticket_ahead_before_it_is_judged() {
+        let mut p = Programme::new(Capacity::Places(100), QueueRule::MostProblems, 10, 100);
+        for c in 0..40 {
+            p.join(c, 1, 0);
+        }
+        let shown = std::cell::RefCell::new(Vec::new());
+        let judged = std::cell::RefCell::new(Vec::new());
+        let standing = |t: Ticket| {
+            judged.borrow_mut().push(t.citizen);
+            Standing::Ready
+        };
+        let mut picks = Vec::new();
+        p.choose_admissions(
+            100,
+            u16::MAX,
+            standing,
+            |_| 0,
+            |t| shown.borrow_mut().push(t.citizen),
+            &mut picks,
+        );
+        let (shown, judged) = (shown.into_inner(), judged.into_inner());
+        assert_eq!(judged, (0..40).collect::<Vec<_>>());
+        assert_eq!(
+            shown,
+            (LOOK_AHEAD as u32..40).collect::<Vec<_>>(),
+            "each ticket from the look-ahead on, in order"
+        );
     }
 
     #[test]

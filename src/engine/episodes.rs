@@ -11,7 +11,12 @@ use crate::population::{Addiction, Citizen, Housing, Income, Place};
 use crate::rng::{Purpose, chance, generator};
 use crate::scenario::{Domain, Duration, Effect, HousingKind, Payer};
 use crate::select::{pick, pick_f32};
-use crate::services::{Episode, Status, Ticket};
+use crate::services::{Episode, Standing, Status, Ticket};
+
+/// How many stale tickets a day's pass over a waiting list may meet before the list is swept:
+/// they gather at its head, where each day's pass would meet them again (outputs do not
+/// depend on it; a stale ticket is never admitted).
+const STALE_SEEN_BEFORE_SWEEP: usize = 8;
 
 /// What the person's open episodes do for them today.
 #[derive(Debug, Clone, Copy)]
@@ -382,17 +387,22 @@ impl World<'_> {
                 self.bring_waiting_up_to_date(p, d);
                 let (mut picks, mut admitted) = std::mem::take(&mut self.admission);
                 let prog = &self.programmes[p];
-                prog.choose_admissions(
+                let stale = prog.choose_admissions(
                     free,
                     latest_since,
-                    |t| {
-                        ticket_is_live(&self.episodes, stride, p, t)
-                            && self.ready(t.citizen as usize, p, t.since, d)
+                    |t| match ticket_is_live(&self.episodes, stride, p, t) {
+                        true => Standing::waiting(self.ready(t.citizen as usize, p, t.since, d)),
+                        false => Standing::Stale,
                     },
                     |t| self.priority(t.citizen as usize, prog.rule, d),
+                    |t| self.prefetch_ticket(p, t),
                     &mut picks,
                 );
                 self.programmes[p].admit(&mut picks, &mut admitted);
+                if stale >= STALE_SEEN_BEFORE_SWEEP {
+                    let episodes = &self.episodes;
+                    self.programmes[p].sweep_stale(|t| ticket_is_live(episodes, stride, p, t));
+                }
                 for t in &admitted {
                     let i = t.citizen as usize;
                     self.bring_up_to_date(i, d);
@@ -412,6 +422,16 @@ impl World<'_> {
         for prog in &mut self.programmes {
             prog.note_queue_length();
         }
+    }
+
+    /// Asks the memory system for what deciding on ticket `t` of programme `p` reads: the
+    /// person's episode there, the person and their random-stream key.
+    #[inline(always)]
+    pub(super) fn prefetch_ticket(&self, p: usize, t: Ticket) {
+        let i = t.citizen as usize;
+        super::fastmath::prefetch_lines(&self.episodes[i * self.t.programmes + p]);
+        super::fastmath::prefetch_lines(&self.citizens[i]);
+        super::fastmath::prefetch_lines(&self.keys[i]);
     }
 
     fn ready(&self, i: usize, p: usize, since: u16, d: u16) -> bool {

@@ -274,6 +274,16 @@ impl World<'_> {
         ([room(reoffend), room(addiction), room(eviction), room(job)], reoffend)
     }
 
+    /// Asks the memory system for citizen `i`'s state and schedule before another's decision
+    /// reads or changes them.
+    #[inline(always)]
+    pub(super) fn prefetch_person(&self, i: usize) {
+        self.prefetch_citizen(i);
+        if let Some(ev) = &self.events {
+            super::fastmath::prefetch_lines(&ev.skips[i]);
+        }
+    }
+
     /// Before another's decision (an admission, a step of the justice system) reads or changes
     /// citizen `i` after day `d`: brings them up to date if they lag (their days up to `d` were
     /// uneventful).
@@ -297,15 +307,22 @@ impl World<'_> {
     /// Before the waiting list of programme `p` ranks its candidates on day `d` by a rule
     /// that reads their state: brings its waiting people up to date.
     pub(super) fn bring_waiting_up_to_date(&mut self, p: usize, d: u16) {
-        if self.events.is_none() || self.programmes[p].rule == QueueRule::FirstCome {
+        if self.programmes[p].rule == QueueRule::FirstCome {
             return;
         }
+        let Some(mut ev) = self.events.take() else { return };
+        let look_ahead = crate::services::LOOK_AHEAD;
         for k in 0..self.programmes[p].queue.len() {
+            if let Some(&ahead) = self.programmes[p].queue.get(k + look_ahead) {
+                self.prefetch_ticket(p, ahead);
+                super::fastmath::prefetch_lines(&ev.skips[ahead.citizen as usize]);
+            }
             let t = self.programmes[p].queue[k];
             if super::episodes::ticket_is_live(&self.episodes, self.t.programmes, p, t) {
-                self.bring_up_to_date(t.citizen as usize, d);
+                self.sync(t.citizen as usize, d, &mut ev);
             }
         }
+        self.events = Some(ev);
     }
 
     /// After another's decision changed citizen `i` after day `d`: their window

@@ -1,15 +1,15 @@
 //! The justice system: a detected offence becomes a [`Case`] that reaches arrest,
-//! conviction and the start of custody each after its delay, kept in a heap so that the
-//! steps of a day are taken in a fixed order; cases still open at the horizon are settled
-//! as a registry read after the fact would show them.
+//! conviction and the start of custody each after its delay, kept in a calendar of due days
+//! ([`Cases`]) so that the steps of a day are taken in a fixed order; cases still open at the
+//! horizon are settled as a registry read after the fact would show them.
 
 use super::World;
 use crate::population::{NEVER, Place};
 use crate::rng::{Purpose, chance, generator};
 use crate::scenario::Payer;
 
-/// A detected offence on its way through the justice system. Ordered by due day first, so
-/// a heap of cases yields the steps of a day in a fixed order.
+/// A detected offence on its way through the justice system. Ordered by due day first, then
+/// by person: the order in which the steps of a day are taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Case {
     pub due: u16,
@@ -26,6 +26,78 @@ pub enum Stage {
     Arrest,
     Conviction,
     Custody,
+}
+
+/// How many of a day's cases ahead of the one being taken the person's state is asked for
+/// (a large cohort's people lie scattered over memory).
+const CASES_AHEAD: usize = 4;
+
+/// The open cases by due day: a list per day of the horizon (taken in [`Case`] order when
+/// the day comes) and one for cases due at or after the horizon. A heap did the same in
+/// `O(log n)` a step, each a jump over a large array once the cohort is large.
+#[derive(Debug, Clone, Default)]
+pub struct Cases {
+    by_day: Vec<Vec<Case>>,
+    after_horizon: Vec<Case>,
+    /// Emptied day lists, handed to the next day that needs one so that the day loop does
+    /// not allocate once the run has settled.
+    spare: Vec<Vec<Case>>,
+    len: usize,
+}
+
+impl Cases {
+    pub fn new(horizon_days: u32) -> Self {
+        Self { by_day: vec![Vec::new(); horizon_days as usize], ..Self::default() }
+    }
+
+    /// How many cases are open.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub fn push(&mut self, case: Case) {
+        self.len += 1;
+        let Some(list) = self.by_day.get_mut(case.due as usize) else {
+            self.after_horizon.push(case);
+            return;
+        };
+        if list.capacity() == 0
+            && let Some(spare) = self.spare.pop()
+        {
+            *list = spare;
+        }
+        list.push(case);
+    }
+
+    /// Takes the cases due on day `d`, in [`Case`] order; give the list back with
+    /// [`Cases::recycle`].
+    pub fn take_day(&mut self, d: u16) -> Vec<Case> {
+        let Some(list) = self.by_day.get_mut(d as usize) else { return Vec::new() };
+        let mut due = std::mem::take(list);
+        self.len -= due.len();
+        due.sort_unstable();
+        due
+    }
+
+    pub fn recycle(&mut self, mut list: Vec<Case>) {
+        if list.capacity() > 0 {
+            list.clear();
+            self.spare.push(list);
+        }
+    }
+
+    /// Takes every open case, in [`Case`] order.
+    pub fn take_all(&mut self) -> Vec<Case> {
+        let mut all: Vec<Case> = self.by_day.iter_mut().flat_map(std::mem::take).collect();
+        all.append(&mut self.after_horizon);
+        self.len = 0;
+        all.sort_unstable();
+        all
+    }
 }
 
 /// A justice delay in whole days: 0 when its median is 0, else log-normal, at most `max`.
@@ -82,17 +154,19 @@ impl World<'_> {
             self.take_step(case);
         } else {
             self.open_cases[case.citizen as usize] += 1;
-            self.cases.push(std::cmp::Reverse(case));
+            self.cases.push(case);
         }
     }
 
-    /// The steps of the justice system that fall on day `d`, in a fixed order.
+    /// The steps of the justice system that fall on day `d`, in a fixed order. A step
+    /// schedules the next one on a later day (or takes it at once), never for `d` itself.
     pub(super) fn take_due_steps(&mut self, d: u16) {
-        while let Some(std::cmp::Reverse(case)) = self.cases.peek().copied() {
-            if case.due > d {
-                break;
+        let due = self.cases.take_day(d);
+        for (k, &case) in due.iter().enumerate() {
+            if let Some(ahead) = due.get(k + CASES_AHEAD) {
+                self.prefetch_person(ahead.citizen as usize);
             }
-            self.cases.pop();
+            debug_assert_eq!(case.due, d);
             let i = case.citizen as usize;
             self.open_cases[i] -= 1;
             // The event engine may have skipped the person's last days (see `events`).
@@ -105,6 +179,7 @@ impl World<'_> {
                 self.changed_by_others(i, y);
             }
         }
+        self.cases.recycle(due);
     }
 
     /// A case reaches its stage on its due day: arrest, conviction or the start of custody.
@@ -166,7 +241,7 @@ impl World<'_> {
     /// horizon are not booked.
     pub(super) fn settle_open_cases(&mut self) {
         let h = &self.sc.hazards;
-        for std::cmp::Reverse(case) in std::mem::take(&mut self.cases).into_sorted_vec() {
+        for case in self.cases.take_all() {
             let i = case.citizen as usize;
             let convicted = match case.stage {
                 Stage::Arrest => chance(
@@ -190,6 +265,44 @@ impl World<'_> {
 #[cfg(test)]
 mod tests {
     use super::super::tests::{fragmented, run_until};
+    use super::{Case, Cases, Stage};
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The calendar gives each day's cases in the order a heap of all cases would pop
+        /// them, and what is open at the end in that order too.
+        #[test]
+        fn the_calendar_of_cases_keeps_a_heaps_order(
+            cases in proptest::collection::vec((0u16..60, 0u32..20, 0u8..3, 0u16..5), 0..200),
+            horizon in 1u32..50,
+        ) {
+            let stage = |k: u8| [Stage::Arrest, Stage::Conviction, Stage::Custody][k as usize];
+            let cases: Vec<Case> = cases
+                .into_iter()
+                .map(|(due, citizen, k, n)| Case { due, citizen, stage: stage(k), offence_day: 0, n })
+                .collect();
+            let mut heap: std::collections::BinaryHeap<_> =
+                cases.iter().map(|&c| std::cmp::Reverse(c)).collect();
+            let mut calendar = Cases::new(horizon);
+            for &c in &cases {
+                calendar.push(c);
+            }
+            prop_assert_eq!(calendar.len(), cases.len());
+            for d in 0..horizon as u16 {
+                let mut want = Vec::new();
+                while heap.peek().is_some_and(|c| c.0.due <= d) {
+                    want.push(heap.pop().unwrap().0);
+                }
+                let got = calendar.take_day(d);
+                prop_assert_eq!(&got, &want, "day {}", d);
+                calendar.recycle(got);
+            }
+            let rest: Vec<Case> = heap.into_sorted_vec().into_iter().rev().map(|c| c.0).collect();
+            prop_assert_eq!(calendar.len(), rest.len());
+            prop_assert_eq!(calendar.take_all(), rest);
+            prop_assert!(calendar.is_empty());
+        }
+    }
     use crate::engine::World;
     use crate::population::NEVER;
 

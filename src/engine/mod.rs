@@ -31,8 +31,9 @@
 //! dated by the offence.
 //!
 //! The loop allocates nothing and hashes nothing: tables are built once in [`Tables`], random
-//! numbers come from the counter-based streams of [`crate::rng`]; open cases wait in a heap
-//! reserved up front.
+//! numbers come from the counter-based streams of [`crate::rng`]; open cases wait in a
+//! calendar of due days whose emptied lists are reused (it allocates only while it first
+//! fills).
 
 mod day;
 pub(crate) mod draws;
@@ -48,7 +49,7 @@ pub mod tables;
 pub use day::{felt_coercion, incident_hazard};
 pub use episodes::{Care, NO_FACILITY, problem_count, self_needs};
 pub use fastmath::{chance_of_event, exp_upper_bound};
-pub use justice::{Case, Stage};
+pub use justice::{Case, Cases, Stage};
 pub use observer::MonthObserver;
 pub use tables::{
     Coordination, DailyCare, FactorSums, LogRatios, ProgrammeKind, RecoveryTargets, Tables,
@@ -128,8 +129,8 @@ pub struct World<'s> {
     pub day: u16,
     /// Today's draws with detail 0, shared by every citizen's day.
     pub today: DayDraws,
-    /// Cases on their way through the justice system, earliest step first.
-    pub cases: std::collections::BinaryHeap<std::cmp::Reverse<Case>>,
+    /// Cases on their way through the justice system, by due day.
+    pub cases: Cases,
     /// How many of each citizen's cases wait in `cases`.
     pub open_cases: Vec<u16>,
     /// The event engine's state after a run with it (see [`events`]).
@@ -184,9 +185,7 @@ impl<'s> World<'s> {
             observer: MonthObserver::new(sc.meta.horizon_days),
             day: 0,
             today: DayDraws::new(0),
-            // Room for an open case per two citizens (the shipped baseline peaks near 0.3),
-            // so the daily loop does not reallocate.
-            cases: std::collections::BinaryHeap::with_capacity(n / 2 + 64),
+            cases: Cases::new(sc.meta.horizon_days),
             open_cases: vec![0; n],
             events: None,
             admission: (Vec::new(), Vec::new()),
