@@ -32,22 +32,36 @@ pub enum Stage {
 /// (a large cohort's people lie scattered over memory).
 const CASES_AHEAD: usize = 4;
 
-/// The open cases by due day: a list per day of the horizon (taken in [`Case`] order when
-/// the day comes) and one for cases due at or after the horizon. A heap did the same in
-/// `O(log n)` a step, each a jump over a large array once the cohort is large.
+/// The open cases by due day: a list per day of the horizon, linked through one array of
+/// slots (emptied slots are reused, so the array only grows to the most cases ever open at
+/// once), taken in [`Case`] order when the day comes; and one list for cases due at or after
+/// the horizon. A heap did the same in `O(log n)` a step, each a jump over a large array once
+/// the cohort is large.
 #[derive(Debug, Clone, Default)]
 pub struct Cases {
-    by_day: Vec<Vec<Case>>,
+    slots: Vec<Slot>,
+    /// The first empty slot ([`END`]: none), each linking to the next.
+    free: u32,
+    /// The first slot of each day's list ([`END`]: none).
+    first: Vec<u32>,
     after_horizon: Vec<Case>,
-    /// Emptied day lists, handed to the next day that needs one so that the day loop does
-    /// not allocate once the run has settled.
-    spare: Vec<Vec<Case>>,
+    /// The list handed out by [`Cases::take_day`], kept for the next day.
+    today: Vec<Case>,
     len: usize,
 }
 
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    case: Case,
+    next: u32,
+}
+
+/// The end of a list of slots.
+const END: u32 = u32::MAX;
+
 impl Cases {
     pub fn new(horizon_days: u32) -> Self {
-        Self { by_day: vec![Vec::new(); horizon_days as usize], ..Self::default() }
+        Self { free: END, first: vec![END; horizon_days as usize], ..Self::default() }
     }
 
     /// How many cases are open.
@@ -61,39 +75,53 @@ impl Cases {
 
     pub fn push(&mut self, case: Case) {
         self.len += 1;
-        let Some(list) = self.by_day.get_mut(case.due as usize) else {
+        let Some(first) = self.first.get_mut(case.due as usize) else {
             self.after_horizon.push(case);
             return;
         };
-        if list.capacity() == 0
-            && let Some(spare) = self.spare.pop()
-        {
-            *list = spare;
-        }
-        list.push(case);
+        let slot = Slot { case, next: *first };
+        *first = if self.free == END {
+            self.slots.push(slot);
+            (self.slots.len() - 1) as u32
+        } else {
+            let k = self.free;
+            self.free = self.slots[k as usize].next;
+            self.slots[k as usize] = slot;
+            k
+        };
     }
 
     /// Takes the cases due on day `d`, in [`Case`] order; give the list back with
-    /// [`Cases::recycle`].
+    /// [`Cases::recycle`] so that the next day does not allocate.
     pub fn take_day(&mut self, d: u16) -> Vec<Case> {
-        let Some(list) = self.by_day.get_mut(d as usize) else { return Vec::new() };
-        let mut due = std::mem::take(list);
+        let mut due = std::mem::take(&mut self.today);
+        due.clear();
+        let Some(first) = self.first.get_mut(d as usize) else { return due };
+        let mut k = std::mem::replace(first, END);
+        while k != END {
+            let slot = &mut self.slots[k as usize];
+            due.push(slot.case);
+            let next = std::mem::replace(&mut slot.next, self.free);
+            self.free = k;
+            k = next;
+        }
         self.len -= due.len();
         due.sort_unstable();
         due
     }
 
-    pub fn recycle(&mut self, mut list: Vec<Case>) {
-        if list.capacity() > 0 {
-            list.clear();
-            self.spare.push(list);
-        }
+    pub fn recycle(&mut self, list: Vec<Case>) {
+        self.today = list;
     }
 
     /// Takes every open case, in [`Case`] order.
     pub fn take_all(&mut self) -> Vec<Case> {
-        let mut all: Vec<Case> = self.by_day.iter_mut().flat_map(std::mem::take).collect();
-        all.append(&mut self.after_horizon);
+        let mut all = std::mem::take(&mut self.after_horizon);
+        for d in 0..self.first.len() {
+            let day = self.take_day(d as u16);
+            all.extend_from_slice(&day);
+            self.recycle(day);
+        }
         self.len = 0;
         all.sort_unstable();
         all
