@@ -228,15 +228,31 @@ impl Programme {
 
     /// Sweeps out stale tickets once they outnumber the live ones, so that the list stays
     /// short without checking every ticket every day.
-    pub fn compact_if_stale(&mut self, still_waiting: impl Fn(Ticket) -> bool) {
+    pub fn compact_if_stale(
+        &mut self,
+        still_waiting: impl Fn(Ticket) -> bool,
+        ahead: impl Fn(Ticket),
+    ) {
         if self.queue.len() > 2 * self.waiting as usize + 64 {
-            self.sweep_stale(still_waiting);
+            self.sweep_stale(still_waiting, ahead);
         }
     }
 
-    /// Takes every stale ticket off the list, keeping the order of the others.
-    pub fn sweep_stale(&mut self, still_waiting: impl Fn(Ticket) -> bool) {
-        self.queue.retain(|t| still_waiting(*t));
+    /// Takes every stale ticket off the list, keeping the order of the others; `ahead` is
+    /// shown each ticket [`LOOK_AHEAD`] places before it is asked about.
+    pub fn sweep_stale(&mut self, still_waiting: impl Fn(Ticket) -> bool, ahead: impl Fn(Ticket)) {
+        let mut kept = 0;
+        for k in 0..self.queue.len() {
+            if let Some(&t) = self.queue.get(k + LOOK_AHEAD) {
+                ahead(t);
+            }
+            let t = self.queue[k];
+            if still_waiting(t) {
+                self.queue[kept] = t;
+                kept += 1;
+            }
+        }
+        self.queue.truncate(kept);
     }
 
     /// Chooses up to `free` tickets to admit among those `Ready`, in admission order, into
@@ -406,7 +422,7 @@ mod tests {
         // First come stops at its last place: citizen 1 fills it after stale 0.
         assert_eq!(p.choose_admissions(1, u16::MAX, standing, |_| 0, |_| {}, &mut picks), 1);
         assert_eq!(p.choose_admissions(5, u16::MAX, standing, |_| 0, |_| {}, &mut picks), 2);
-        p.sweep_stale(|t| !stale(t));
+        p.sweep_stale(|t| !stale(t), |_| {});
         assert_eq!(p.queue.iter().map(|t| t.citizen).collect::<Vec<_>>(), vec![1, 3]);
         // A sweep never changes whom a pass chooses.
         assert_eq!(p.choose_admissions(5, u16::MAX, standing, |_| 0, |_| {}, &mut picks), 0);

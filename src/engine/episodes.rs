@@ -5,6 +5,7 @@
 //! waiting lists admit in programme order by their queue rule's priority.
 
 use super::draws::DrawSource;
+use super::fastmath::prefetch_lines;
 use super::tables::{Coordination, housing_priority};
 use super::{World, domain_bit, programmes_in};
 use crate::population::{Addiction, Citizen, Housing, Income, Place};
@@ -17,6 +18,10 @@ use crate::services::{Episode, Standing, Status, Ticket};
 /// they gather at its head, where each day's pass would meet them again (outputs do not
 /// depend on it; a stale ticket is never admitted).
 const STALE_SEEN_BEFORE_SWEEP: usize = 8;
+
+/// How many of the day's admitted people ahead of the one being started the person's state
+/// is asked for.
+const ADMITTED_AHEAD: usize = 4;
 
 /// What the person's open episodes do for them today.
 #[derive(Debug, Clone, Copy)]
@@ -374,7 +379,8 @@ impl World<'_> {
     pub(super) fn admit_from_waiting_lists(&mut self, d: u16) {
         for p in 0..self.t.programmes {
             let (episodes, stride) = (&self.episodes, self.t.programmes);
-            self.programmes[p].compact_if_stale(|t| ticket_is_live(episodes, stride, p, t));
+            let ahead = |t: Ticket| prefetch_lines(&episodes[t.citizen as usize * stride + p]);
+            self.programmes[p].compact_if_stale(|t| ticket_is_live(episodes, stride, p, t), ahead);
             // Nobody who joined in the last `intake_delay` days can start yet.
             let Some(latest_since) = d.checked_sub(self.t.intake_delay[p]) else { continue };
             // Another round only when a service ended at once (an immediate one) and so
@@ -401,9 +407,15 @@ impl World<'_> {
                 self.programmes[p].admit(&mut picks, &mut admitted);
                 if stale >= STALE_SEEN_BEFORE_SWEEP {
                     let episodes = &self.episodes;
-                    self.programmes[p].sweep_stale(|t| ticket_is_live(episodes, stride, p, t));
+                    let ahead =
+                        |t: Ticket| prefetch_lines(&episodes[t.citizen as usize * stride + p]);
+                    self.programmes[p]
+                        .sweep_stale(|t| ticket_is_live(episodes, stride, p, t), ahead);
                 }
-                for t in &admitted {
+                for (k, t) in admitted.iter().enumerate() {
+                    if let Some(ahead) = admitted.get(k + ADMITTED_AHEAD) {
+                        self.prefetch_person(ahead.citizen as usize);
+                    }
                     let i = t.citizen as usize;
                     self.bring_up_to_date(i, d);
                     self.start_episode(i, p, d);
@@ -429,9 +441,9 @@ impl World<'_> {
     #[inline(always)]
     pub(super) fn prefetch_ticket(&self, p: usize, t: Ticket) {
         let i = t.citizen as usize;
-        super::fastmath::prefetch_lines(&self.episodes[i * self.t.programmes + p]);
-        super::fastmath::prefetch_lines(&self.citizens[i]);
-        super::fastmath::prefetch_lines(&self.keys[i]);
+        prefetch_lines(&self.episodes[i * self.t.programmes + p]);
+        prefetch_lines(&self.citizens[i]);
+        prefetch_lines(&self.keys[i]);
     }
 
     fn ready(&self, i: usize, p: usize, since: u16, d: u16) -> bool {

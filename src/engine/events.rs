@@ -105,6 +105,9 @@ impl Skip {
 /// The event engine's state for one replication.
 pub(crate) struct EventState {
     pub(crate) skips: Vec<Skip>,
+    /// Each citizen's wake day apart (kept equal by [`EventState::set`]): the day's pass over
+    /// everyone reads 2 bytes a citizen rather than 16.
+    wakes: Vec<u16>,
     /// Today's visits (kept so that the daily pass does not allocate).
     visits: Vec<u32>,
 
@@ -139,6 +142,7 @@ impl EventState {
         let (n_lo, n_hi) = span(r.network);
         Self {
             skips: vec![Skip::due(w.day); w.citizens.len()],
+            wakes: vec![w.day; w.citizens.len()],
             visits: Vec::with_capacity(w.citizens.len()),
 
             target_lo: [
@@ -163,6 +167,15 @@ impl EventState {
     }
 }
 
+impl EventState {
+    /// Citizen `i`'s new schedule.
+    #[inline(always)]
+    fn set(&mut self, i: usize, skip: Skip) {
+        self.skips[i] = skip;
+        self.wakes[i] = skip.wake;
+    }
+}
+
 impl World<'_> {
     /// One day: quiet citizens whose day has not come are passed over; the others take
     /// their day (a full one, or a candidate day answered by [`Thinned`] draws). At a month
@@ -183,8 +196,7 @@ impl World<'_> {
                 self.visit(i, d, true, &mut ev);
             }
         } else {
-            let due = |s: &Skip| d >= s.wake;
-            visits.extend((0..ev.skips.len() as u32).filter(|&i| due(&ev.skips[i as usize])));
+            visits.extend((0..ev.wakes.len() as u32).filter(|&i| d >= ev.wakes[i as usize]));
             for k in 0..visits.len() {
                 if let Some(&ahead) = visits.get(k + VISIT_AHEAD) {
                     self.prefetch_citizen(ahead as usize);
@@ -227,7 +239,8 @@ impl World<'_> {
         if month_end {
             self.observer.record_citizen(&self.citizens[i], d);
         }
-        ev.skips[i] = self.next_skip(i, d, ev);
+        let next = self.next_skip(i, d, ev);
+        ev.set(i, next);
     }
 
     /// Simulates citizen `i`'s days `from..to`, on none of which anything happened by chance
@@ -330,7 +343,7 @@ impl World<'_> {
     pub(super) fn changed_by_others(&mut self, i: usize, d: u16) {
         if let Some(ev) = self.events.as_mut() {
             debug_assert!(!ev.skips[i].quiet || ev.skips[i].synced == d + 1);
-            ev.skips[i] = Skip::busy(d);
+            ev.set(i, Skip::busy(d));
         }
     }
 
@@ -684,6 +697,8 @@ mod tests {
                     // Everyone is up to date at a month end: nobody lags behind the world.
                     let ev = w.events.as_ref().expect("event state");
                     assert!(ev.skips.iter().all(|s| s.synced == w.day), "{name} day {d}");
+                    // The pass over wake days reads the schedules' own.
+                    assert!(ev.skips.iter().zip(&ev.wakes).all(|(s, &wake)| s.wake == wake));
                     skipped_at_month_end = ev.skipped_days;
                 }
             }
