@@ -226,16 +226,10 @@ impl Programme {
         self.stats.max_queue = self.stats.max_queue.max(self.waiting);
     }
 
-    /// Sweeps out stale tickets once they outnumber the live ones, so that the list stays
-    /// short without checking every ticket every day.
-    pub fn compact_if_stale(
-        &mut self,
-        still_waiting: impl Fn(Ticket) -> bool,
-        ahead: impl Fn(Ticket),
-    ) {
-        if self.queue.len() > 2 * self.waiting as usize + 64 {
-            self.sweep_stale(still_waiting, ahead);
-        }
+    /// Whether stale tickets outnumber the live ones, so that a sweep is due even if no
+    /// day's pass met them (the list stays short without checking every ticket every day).
+    pub fn mostly_stale(&self) -> bool {
+        self.queue.len() > 2 * self.waiting as usize + 64
     }
 
     /// Takes every stale ticket off the list, keeping the order of the others; `ahead` is

@@ -378,9 +378,10 @@ impl World<'_> {
 
     pub(super) fn admit_from_waiting_lists(&mut self, d: u16) {
         for p in 0..self.t.programmes {
-            let (episodes, stride) = (&self.episodes, self.t.programmes);
-            let ahead = |t: Ticket| prefetch_lines(&episodes[t.citizen as usize * stride + p]);
-            self.programmes[p].compact_if_stale(|t| ticket_is_live(episodes, stride, p, t), ahead);
+            if self.programmes[p].mostly_stale() {
+                self.sweep_stale_tickets(p);
+            }
+            let stride = self.t.programmes;
             // Nobody who joined in the last `intake_delay` days can start yet.
             let Some(latest_since) = d.checked_sub(self.t.intake_delay[p]) else { continue };
             // Another round only when a service ended at once (an immediate one) and so
@@ -406,11 +407,7 @@ impl World<'_> {
                 );
                 self.programmes[p].admit(&mut picks, &mut admitted);
                 if stale >= STALE_SEEN_BEFORE_SWEEP {
-                    let episodes = &self.episodes;
-                    let ahead =
-                        |t: Ticket| prefetch_lines(&episodes[t.citizen as usize * stride + p]);
-                    self.programmes[p]
-                        .sweep_stale(|t| ticket_is_live(episodes, stride, p, t), ahead);
+                    self.sweep_stale_tickets(p);
                 }
                 for (k, t) in admitted.iter().enumerate() {
                     if let Some(ahead) = admitted.get(k + ADMITTED_AHEAD) {
@@ -434,6 +431,13 @@ impl World<'_> {
         for prog in &mut self.programmes {
             prog.note_queue_length();
         }
+    }
+
+    /// Takes the stale tickets off programme `p`'s waiting list.
+    fn sweep_stale_tickets(&mut self, p: usize) {
+        let (episodes, stride) = (&self.episodes, self.t.programmes);
+        let ahead = |t: Ticket| prefetch_lines(&episodes[t.citizen as usize * stride + p]);
+        self.programmes[p].sweep_stale(|t| ticket_is_live(episodes, stride, p, t), ahead);
     }
 
     /// Asks the memory system for what deciding on ticket `t` of programme `p` reads: the

@@ -165,9 +165,7 @@ impl EventState {
             changed_while_skipped: 0,
         }
     }
-}
 
-impl EventState {
     /// Citizen `i`'s new schedule.
     #[inline(always)]
     fn set(&mut self, i: usize, skip: Skip) {

@@ -37,7 +37,7 @@ const CASES_AHEAD: usize = 4;
 /// once), taken in [`Case`] order when the day comes; and one list for cases due at or after
 /// the horizon. A heap did the same in `O(log n)` a step, each a jump over a large array once
 /// the cohort is large.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Cases {
     slots: Vec<Slot>,
     /// The first empty slot ([`END`]: none), each linking to the next.
@@ -61,7 +61,14 @@ const END: u32 = u32::MAX;
 
 impl Cases {
     pub fn new(horizon_days: u32) -> Self {
-        Self { free: END, first: vec![END; horizon_days as usize], ..Self::default() }
+        Self {
+            slots: Vec::new(),
+            free: END,
+            first: vec![END; horizon_days as usize],
+            after_horizon: Vec::new(),
+            today: Vec::new(),
+            len: 0,
+        }
     }
 
     /// How many cases are open.

@@ -32,8 +32,8 @@
 //!
 //! The loop allocates nothing and hashes nothing: tables are built once in [`Tables`], random
 //! numbers come from the counter-based streams of [`crate::rng`]; open cases wait in a
-//! calendar of due days whose emptied lists are reused (it allocates only while it first
-//! fills).
+//! calendar of due days whose slots are reused (it allocates only while it grows to the most
+//! cases open at once).
 
 mod day;
 pub(crate) mod draws;
