@@ -273,9 +273,10 @@ impl Thresholds {
 /// same seed gives the same people in every scenario that shares the population settings.
 pub fn synthesize(sc: &Scenario, replication: u32) -> Vec<Citizen> {
     let thresholds = Thresholds::of(sc);
-    (0..sc.population.size)
-        .map(|i| synthesize_one(sc, &thresholds, citizen_key(sc.meta.seed, replication, i)))
-        .collect()
+    crate::memory::collect_on_huge_pages(
+        (0..sc.population.size)
+            .map(|i| synthesize_one(sc, &thresholds, citizen_key(sc.meta.seed, replication, i))),
+    )
 }
 
 fn synthesize_one(sc: &Scenario, th: &Thresholds, key: u64) -> Citizen {

@@ -93,11 +93,19 @@ pub struct Programme {
     pub capacity: Capacity,
     pub rule: QueueRule,
     pub occupied: u32,
-    /// The waiting list in arrival order. It may hold stale tickets (the person stopped
-    /// waiting: detained, housed elsewhere); they are skipped, and swept out in bulk.
-    pub queue: Vec<Ticket>,
+    /// The waiting list in arrival order from `head` on (before it: tickets already taken
+    /// off, so that admitting from the front moves only what lies before those admitted). It
+    /// may hold stale tickets (the person stopped waiting: detained, housed elsewhere); they
+    /// are skipped, and swept out in bulk.
+    queue: Vec<Ticket>,
+    head: usize,
     /// People actually waiting: the live tickets.
     pub waiting: u32,
+    /// The sum of the joining days of the live tickets, for the mean wait so far without
+    /// visiting each waiting person.
+    since_total: u64,
+    /// Stale tickets the days' passes have met since the list was last swept.
+    stale_met: usize,
     pub stats: ProgrammeStats,
     /// Every wait that ended (in a start or otherwise), by its length.
     pub waits: WaitSpells,
@@ -194,12 +202,21 @@ impl Programme {
             rule,
             occupied: 0,
             waiting: 0,
+            since_total: 0,
+            stale_met: 0,
             waits: WaitSpells::new(horizon),
-            // Live tickets never exceed the population, and stale ones are swept out before
-            // they outnumber the live ones by more than 64: the list never reallocates.
-            queue: Vec::with_capacity(2 * population + 64),
+            // Live tickets never exceed the population, stale ones are swept out before they
+            // outnumber the live ones by more than 64, and the room before the head is given
+            // back before it exceeds half the list and 64: the list never reallocates.
+            queue: Vec::with_capacity(3 * population + 192),
+            head: 0,
             stats: ProgrammeStats::default(),
         }
+    }
+
+    /// The waiting list, in arrival order: live and stale tickets.
+    pub fn tickets(&self) -> &[Ticket] {
+        &self.queue[self.head..]
     }
 
     pub fn free_places(&self) -> u32 {
@@ -214,12 +231,38 @@ impl Programme {
         // capacity reserved for the whole population is not exceeded.
         self.queue.push(Ticket { citizen, since: day, referral });
         self.waiting += 1;
+        self.since_total += u64::from(day);
         self.stats.referrals += 1;
     }
 
-    /// Someone stopped waiting without being admitted; their ticket goes stale.
-    pub fn withdraw(&mut self) {
-        self.waiting = self.waiting.saturating_sub(1);
+    /// Someone who joined on day `since` stopped waiting without being admitted; their
+    /// ticket goes stale.
+    pub fn withdraw(&mut self, since: u16) {
+        self.waiting -= 1;
+        self.since_total -= u64::from(since);
+    }
+
+    /// The mean number of days the people on the list on day `today` have waited so far
+    /// (0 with nobody waiting).
+    pub fn mean_wait_so_far(&self, today: u16) -> f64 {
+        if self.waiting == 0 {
+            return 0.0;
+        }
+        let n = u64::from(self.waiting);
+        (n * u64::from(today) - self.since_total) as f64 / n as f64
+    }
+
+    /// The sum of the joining days of the live tickets (for the invariant checker).
+    pub fn since_total(&self) -> u64 {
+        self.since_total
+    }
+
+    /// Whether the stale tickets the days' passes met since the last sweep cost as much as a
+    /// sweep would: the passes met `stale` more on this one. Sweeping at that point keeps the
+    /// work of meeting stale tickets within that of the sweeps, however long the list.
+    pub fn sweep_due_after_pass(&mut self, stale: usize, at_least: usize) -> bool {
+        self.stale_met += stale;
+        self.stale_met >= at_least.max(self.tickets().len() / 2)
     }
 
     pub fn note_queue_length(&mut self) {
@@ -229,14 +272,14 @@ impl Programme {
     /// Whether stale tickets outnumber the live ones, so that a sweep is due even if no
     /// day's pass met them (the list stays short without checking every ticket every day).
     pub fn mostly_stale(&self) -> bool {
-        self.queue.len() > 2 * self.waiting as usize + 64
+        self.tickets().len() > 2 * self.waiting as usize + 64
     }
 
     /// Takes every stale ticket off the list, keeping the order of the others; `ahead` is
     /// shown each ticket [`LOOK_AHEAD`] places before it is asked about.
     pub fn sweep_stale(&mut self, still_waiting: impl Fn(Ticket) -> bool, ahead: impl Fn(Ticket)) {
         let mut kept = 0;
-        for k in 0..self.queue.len() {
+        for k in self.head..self.queue.len() {
             if let Some(&t) = self.queue.get(k + LOOK_AHEAD) {
                 ahead(t);
             }
@@ -247,6 +290,8 @@ impl Programme {
             }
         }
         self.queue.truncate(kept);
+        self.head = 0;
+        self.stale_met = 0;
     }
 
     /// Chooses up to `free` tickets to admit among those `Ready`, in admission order, into
@@ -273,7 +318,8 @@ impl Programme {
     ) -> usize {
         picks.clear();
         let free = free as usize;
-        let due = &self.queue[..self.queue.partition_point(|t| t.since <= latest_since)];
+        let list = self.tickets();
+        let due = &list[..list.partition_point(|t| t.since <= latest_since)];
         let mut stale = 0;
         let mut ready = |index: usize, t: Ticket| {
             if let Some(t) = due.get(index + LOOK_AHEAD) {
@@ -320,20 +366,16 @@ impl Programme {
     /// `admitted`, in admission order, and fills their places.
     pub fn admit(&mut self, picks: &mut [Pick], admitted: &mut Vec<Ticket>) {
         admitted.clear();
-        admitted.extend(picks.iter().map(|p| self.queue[p.index as usize]));
+        admitted.extend(picks.iter().map(|p| self.tickets()[p.index as usize]));
         picks.sort_unstable_by_key(|p| p.index);
-        let mut next = picks.iter().map(|p| p.index as usize).peekable();
-        let mut position = 0;
-        self.queue.retain(|_| {
-            let chosen = next.peek() == Some(&position);
-            if chosen {
-                next.next();
-            }
-            position += 1;
-            !chosen
-        });
+        self.head = remove_toward_back(&mut self.queue, self.head, picks.iter().map(|p| p.index));
+        if self.head > 64 + self.tickets().len() / 2 {
+            self.queue.drain(..self.head);
+            self.head = 0;
+        }
         self.occupied += admitted.len() as u32;
         self.waiting -= admitted.len() as u32;
+        self.since_total -= admitted.iter().map(|t| u64::from(t.since)).sum::<u64>();
         self.stats.starts += admitted.len() as u64;
     }
 
@@ -342,9 +384,54 @@ impl Programme {
     }
 }
 
+/// Removes the items at the distinct `positions` of `v[head..]` (ascending, counted from
+/// `head`), keeping the order of the others, by moving the items before each removed one
+/// toward the back; returns the new head. Admissions come mostly from the front of a list,
+/// so little moves however long the list is.
+fn remove_toward_back<T: Copy>(
+    v: &mut [T],
+    head: usize,
+    positions: impl DoubleEndedIterator<Item = u32>,
+) -> usize {
+    let mut positions = positions.map(|at| head + at as usize).rev().peekable();
+    let Some(&last) = positions.peek() else { return head };
+    // Items in `head..end` are still to move; the moved ones end just before `write`.
+    let (mut end, mut write) = (last + 1, last + 1);
+    for at in positions {
+        let run = at + 1..end;
+        write -= run.len();
+        if write != run.start {
+            v.copy_within(run, write);
+        }
+        end = at;
+    }
+    let run = head..end;
+    write -= run.len();
+    if write != run.start {
+        v.copy_within(run, write);
+    }
+    write
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn removing_positions_toward_the_back_keeps_the_others_in_order(
+            head in 0usize..10,
+            len in 0usize..40,
+            chosen in proptest::collection::vec(proptest::bool::ANY, 40),
+        ) {
+            let mut v: Vec<usize> = (0..head + len).collect();
+            let positions: Vec<u32> = (0..len as u32).filter(|&k| chosen[k as usize]).collect();
+            let new_head = remove_toward_back(&mut v, head, positions.iter().copied());
+            let kept: Vec<usize> = (head..head + len).filter(|&k| !chosen[k - head]).collect();
+            proptest::prop_assert_eq!(&v[new_head..], &kept[..]);
+            proptest::prop_assert_eq!(new_head, head + positions.len());
+        }
+    }
 
     fn programme(rule: QueueRule) -> Programme {
         let mut p = Programme::new(Capacity::Places(1), rule, 10, 100);
@@ -367,7 +454,7 @@ mod tests {
             |_| {},
             &mut picks,
         );
-        picks.iter().map(|x| p.queue[x.index as usize].citizen).collect()
+        picks.iter().map(|x| p.tickets()[x.index as usize].citizen).collect()
     }
 
     #[test]
@@ -402,7 +489,7 @@ mod tests {
         let mut admitted = Vec::new();
         p.admit(&mut picks, &mut admitted);
         assert_eq!(admitted.iter().map(|t| t.citizen).collect::<Vec<_>>(), vec![2, 0]);
-        assert_eq!(p.queue.iter().map(|t| t.citizen).collect::<Vec<_>>(), vec![1]);
+        assert_eq!(p.tickets().iter().map(|t| t.citizen).collect::<Vec<_>>(), vec![1]);
         assert_eq!((p.occupied, p.stats.starts), (2, 2));
     }
 
@@ -417,11 +504,11 @@ mod tests {
         assert_eq!(p.choose_admissions(1, u16::MAX, standing, |_| 0, |_| {}, &mut picks), 1);
         assert_eq!(p.choose_admissions(5, u16::MAX, standing, |_| 0, |_| {}, &mut picks), 2);
         p.sweep_stale(|t| !stale(t), |_| {});
-        assert_eq!(p.queue.iter().map(|t| t.citizen).collect::<Vec<_>>(), vec![1, 3]);
+        assert_eq!(p.tickets().iter().map(|t| t.citizen).collect::<Vec<_>>(), vec![1, 3]);
         // A sweep never changes whom a pass chooses.
         assert_eq!(p.choose_admissions(5, u16::MAX, standing, |_| 0, |_| {}, &mut picks), 0);
         assert_eq!(
-            picks.iter().map(|x| p.queue[x.index as usize].citizen).collect::<Vec<_>>(),
+            picks.iter().map(|x| p.tickets()[x.index as usize].citizen).collect::<Vec<_>>(),
             [1, 3]
         );
     }

@@ -62,7 +62,7 @@ impl World<'_> {
         self.admit_from_waiting_lists(d);
         if month_end {
             let n = self.citizens.len();
-            self.observer.close_month(n, &self.programmes, &self.episodes, self.day);
+            self.observer.close_month(n, &self.programmes, self.day);
         }
         self.day += 1;
     }

@@ -14,9 +14,10 @@ use crate::scenario::{Domain, Duration, Effect, HousingKind, Payer};
 use crate::select::{pick, pick_f32};
 use crate::services::{Episode, Standing, Status, Ticket};
 
-/// How many stale tickets a day's pass over a waiting list may meet before the list is swept:
-/// they gather at its head, where each day's pass would meet them again (outputs do not
-/// depend on it; a stale ticket is never admitted).
+/// How many stale tickets the days' passes over a waiting list may meet before the list is
+/// swept, at the least (a long list waits until they met half its length): they gather at
+/// its head, where each day's pass would meet them again (outputs do not depend on it; a
+/// stale ticket is never admitted).
 const STALE_SEEN_BEFORE_SWEEP: usize = 8;
 
 /// How many of the day's admitted people ahead of the one being started the person's state
@@ -356,14 +357,14 @@ impl World<'_> {
             self.programmes[p].waits.record(waited, false);
         }
         let e = self.episode_mut(i, p);
-        let was = e.status;
+        let (was, since) = (e.status, e.since);
         e.status = status;
         self.citizens[i].open_episodes &= !(1u32 << p);
         self.citizens[i].active_episodes &= !(1u32 << p);
         let prog = &mut self.programmes[p];
         match was {
             Status::Active => prog.release_place(),
-            Status::Waiting => prog.withdraw(),
+            Status::Waiting => prog.withdraw(since),
             _ => {}
         }
         match status {
@@ -402,11 +403,11 @@ impl World<'_> {
                         false => Standing::Stale,
                     },
                     |t| self.priority(t.citizen as usize, prog.rule, d),
-                    |t| self.prefetch_ticket(p, t),
+                    |t| self.prefetch_readiness(p, t),
                     &mut picks,
                 );
                 self.programmes[p].admit(&mut picks, &mut admitted);
-                if stale >= STALE_SEEN_BEFORE_SWEEP {
+                if self.programmes[p].sweep_due_after_pass(stale, STALE_SEEN_BEFORE_SWEEP) {
                     self.sweep_stale_tickets(p);
                 }
                 for (k, t) in admitted.iter().enumerate() {
@@ -448,6 +449,27 @@ impl World<'_> {
         prefetch_lines(&self.episodes[i * self.t.programmes + p]);
         prefetch_lines(&self.citizens[i]);
         prefetch_lines(&self.keys[i]);
+    }
+
+    /// Asks the memory system for what [`Self::ready`] and [`Self::priority`] read of ticket
+    /// `t` of programme `p`: the person's episode there and, for first-come lists, only the
+    /// parts of the person that readiness reads (a long list's scan is bound by memory).
+    #[inline(always)]
+    fn prefetch_readiness(&self, p: usize, t: Ticket) {
+        if self.programmes[p].rule != crate::scenario::QueueRule::FirstCome {
+            return self.prefetch_ticket(p, t);
+        }
+        let i = t.citizen as usize;
+        prefetch_lines(&self.episodes[i * self.t.programmes + p]);
+        let c = &self.citizens[i];
+        prefetch_lines(&c.place);
+        prefetch_lines(&c.known_needs);
+        prefetch_lines(&c.has_id);
+        prefetch_lines(&c.housing);
+        prefetch_lines(&c.income);
+        if self.t.waivable[p] != 0 {
+            prefetch_lines(&self.keys[i]);
+        }
     }
 
     fn ready(&self, i: usize, p: usize, since: u16, d: u16) -> bool {

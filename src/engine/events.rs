@@ -51,6 +51,7 @@
 
 use super::draws::{Rooms, Stepped, Thinned};
 use super::{Care, NO_FACILITY, World};
+use crate::memory::filled_on_huge_pages;
 use crate::population::{Addiction, Income, NEVER, Place, Restorative};
 use crate::rng::Purpose;
 use crate::scenario::QueueRule;
@@ -141,8 +142,8 @@ impl EventState {
         let (a_lo, a_hi) = span(r.autonomy);
         let (n_lo, n_hi) = span(r.network);
         Self {
-            skips: vec![Skip::due(w.day); w.citizens.len()],
-            wakes: vec![w.day; w.citizens.len()],
+            skips: filled_on_huge_pages(w.citizens.len(), Skip::due(w.day)),
+            wakes: filled_on_huge_pages(w.citizens.len(), w.day),
             visits: Vec::with_capacity(w.citizens.len()),
 
             target_lo: [
@@ -181,7 +182,7 @@ impl World<'_> {
     pub(crate) fn step_events(&mut self) {
         let d = self.day;
         let month_end = self.begin_day(d);
-        let mut ev = self.events.take().unwrap_or_else(|| EventState::new(self));
+        let mut ev = self.events.take().unwrap_or_else(|| Box::new(EventState::new(self)));
         // Today's visits in citizen order, found in one pass over the schedule: they lie
         // scattered over memory, and the list lets the state of the visit a few ahead be
         // asked for while this one is worked on. (A calendar of wake days instead of the pass
@@ -323,12 +324,12 @@ impl World<'_> {
         }
         let Some(mut ev) = self.events.take() else { return };
         let look_ahead = crate::services::LOOK_AHEAD;
-        for k in 0..self.programmes[p].queue.len() {
-            if let Some(&ahead) = self.programmes[p].queue.get(k + look_ahead) {
+        for k in 0..self.programmes[p].tickets().len() {
+            if let Some(&ahead) = self.programmes[p].tickets().get(k + look_ahead) {
                 self.prefetch_ticket(p, ahead);
                 super::fastmath::prefetch_lines(&ev.skips[ahead.citizen as usize]);
             }
-            let t = self.programmes[p].queue[k];
+            let t = self.programmes[p].tickets()[k];
             if super::episodes::ticket_is_live(&self.episodes, self.t.programmes, p, t) {
                 self.sync(t.citizen as usize, d, &mut ev);
             }

@@ -51,13 +51,28 @@ impl World<'_> {
             {
                 return Err(format!("programme {p}: {} occupied > capacity {cap}", prog.occupied));
             }
-            let live =
-                prog.queue.iter().filter(|t| ticket_is_live(&self.episodes, np, p, **t)).count()
-                    as u32;
+            let live = prog
+                .tickets()
+                .iter()
+                .filter(|t| ticket_is_live(&self.episodes, np, p, **t))
+                .count() as u32;
             if live != waiting[p] || prog.waiting != waiting[p] {
                 return Err(format!(
                     "programme {p}: {live} live tickets, {} counted waiting, {} waiting",
                     prog.waiting, waiting[p]
+                ));
+            }
+            let since_total: u64 = prog
+                .tickets()
+                .iter()
+                .filter(|t| ticket_is_live(&self.episodes, np, p, **t))
+                .map(|t| u64::from(t.since))
+                .sum();
+            if since_total != prog.since_total() {
+                return Err(format!(
+                    "programme {p}: live tickets joined on days summing to {since_total}, \
+                     counted {}",
+                    prog.since_total()
                 ));
             }
         }

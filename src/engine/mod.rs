@@ -57,6 +57,7 @@ pub use tables::{
 };
 
 use crate::costs::Ledger;
+use crate::memory::{collect_on_huge_pages, filled_on_huge_pages};
 use crate::outcomes::{ReplicationResult, summarise_cohort};
 use crate::population::Citizen;
 use crate::rng::{DayDraws, citizen_key};
@@ -134,7 +135,8 @@ pub struct World<'s> {
     /// How many of each citizen's cases wait in `cases`.
     pub open_cases: Vec<u16>,
     /// The event engine's state after a run with it (see [`events`]).
-    events: Option<events::EventState>,
+    /// Boxed: it is taken out and put back around every catch-up another's decision asks for.
+    events: Option<Box<events::EventState>>,
     /// Scratch lists for the daily admissions, kept so the loop does not allocate.
     admission: (Vec<crate::services::Pick>, Vec<crate::services::Ticket>),
     /// The citizen whose costs are also booked in `traced_cost` (`u32::MAX`: nobody).
@@ -150,7 +152,8 @@ impl<'s> World<'s> {
         let t = Tables::new(sc);
         let citizens = crate::population::synthesize(sc, replication);
         let n = citizens.len();
-        let keys = (0..n as u32).map(|i| citizen_key(sc.meta.seed, replication, i)).collect();
+        let keys =
+            collect_on_huge_pages((0..n as u32).map(|i| citizen_key(sc.meta.seed, replication, i)));
         let horizon = sc.meta.horizon_days;
         let mut programmes: Vec<Programme> = sc
             .services
@@ -175,7 +178,7 @@ impl<'s> World<'s> {
         ));
         let mut world = Self {
             sc,
-            episodes: vec![Episode::default(); n * t.programmes],
+            episodes: filled_on_huge_pages(n * t.programmes, Episode::default()),
             t,
             replication,
             citizens,
@@ -186,7 +189,7 @@ impl<'s> World<'s> {
             day: 0,
             today: DayDraws::new(0),
             cases: Cases::new(sc.meta.horizon_days),
-            open_cases: vec![0; n],
+            open_cases: filled_on_huge_pages(n, 0),
             events: None,
             admission: (Vec::new(), Vec::new()),
             traced: u32::MAX,

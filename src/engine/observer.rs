@@ -7,7 +7,7 @@
 use super::month_of;
 use crate::outcomes::MonthRow;
 use crate::population::{Addiction, Citizen, Housing, Income, NEVER, Place};
-use crate::services::{Episode, Programme};
+use crate::services::Programme;
 
 /// The monthly rows of one replication.
 pub struct MonthObserver {
@@ -66,36 +66,16 @@ impl MonthObserver {
     }
 
     /// Closes the open row: the recovery means over `citizens`, and each programme's list
-    /// and places after the day's admissions, with how long those on each list (live tickets
-    /// only, `episodes` citizen-major) have waited so far on day `today`.
-    pub fn close_month(
-        &mut self,
-        citizens: usize,
-        programmes: &[Programme],
-        episodes: &[Episode],
-        today: u16,
-    ) {
+    /// and places after the day's admissions, with how long those on each list have waited
+    /// so far on day `today`.
+    pub fn close_month(&mut self, citizens: usize, programmes: &[Programme], today: u16) {
         let Some(row) = self.rows.last_mut() else { return };
         row.recovery.scale(citizens as f64);
-        let stride = programmes.len();
         for (p, prog) in programmes.iter().enumerate() {
             row.queue[p] = prog.waiting;
             row.occupied[p] = prog.occupied;
         }
-        row.waited_days = programmes
-            .iter()
-            .enumerate()
-            .map(|(p, prog)| {
-                let (total, n) = prog
-                    .queue
-                    .iter()
-                    .filter(|t| super::episodes::ticket_is_live(episodes, stride, p, **t))
-                    .fold((0u64, 0u64), |(sum, n), t| {
-                        (sum + today.saturating_sub(t.since) as u64, n + 1)
-                    });
-                if n == 0 { 0.0 } else { total as f64 / n as f64 }
-            })
-            .collect();
+        row.waited_days = programmes.iter().map(|prog| prog.mean_wait_so_far(today)).collect();
     }
 
     /// The rows recorded, month by month.
