@@ -441,6 +441,34 @@ mod tests {
         p
     }
 
+    #[test]
+    fn the_mean_wait_so_far_follows_joins_withdrawals_and_admissions() {
+        let mut p = programme(QueueRule::FirstCome); // joined on days 1, 2 and 3
+        assert_eq!(p.mean_wait_so_far(10), (9.0 + 8.0 + 7.0) / 3.0);
+        p.withdraw(2);
+        assert_eq!(p.mean_wait_so_far(10), (9.0 + 7.0) / 2.0);
+        let mut picks = vec![Pick { rank: 0, index: 0 }];
+        p.admit(&mut picks, &mut Vec::new());
+        assert_eq!(p.mean_wait_so_far(10), 7.0);
+        p.withdraw(3);
+        assert_eq!(p.mean_wait_so_far(10), 0.0);
+    }
+
+    #[test]
+    fn a_sweep_is_due_once_the_passes_met_half_a_long_list_in_stale_tickets() {
+        let mut p = Programme::new(Capacity::Places(1), QueueRule::FirstCome, 100, 100);
+        for c in 0..40 {
+            p.join(c, 1, 0);
+        }
+        assert!(!p.sweep_due_after_pass(8, 8), "8 stale of a 40-ticket list");
+        assert!(!p.sweep_due_after_pass(11, 8), "19 stale");
+        assert!(p.sweep_due_after_pass(1, 8), "20 stale, half the list");
+        p.sweep_stale(|t| t.citizen >= 20, |_| {});
+        assert_eq!(p.tickets().len(), 20);
+        assert!(!p.sweep_due_after_pass(7, 8), "the count starts again after a sweep");
+        assert!(p.sweep_due_after_pass(3, 8), "then after half of the 20 left");
+    }
+
     /// The citizens `choose_admissions` picks, in admission order.
     fn chosen(p: &Programme, free: u32, ready: impl Fn(u32) -> bool, rank: [u32; 3]) -> Vec<u32> {
         let mut picks = Vec::new();
