@@ -2,7 +2,8 @@
 //!
 //! The model is the one of `docs/model.md`: citizens ([`population`]) move through detention,
 //! release and support services ([`services`]) under a care regime ([`regime`]), one day per
-//! step ([`engine`]; its large per-citizen arrays ask for huge pages, `memory`). Scenarios are TOML files checked before any work ([`scenario`]).
+//! step ([`engine`]; its large per-citizen arrays ask for huge pages, `memory`). Scenarios
+//! are TOML files checked before any work ([`scenario`]).
 //! Outcomes ([`outcomes`]) and costs per payer ([`costs`]) are collected per replication;
 //! [`experiments`] runs replications in parallel and summarises them with [`stats`];
 //! [`output::report`] writes what users read into an [`output::outdir`] (staged, locked, hashed, never

@@ -227,8 +227,8 @@ impl Programme {
     }
 
     pub fn join(&mut self, citizen: u32, day: u16, referral: u8) {
-        // A citizen holds at most one live ticket and stale ones are pruned daily, so the
-        // capacity reserved for the whole population is not exceeded.
+        // A citizen holds at most one live ticket, and stale ones and the room before the
+        // head are bounded (see `new`), so the capacity reserved there is not exceeded.
         self.queue.push(Ticket { citizen, since: day, referral });
         self.waiting += 1;
         self.since_total += u64::from(day);

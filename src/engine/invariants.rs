@@ -51,23 +51,17 @@ impl World<'_> {
             {
                 return Err(format!("programme {p}: {} occupied > capacity {cap}", prog.occupied));
             }
-            let live = prog
+            let (live, since_total) = prog
                 .tickets()
                 .iter()
                 .filter(|t| ticket_is_live(&self.episodes, np, p, **t))
-                .count() as u32;
+                .fold((0u32, 0u64), |(n, sum), t| (n + 1, sum + u64::from(t.since)));
             if live != waiting[p] || prog.waiting != waiting[p] {
                 return Err(format!(
                     "programme {p}: {live} live tickets, {} counted waiting, {} waiting",
                     prog.waiting, waiting[p]
                 ));
             }
-            let since_total: u64 = prog
-                .tickets()
-                .iter()
-                .filter(|t| ticket_is_live(&self.episodes, np, p, **t))
-                .map(|t| u64::from(t.since))
-                .sum();
             if since_total != prog.since_total() {
                 return Err(format!(
                     "programme {p}: live tickets joined on days summing to {since_total}, \
