@@ -37,17 +37,24 @@ pub fn run_replications_with(
         .collect()
 }
 
-/// Runs on a pool of exactly `threads` threads (0 = rayon's default).
+/// Runs `work` on a pool of exactly `threads` threads (0 = rayon's default): the parallel
+/// steps inside it (replications, the summary, writing the output files) use that many and
+/// no more.
+pub fn with_threads<T: Send>(threads: usize, work: impl FnOnce() -> T + Send) -> Result<T, String> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| format!("cannot start {threads} threads: {e}"))?;
+    Ok(pool.install(work))
+}
+
+/// Runs replications `0..n` on a pool of exactly `threads` threads (0 = rayon's default).
 pub fn run_with_threads(
     sc: &Scenario,
     n: u32,
     threads: usize,
 ) -> Result<Vec<ReplicationResult>, String> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| format!("cannot start {threads} threads: {e}"))?;
-    Ok(pool.install(|| run_replications(sc, n)))
+    with_threads(threads, || run_replications(sc, n))
 }
 
 /// [`run_with_threads`] with a progress bar on a terminal.
@@ -57,14 +64,17 @@ pub fn run_with_progress(
     threads: usize,
     what: &str,
 ) -> Result<Vec<ReplicationResult>, String> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| format!("cannot start {threads} threads: {e}"))?;
+    with_threads(threads, || run_showing_progress(sc, n, what))
+}
+
+/// Replications `0..n` on the current rayon pool, with a progress bar on a terminal (inside
+/// [`with_threads`]: a pool started inside another would leave the outer one's thread
+/// waiting for it).
+pub fn run_showing_progress(sc: &Scenario, n: u32, what: &str) -> Vec<ReplicationResult> {
     let progress = crate::progress::Progress::new(u64::from(n), what);
-    let results = pool.install(|| run_replications_with(sc, n, &|| progress.tick()));
+    let results = run_replications_with(sc, n, &|| progress.tick());
     progress.finish();
-    Ok(results)
+    results
 }
 
 /// One named indicator value of one replication.
@@ -360,7 +370,7 @@ pub fn indicator_matrix(
     sc: &Scenario,
     reps: &[ReplicationResult],
 ) -> (Vec<Indicator>, Vec<Vec<f64>>) {
-    let per_rep: Vec<Vec<Indicator>> = reps.iter().map(|r| indicators(sc, r)).collect();
+    let per_rep: Vec<Vec<Indicator>> = reps.par_iter().map(|r| indicators(sc, r)).collect();
     let names = per_rep.first().cloned().unwrap_or_default();
     let values =
         (0..names.len()).map(|k| per_rep.iter().map(|row| row[k].value).collect()).collect();

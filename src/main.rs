@@ -2,7 +2,7 @@
 
 use clap::{Args, Parser, Subcommand};
 use reentry::compare::{Arm, write_compare};
-use reentry::experiments::{run_with_progress, summarise};
+use reentry::experiments::{run_showing_progress, summarise, with_threads};
 use reentry::limits::{MAX_MESSAGE_LINE, cut_lines};
 use reentry::output::lang::Lang;
 use reentry::output::outdir::OutputDir;
@@ -589,15 +589,18 @@ fn run(path: &Path, o: &RunOptions, lang: Lang) -> Result<(), String> {
     let dir = OutputDir::prepare(&target, o.force)?;
     let threads = reentry::limits::threads(o.threads);
     let started = std::time::Instant::now();
-    let (written, (summary, reps, elapsed)) = dir.fill(|dir| {
-        let reps = run_with_progress(&sc, sc.meta.replications, threads, &sc.meta.name)?;
-        let elapsed = started.elapsed().as_secs_f64();
-        let summary = summarise(&sc, &reps);
-        let runs = [RunOutput { scenario: &sc, replications: &reps, summary: &summary }];
-        write_outputs(dir, &runs)?;
-        write_report(dir, lang)?;
-        Ok((summary, reps, elapsed))
-    })?;
+    // The summary and the files are made in parallel too, on the same number of threads.
+    let (written, (summary, reps, elapsed)) = with_threads(threads, || {
+        dir.fill(|dir| {
+            let reps = run_showing_progress(&sc, sc.meta.replications, &sc.meta.name);
+            let elapsed = started.elapsed().as_secs_f64();
+            let summary = summarise(&sc, &reps);
+            let runs = [RunOutput { scenario: &sc, replications: &reps, summary: &summary }];
+            write_outputs(dir, &runs)?;
+            write_report(dir, lang)?;
+            Ok((summary, reps, elapsed))
+        })
+    })??;
     let run = RunOutput { scenario: &sc, replications: &reps, summary: &summary };
     say!("{}", reentry::output::terminal::summary(&run, lang));
     say_cohort_note(&sc);
@@ -634,33 +637,36 @@ fn compare(
     let dir = OutputDir::prepare(&target, o.force)?;
     let threads = reentry::limits::threads(o.threads);
     let started = std::time::Instant::now();
-    let (written, (arms, comparisons, elapsed, psa_report)) = dir.fill(|dir| {
-        let arms = scenarios
-            .into_iter()
-            .map(|sc| {
-                run_with_progress(&sc, sc.meta.replications, threads, &sc.meta.name)
-                    .map(|r| Arm::new(sc, r))
-            })
-            .collect::<Result<Vec<_>, String>>()?;
-        let comparisons = arms[1..]
-            .iter()
-            .map(|alt| reentry::compare::compare(&arms[0], alt))
-            .collect::<Result<Vec<_>, String>>()?;
-        write_compare(dir, &arms, &comparisons)?;
-        let psa_report = match &plan {
-            Some((params, settings)) => {
-                let aligned: Vec<Scenario> = arms.iter().map(|a| a.scenario.clone()).collect();
-                let draws = reentry::psa::run(&aligned, params, settings)?;
-                let report = reentry::psa::analyse(&aligned, params, settings, &draws);
-                reentry::psa::write_psa(dir, &report, params, &draws)?;
-                Some(report)
-            }
-            None => None,
-        };
-        let elapsed = started.elapsed().as_secs_f64();
-        write_report(dir, lang)?;
-        Ok((arms, comparisons, elapsed, psa_report))
-    })?;
+    // The files are written in parallel too, on the same number of threads.
+    let (written, (arms, comparisons, elapsed, psa_report)) = with_threads(threads, || {
+        dir.fill(|dir| {
+            let arms = scenarios
+                .into_iter()
+                .map(|sc| {
+                    let reps = run_showing_progress(&sc, sc.meta.replications, &sc.meta.name);
+                    Arm::new(sc, reps)
+                })
+                .collect::<Vec<_>>();
+            let comparisons = arms[1..]
+                .iter()
+                .map(|alt| reentry::compare::compare(&arms[0], alt))
+                .collect::<Result<Vec<_>, String>>()?;
+            write_compare(dir, &arms, &comparisons)?;
+            let psa_report = match &plan {
+                Some((params, settings)) => {
+                    let aligned: Vec<Scenario> = arms.iter().map(|a| a.scenario.clone()).collect();
+                    let draws = reentry::psa::run(&aligned, params, settings)?;
+                    let report = reentry::psa::analyse(&aligned, params, settings, &draws);
+                    reentry::psa::write_psa(dir, &report, params, &draws)?;
+                    Some(report)
+                }
+                None => None,
+            };
+            let elapsed = started.elapsed().as_secs_f64();
+            write_report(dir, lang)?;
+            Ok((arms, comparisons, elapsed, psa_report))
+        })
+    })??;
     for c in &comparisons {
         sayln!("{}", reentry::output::terminal::comparison(&arms[0], c, lang));
     }

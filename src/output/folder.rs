@@ -179,11 +179,27 @@ impl Folder {
                 parameters,
             });
         }
-        read_survival(dir, &mut scenarios)?;
-        read_monthly(dir, &mut scenarios)?;
-        read_costs(dir, &mut scenarios)?;
-        read_queues(dir, &mut scenarios)?;
-        let provenance = read_rows::<ProvenanceRow>(dir, "provenance.csv")?;
+        // The tables are parsed in parallel, then taken in the fixed order below (so a
+        // damaged folder reports the same file first whatever the thread count).
+        let ((survival, monthly), (costs, (queues, provenance))) = rayon::join(
+            || rayon::join(|| read_rows(dir, "survival.csv"), || read_rows(dir, "monthly.csv")),
+            || {
+                rayon::join(
+                    || read_rows(dir, "costs_by_payer.csv"),
+                    || {
+                        rayon::join(
+                            || read_rows(dir, "queues.csv"),
+                            || read_rows(dir, "provenance.csv"),
+                        )
+                    },
+                )
+            },
+        );
+        add_survival(survival?, &mut scenarios);
+        add_monthly(monthly?, &mut scenarios);
+        add_costs(costs?, &mut scenarios);
+        add_queues(queues?, &mut scenarios);
+        let provenance: Vec<ProvenanceRow> = provenance?;
         let psa = match dir.join("psa.json").is_file() {
             true => Some(
                 serde_json::from_str(&read_text(dir, "psa.json")?)
@@ -234,8 +250,8 @@ fn scenario_index(scenarios: &[ScenarioInfo], name: &str) -> Option<usize> {
     scenarios.iter().position(|s| s.name == name)
 }
 
-fn read_survival(dir: &Path, scenarios: &mut [ScenarioInfo]) -> Result<(), String> {
-    for row in read_rows::<SurvivalRow>(dir, "survival.csv")? {
+fn add_survival(rows: Vec<SurvivalRow>, scenarios: &mut [ScenarioInfo]) {
+    for row in rows {
         if row.event != "reconviction" {
             continue;
         }
@@ -246,13 +262,12 @@ fn read_survival(dir: &Path, scenarios: &mut [ScenarioInfo]) -> Result<(), Strin
         c.lo.push(row.lo95.0);
         c.hi.push(row.hi95.0);
     }
-    Ok(())
 }
 
 /// Sums per (scenario, month) in file order, then divides by the number of replications.
-fn read_monthly(dir: &Path, scenarios: &mut [ScenarioInfo]) -> Result<(), String> {
+fn add_monthly(rows: Vec<MonthlyRow>, scenarios: &mut [ScenarioInfo]) {
     let mut sums: Vec<BTreeMap<u32, (MonthMeans, u32)>> = vec![BTreeMap::new(); scenarios.len()];
-    for r in read_rows::<MonthlyRow>(dir, "monthly.csv")? {
+    for r in rows {
         let Some(k) = scenario_index(scenarios, &r.scenario) else { continue };
         let (m, n) = sums[k].entry(r.month).or_default();
         m.month = r.month;
@@ -287,12 +302,11 @@ fn read_monthly(dir: &Path, scenarios: &mut [ScenarioInfo]) -> Result<(), String
             })
             .collect();
     }
-    Ok(())
 }
 
-fn read_costs(dir: &Path, scenarios: &mut [ScenarioInfo]) -> Result<(), String> {
+fn add_costs(rows: Vec<CostRow>, scenarios: &mut [ScenarioInfo]) {
     let reps: Vec<f64> = scenarios.iter().map(|s| s.replications.max(1) as f64).collect();
-    for r in read_rows::<CostRow>(dir, "costs_by_payer.csv")? {
+    for r in rows {
         let Some(k) = scenario_index(scenarios, &r.scenario) else { continue };
         let Some(p) = PAYER_NAMES.iter().position(|n| *n == r.payer) else { continue };
         let year = r.year.saturating_sub(1);
@@ -304,7 +318,6 @@ fn read_costs(dir: &Path, scenarios: &mut [ScenarioInfo]) -> Result<(), String> 
             s.transfers[year] += transfers_per_citizen(&r) / reps[k];
         }
     }
-    Ok(())
 }
 
 /// The benefit payments within the municipality's cost, discounted and per released citizen.
@@ -329,9 +342,9 @@ fn grow(v: &mut Vec<f64>, len: usize) {
 /// number of replications.
 type QueueSums = Vec<(String, BTreeMap<u32, (f64, f64, u32)>)>;
 
-fn read_queues(dir: &Path, scenarios: &mut [ScenarioInfo]) -> Result<(), String> {
+fn add_queues(rows: Vec<QueueRow>, scenarios: &mut [ScenarioInfo]) {
     let mut sums: Vec<QueueSums> = vec![Vec::new(); scenarios.len()];
-    for r in read_rows::<QueueRow>(dir, "queues.csv")? {
+    for r in rows {
         let Some(k) = scenario_index(scenarios, &r.scenario) else { continue };
         let list = &mut sums[k];
         let j = match list.iter().position(|(name, _)| *name == r.service) {
@@ -365,7 +378,6 @@ fn read_queues(dir: &Path, scenarios: &mut [ScenarioInfo]) -> Result<(), String>
             })
             .collect();
     }
-    Ok(())
 }
 
 /// Words for the two coordination programmes, which have no `label` in the scenario.
@@ -394,6 +406,38 @@ mod tests {
         assert_eq!(transfers_per_citizen(&row(6_000.0)), 6_000.0);
         // The old unit: 12,000,000 of 20,000,000 in total is 60% of the 9,000 per citizen.
         assert!((transfers_per_citizen(&row(12_000_000.0)) - 5_400.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_damaged_folder_names_its_first_damaged_table_whatever_the_thread_count() {
+        let out = tempfile::tempdir().unwrap();
+        let folder = out.path().join("run");
+        let mut raw = crate::scenario::Scenario::load(Path::new("scenarios/fragmented.toml"))
+            .unwrap()
+            .resolved;
+        raw.population.size = 200;
+        raw.scenario.replications = 2;
+        let sc = crate::scenario::Scenario::from_raw(raw).unwrap();
+        let reps = crate::experiments::run_replications(&sc, 2);
+        let summary = crate::experiments::summarise(&sc, &reps);
+        let runs = [crate::output::report::RunOutput {
+            scenario: &sc,
+            replications: &reps,
+            summary: &summary,
+        }];
+        let dir = crate::output::outdir::OutputDir::prepare(&folder, false).unwrap();
+        let (written, ()) = dir.fill(|dir| crate::output::write_outputs(dir, &runs)).unwrap();
+        Folder::read(&written).unwrap();
+        // Two tables damaged: the one read first in the fixed order is named.
+        fs::write(written.join("monthly.csv"), "scenario,month\nx,not-a-month\n").unwrap();
+        fs::write(written.join("queues.csv"), "scenario,day\nx,not-a-day\n").unwrap();
+        for threads in [1, 4] {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            for _ in 0..10 {
+                let err = pool.install(|| Folder::read(&written)).unwrap_err();
+                assert!(err.contains("monthly.csv"), "{threads} threads: {err}");
+            }
+        }
     }
 
     #[test]

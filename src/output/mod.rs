@@ -26,6 +26,7 @@ use crate::output::format::sanitize;
 use crate::output::lang::Lang;
 use crate::output::outdir::OutputDir;
 use crate::output::report::{Exporter, RunOutput, run_exporters};
+use rayon::prelude::*;
 use std::path::Path;
 
 /// Writes every exporter's file plus the resolved scenario(s).
@@ -39,9 +40,13 @@ pub fn write_with(
     runs: &[RunOutput],
     exporters: &[Box<dyn Exporter>],
 ) -> Result<(), String> {
-    for exporter in exporters {
-        dir.write_file(exporter.file_name(), |w| exporter.write(runs, w))?;
-    }
+    // The files are independent: written in parallel, the first failure in file order
+    // reported (the same one whatever the thread count).
+    let written: Vec<Result<(), String>> = exporters
+        .par_iter()
+        .map(|exporter| dir.write_file(exporter.file_name(), |w| exporter.write(runs, w)))
+        .collect();
+    written.into_iter().collect::<Result<(), String>>()?;
     for run in runs {
         let text = toml::to_string(&run.scenario.resolved)
             .map_err(|e| format!("cannot write scenario: {e}"))?;

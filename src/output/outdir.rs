@@ -23,6 +23,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, Once};
 
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::limits::{MAX_FOLDER_NAME_BYTES, MAX_OUT_PATH_BYTES};
@@ -233,12 +234,16 @@ fn listed_files(dir: &Path) -> Result<Vec<String>, String> {
 
 /// Writes the marker of `dir` with the hash of every file now in it.
 pub fn write_marker(dir: &Path, kind: &str) -> Result<(), String> {
-    let mut files = std::collections::BTreeMap::new();
-    for name in listed_files(dir)? {
-        let bytes = fs::read(dir.join(&name))
-            .map_err(|e| format!("cannot read {}: {e}", dir.join(&name).display()))?;
-        files.insert(name, format!("sha256:{}", sha256_hex(&bytes)));
-    }
+    // Hashed in parallel; the first failure in file order is reported.
+    let hashed: Vec<Result<(String, String), String>> = listed_files(dir)?
+        .into_par_iter()
+        .map(|name| {
+            let bytes = fs::read(dir.join(&name))
+                .map_err(|e| format!("cannot read {}: {e}", dir.join(&name).display()))?;
+            Ok((name, format!("sha256:{}", sha256_hex(&bytes))))
+        })
+        .collect();
+    let files = hashed.into_iter().collect::<Result<std::collections::BTreeMap<_, _>, _>>()?;
     let marker = Marker { tool: "reentry".into(), format: FORMAT, kind: kind.into(), files };
     let mut text = serde_json::to_string_pretty(&marker).map_err(|e| e.to_string())?;
     text.push('\n');
@@ -272,23 +277,30 @@ pub fn verify_files(dir: &Path, skip: impl Fn(&str) -> bool) -> Result<Marker, S
 /// Refuses to write a number that is not finite (`inf`, `NaN`) into a CSV file: every
 /// undefined value is written as `NA` on purpose, so one of these is an overflow.
 pub fn check_finite_csv(dir: &Path) -> Result<(), String> {
-    for name in listed_files(dir)?.iter().filter(|n| n.ends_with(".csv")) {
-        let path = dir.join(name);
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .comment(Some(b'#'))
-            .from_path(&path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        for (row, record) in reader.records().enumerate() {
-            let record = record.map_err(|e| format!("{}: {e}", path.display()))?;
-            if let Some(field) = record.iter().find(|f| is_non_finite(f)) {
-                return Err(format!(
-                    "not writing {}: row {} holds the non-finite value `{field}` (an overflow: are some costs or rates absurdly large?)",
-                    name,
-                    row + 1
-                ));
-            }
+    let names: Vec<String> =
+        listed_files(dir)?.into_iter().filter(|n| n.ends_with(".csv")).collect();
+    // The files are read in parallel; the first failure in file order is reported.
+    let checked: Vec<Result<(), String>> =
+        names.par_iter().map(|name| check_finite_file(dir, name)).collect();
+    checked.into_iter().collect()
+}
+
+fn check_finite_file(dir: &Path, name: &str) -> Result<(), String> {
+    let path = dir.join(name);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .comment(Some(b'#'))
+        .from_path(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    for (row, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| format!("{}: {e}", path.display()))?;
+        if let Some(field) = record.iter().find(|f| is_non_finite(f)) {
+            return Err(format!(
+                "not writing {}: row {} holds the non-finite value `{field}` (an overflow: are some costs or rates absurdly large?)",
+                name,
+                row + 1
+            ));
         }
     }
     Ok(())
@@ -755,6 +767,24 @@ mod tests {
         fs::write(dir.path().join("b.csv"), "x,y\n1,2\n3,inf\n").unwrap();
         let e = check_finite_csv(dir.path()).unwrap_err();
         assert!(e.contains("b.csv") && e.contains("row 3") && e.contains("`inf`"), "{e}");
+    }
+
+    #[test]
+    fn the_first_damaged_file_by_name_is_reported_whatever_the_thread_count() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("a.csv"), "x\n1\n").unwrap();
+        fs::write(dir.path().join("b.csv"), "x\nNaN\n").unwrap();
+        fs::write(dir.path().join("c.csv"), "x\ninf\n").unwrap();
+        for threads in [1, 3] {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            for _ in 0..20 {
+                let e = pool.install(|| check_finite_csv(dir.path())).unwrap_err();
+                assert!(e.contains("b.csv") && e.contains("`NaN`"), "{threads} threads: {e}");
+            }
+        }
+        fs::write(dir.path().join("b.csv"), "x\n2\n").unwrap();
+        let e = check_finite_csv(dir.path()).unwrap_err();
+        assert!(e.contains("c.csv"), "{e}");
     }
 
     #[test]

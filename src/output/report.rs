@@ -25,7 +25,7 @@ pub struct RunOutput<'a> {
 }
 
 /// One output file.
-pub trait Exporter {
+pub trait Exporter: Sync {
     fn file_name(&self) -> &'static str;
     fn write(&self, runs: &[RunOutput], out: &mut dyn Write) -> io::Result<()>;
 }
