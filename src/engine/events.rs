@@ -15,8 +15,9 @@
 //! referred to help) are bounded by one number `q`: the reoffending hazard at its largest over
 //! the window (the Weibull term at either end, age at either end, the recovery term at the
 //! edge of where relaxation can take it, debt and network flags either way), drop-out at its
-//! largest motivation ratio, self-referral at full competence where care builds it up, the
-//! others exact because the state they read does not change without an event.
+//! largest motivation ratio, self-referral at full competence where care builds it up (and 0
+//! for someone without an unmet need whose debt cannot grow past a need's threshold: they do
+//! not ask), the others exact because the state they read does not change without an event.
 //!
 //! The days of a window are thinned to *candidate* days. Every citizen has one *event
 //! uniform* `U` a day ([`EventWords::event_uniform`]): its ten leading bits from a hash of the citizen's
@@ -495,6 +496,13 @@ impl World<'_> {
     fn help_bound(&self, i: usize, s: u16, care: &Care) -> f64 {
         let c = &self.citizens[i];
         let regime = &self.sc.regime;
+        // Without an unmet need nobody asks for help. What the person needs and which of it
+        // is served change only with an event or at the window's end, but for debt, which
+        // may grow past the threshold of a need over the window.
+        let debt_grows = (c.income == Income::None) & !care.debt_moratorium;
+        if self.unmet_needs(i) == 0 && !debt_grows {
+            return 0.0;
+        }
         if (c.case_manager_until > s) | (c.veiligheidshuis_until > s) {
             return regime.case_manager.referral_per_day;
         }
@@ -706,5 +714,44 @@ mod tests {
             assert_eq!(ev.bound_exceeded, 0, "{name}");
             assert_eq!(ev.changed_while_skipped, 0, "{name}");
         }
+    }
+
+    #[test]
+    fn nobody_without_an_unmet_need_asks_for_help_in_the_bound_unless_debt_may_grow() {
+        use crate::population::{Income, Place};
+        let mut raw =
+            Scenario::load(std::path::Path::new("scenarios/fragmented.toml")).unwrap().resolved;
+        raw.population.size = 400;
+        raw.scenario.engine = Engine::Events;
+        let sc = Scenario::from_raw(raw).unwrap();
+        let mut w = World::new(&sc, 2);
+        let (mut without, mut with) = (0, 0);
+        while (w.day as u32) < 720 {
+            w.step_events();
+            let s = w.day;
+            for i in 0..w.citizens.len() {
+                let c = &w.citizens[i];
+                if c.place != Place::Community {
+                    continue;
+                }
+                let care = w.care_of(i);
+                let debt_grows = (c.income == Income::None) & !care.debt_moratorium;
+                let help = w.help_bound(i, s, &care);
+                if w.unmet_needs(i) == 0 && !debt_grows {
+                    assert_eq!(help, 0.0, "day {s}, citizen {i}");
+                    without += 1;
+                } else if w.unmet_needs(i) != 0 {
+                    let coordinated = (c.case_manager_until > s) | (c.veiligheidshuis_until > s);
+                    let asked = if coordinated {
+                        sc.regime.case_manager.referral_per_day
+                    } else {
+                        w.self_referral_chance(i, &care)
+                    };
+                    assert!(help >= asked, "day {s}, citizen {i}: {help} < {asked}");
+                    with += (help > 0.0) as u32;
+                }
+            }
+        }
+        assert!(without > 1_000 && with > 1_000, "both cases met: {without}, {with}");
     }
 }
