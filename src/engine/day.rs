@@ -481,6 +481,14 @@ pub(super) fn factor_bits(
     (state, support)
 }
 
+/// Whether a person's debt grows day by day: without an income, unless debt help holds it
+/// (a moratorium). Shared by the daily step, the skipped days caught up in one go and the
+/// event engine's bound on asking for help.
+#[inline(always)]
+pub(super) fn debt_grows(c: &crate::population::Citizen, debt_moratorium: bool) -> bool {
+    (c.income == Income::None) & !debt_moratorium
+}
+
 /// What a day in the community does to a person whatever happens by chance: the day
 /// counters, debt growth without an income (unless debt help holds it), and the network's
 /// recovery towards its baseline. Shared by the daily engine and the event engine's quiet
@@ -491,10 +499,8 @@ pub(super) fn pass_community_day(
     h: &crate::scenario::RawHazards,
     debt_moratorium: bool,
 ) {
-    let no_income = c.income == Income::None;
-    c.counters.days_without_income += no_income as u16;
-    let debt_grows = no_income & !debt_moratorium;
-    c.debt += when_f32(debt_grows, h.debt_growth_per_day_no_income as f32);
+    c.counters.days_without_income += (c.income == Income::None) as u16;
+    c.debt += when_f32(debt_grows(c, debt_moratorium), h.debt_growth_per_day_no_income as f32);
     c.counters.days_homeless += (c.housing == Housing::Homeless) as u16;
     c.counters.days_active_addiction += (c.addiction == Addiction::Active) as u16;
     // The network recovers towards its baseline (and never falls to it from above).

@@ -499,8 +499,7 @@ impl World<'_> {
         // Without an unmet need nobody asks for help. What the person needs and which of it
         // is served change only with an event or at the window's end, but for debt, which
         // may grow past the threshold of a need over the window.
-        let debt_grows = (c.income == Income::None) & !care.debt_moratorium;
-        if self.unmet_needs(i) == 0 && !debt_grows {
+        if self.unmet_needs(i) == 0 && !super::day::debt_grows(c, care.debt_moratorium) {
             return 0.0;
         }
         if (c.case_manager_until > s) | (c.veiligheidshuis_until > s) {

@@ -8,7 +8,7 @@
 //! to rounding (a unit test below holds the two together).
 
 use super::RecoveryTargets;
-use super::day::{pass_community_day, recover_one_day, settle_in_climate};
+use super::day::{debt_grows, pass_community_day, recover_one_day, settle_in_climate};
 use super::episodes::train;
 use super::{Care, NO_FACILITY, World, programmes_in};
 use crate::population::{Addiction, Citizen, Housing, Income, NEVER, Place};
@@ -77,7 +77,7 @@ impl World<'_> {
         k.days_without_income += days(no_income);
         k.days_homeless += days(c.housing == Housing::Homeless);
         k.days_active_addiction += days(c.addiction == Addiction::Active);
-        if no_income & !debt_moratorium {
+        if debt_grows(c, debt_moratorium) {
             c.debt += h.debt_growth_per_day_no_income as f32 * n as f32;
         }
         // The network rises to its baseline (or stays, if at or above it).

@@ -40,13 +40,10 @@ pub fn write_with(
     runs: &[RunOutput],
     exporters: &[Box<dyn Exporter>],
 ) -> Result<(), String> {
-    // The files are independent: written in parallel, the first failure in file order
-    // reported (the same one whatever the thread count).
-    let written: Vec<Result<(), String>> = exporters
-        .par_iter()
-        .map(|exporter| dir.write_file(exporter.file_name(), |w| exporter.write(runs, w)))
-        .collect();
-    written.into_iter().collect::<Result<(), String>>()?;
+    // The files are independent: written in parallel.
+    try_map_in_order::<_, _, ()>(exporters, |exporter| {
+        dir.write_file(exporter.file_name(), |w| exporter.write(runs, w))
+    })?;
     for run in runs {
         let text = toml::to_string(&run.scenario.resolved)
             .map_err(|e| format!("cannot write scenario: {e}"))?;
@@ -54,6 +51,23 @@ pub fn write_with(
         dir.write_file(&name, |w| w.write_all(text.as_bytes()))?;
     }
     Ok(())
+}
+
+/// Maps `items` in parallel and gathers the answers in their order, failing with the first
+/// error in that order: the same error whatever the thread count (rayon's own collection into
+/// a `Result` returns whichever error it happens to meet first).
+pub(crate) fn try_map_in_order<I, T, C>(
+    items: I,
+    f: impl Fn(I::Item) -> Result<T, String> + Sync + Send,
+) -> Result<C, String>
+where
+    I: IntoParallelIterator,
+    I::Iter: IndexedParallelIterator,
+    T: Send,
+    C: FromIterator<T>,
+{
+    let answers: Vec<Result<T, String>> = items.into_par_iter().map(f).collect();
+    answers.into_iter().collect()
 }
 
 /// Draws the pictures and `report.html` from the files already written to the staging folder,

@@ -23,10 +23,10 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, Once};
 
-use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::limits::{MAX_FOLDER_NAME_BYTES, MAX_OUT_PATH_BYTES};
+use crate::output::try_map_in_order;
 
 /// The file that says "reentry wrote this folder", with the hash of every file in it.
 pub const MARKER: &str = "reentry-folder.json";
@@ -234,16 +234,13 @@ fn listed_files(dir: &Path) -> Result<Vec<String>, String> {
 
 /// Writes the marker of `dir` with the hash of every file now in it.
 pub fn write_marker(dir: &Path, kind: &str) -> Result<(), String> {
-    // Hashed in parallel; the first failure in file order is reported.
-    let hashed: Vec<Result<(String, String), String>> = listed_files(dir)?
-        .into_par_iter()
-        .map(|name| {
+    // Hashed in parallel.
+    let files: std::collections::BTreeMap<String, String> =
+        try_map_in_order(listed_files(dir)?, |name| {
             let bytes = fs::read(dir.join(&name))
                 .map_err(|e| format!("cannot read {}: {e}", dir.join(&name).display()))?;
             Ok((name, format!("sha256:{}", sha256_hex(&bytes))))
-        })
-        .collect();
-    let files = hashed.into_iter().collect::<Result<std::collections::BTreeMap<_, _>, _>>()?;
+        })?;
     let marker = Marker { tool: "reentry".into(), format: FORMAT, kind: kind.into(), files };
     let mut text = serde_json::to_string_pretty(&marker).map_err(|e| e.to_string())?;
     text.push('\n');
@@ -279,10 +276,8 @@ pub fn verify_files(dir: &Path, skip: impl Fn(&str) -> bool) -> Result<Marker, S
 pub fn check_finite_csv(dir: &Path) -> Result<(), String> {
     let names: Vec<String> =
         listed_files(dir)?.into_iter().filter(|n| n.ends_with(".csv")).collect();
-    // The files are read in parallel; the first failure in file order is reported.
-    let checked: Vec<Result<(), String>> =
-        names.par_iter().map(|name| check_finite_file(dir, name)).collect();
-    checked.into_iter().collect()
+    // The files are read in parallel.
+    try_map_in_order(&names, |name| check_finite_file(dir, name))
 }
 
 fn check_finite_file(dir: &Path, name: &str) -> Result<(), String> {

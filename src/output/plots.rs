@@ -16,7 +16,6 @@ use crate::output::lang::{Lang, Phrase};
 use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use rayon::prelude::*;
 use std::sync::Once;
 
 /// Okabe–Ito colours for scenarios, in `summary.json` order (baseline first): blue,
@@ -505,21 +504,17 @@ impl Drawing for FolderPicture<'_> {
 /// Draws every picture that applies to the folder, in both formats, with labels in `lang`.
 pub fn render_all(f: &Folder, lang: Lang) -> Result<Vec<Plot>, String> {
     let kinds: Vec<Kind> = KINDS.iter().copied().filter(|k| k.applies_to(f)).collect();
-    // Each picture is drawn on its own; the first failure in picture order is reported.
-    let drawn: Vec<Result<Plot, String>> = kinds
-        .into_par_iter()
-        .map(|kind| {
-            let (svg, png) = render(SIZE, &FolderPicture { kind, f, lang })?;
-            Ok(Plot {
-                stem: kind.stem().to_string(),
-                title: lang.pick(&kind.title()).to_string(),
-                caption: lang.pick(&kind.caption()).to_string(),
-                svg,
-                png,
-            })
+    // Each picture is drawn on its own.
+    crate::output::try_map_in_order(kinds, |kind| {
+        let (svg, png) = render(SIZE, &FolderPicture { kind, f, lang })?;
+        Ok(Plot {
+            stem: kind.stem().to_string(),
+            title: lang.pick(&kind.title()).to_string(),
+            caption: lang.pick(&kind.caption()).to_string(),
+            svg,
+            png,
         })
-        .collect();
-    drawn.into_iter().collect()
+    })
 }
 
 /// Draws one picture twice, as an SVG document and as PNG bytes, with the embedded font.
