@@ -104,8 +104,12 @@ pub fn km(rep: &ReplicationResult, event: Event) -> KaplanMeier {
 /// Every indicator of one replication, in a fixed order.
 pub fn indicators(sc: &Scenario, rep: &ReplicationResult) -> Vec<Indicator> {
     let mut out = Vec::new();
+    let mut median = f64::NAN;
     for event in EVENTS {
         let curve = km(rep, event);
+        if event == Event::Reconviction {
+            median = curve.median().map_or(f64::NAN, f64::from);
+        }
         for (day, tag) in YEARS {
             if day <= rep.horizon_days {
                 out.push(indicator(
@@ -118,7 +122,6 @@ pub fn indicators(sc: &Scenario, rep: &ReplicationResult) -> Vec<Indicator> {
         }
     }
     // Median time to reconviction, where the curve reaches one half (NaN = not reached).
-    let median = km(rep, Event::Reconviction).median().map_or(f64::NAN, f64::from);
     out.push(indicator(
         "median_days_to_reconviction",
         "median days from release to reconviction (where reached)",
