@@ -110,10 +110,6 @@ fn compare_scenarios(daily: &Scenario, events: &Scenario, replications: u32) -> 
         .collect()
 }
 
-/// The two-sided Student-t bound with `df` degrees of freedom that a family of `m`
-/// comparisons exceeds anywhere with chance at most 1% (Bonferroni): the normal quantile of
-/// 1 − 0.01/(2m), widened for `df` by the first two Cornish–Fisher terms (Abramowitz & Stegun
-/// 26.7.5; within 1% of the exact quantile for df ≥ 30).
 /// The two-proportion z of `a` and `b` defined replications out of `n` each (0 when both
 /// engines agree that it is always or never defined).
 fn z_of_shares(a: usize, b: usize, n: usize) -> f64 {
@@ -125,6 +121,10 @@ fn z_of_shares(a: usize, b: usize, n: usize) -> f64 {
     (a as f64 - b as f64).abs() / n as f64 / se
 }
 
+/// The two-sided Student-t bound with `df` degrees of freedom that a family of `m`
+/// comparisons exceeds anywhere with chance at most 1% (Bonferroni): the normal quantile of
+/// 1 − 0.01/(2m), widened for `df` by the first two Cornish–Fisher terms (Abramowitz & Stegun
+/// 26.7.5; within 1% of the exact quantile for df ≥ 30).
 fn family_bound(m: usize, df: f64) -> f64 {
     let z = normal_quantile(1.0 - 0.01 / (2.0 * m as f64));
     let g1 = (z.powi(3) + z) / 4.0;
@@ -231,6 +231,18 @@ fn every_indicator_of_random_scenarios_agrees_between_the_engines() {
         assert_eq!(broken, 0, "{}: a window did not hold", events.meta.name);
     }
     judge(&rows, replications, false);
+}
+
+#[test]
+fn how_often_an_indicator_is_defined_is_judged_too() {
+    let bound = family_bound(1000, 58.0);
+    // Defined in every replication of one engine and in none of the other's: flagged.
+    assert!(z_of_shares(30, 0, 30) > bound);
+    assert!(z_of_shares(25, 5, 30) > bound);
+    // One replication more or less, or the same count: chance.
+    assert!(z_of_shares(0, 1, 30) < 2.0);
+    assert!(z_of_shares(29, 30, 30) < 2.0);
+    assert_eq!(z_of_shares(12, 12, 30), 0.0);
 }
 
 #[test]
