@@ -232,6 +232,39 @@ impl World<'_> {
 
     /// The next rung of the housing ladder the person may join.
     fn next_housing_service(&self, i: usize) -> Option<usize> {
+        let found = self.next_housing_service_by_mask(i);
+        debug_assert_eq!(found, self.next_housing_service_by_episode(i));
+        found
+    }
+
+    /// [`World::next_housing_service`] from the person's open-episode mask, without a branch
+    /// on their state: it is asked for every window of the event engine, and the rungs that
+    /// fit follow no pattern from one person to the next.
+    fn next_housing_service_by_mask(&self, i: usize) -> Option<usize> {
+        let c = &self.citizens[i];
+        let open = c.open_episodes;
+        let open_kind = |kind: HousingKind| open & self.t.housing_kind_bits(kind) != 0;
+        let homeless = c.housing == Housing::Homeless;
+        let fits_kind = [
+            homeless & !open_kind(HousingKind::Supported) & !open_kind(HousingKind::Own),
+            (homeless | (c.housing == Housing::Shelter))
+                & (c.traits.lvb | c.traits.psychiatric | (c.addiction != Addiction::None)),
+            c.housing != Housing::Own,
+        ];
+        // The first rung in the ladder's order that is not open and fits: passing the rungs
+        // from the last keeps the first found.
+        let mut found = None;
+        for &s in self.t.housing_services().iter().rev() {
+            let s = s as usize;
+            let fits = self.sc.services[s].housing_kind().is_some_and(|k| fits_kind[k as usize]);
+            let free = (open >> s) & 1 == 0;
+            found = if fits & free { Some(s) } else { found };
+        }
+        found
+    }
+
+    /// [`World::next_housing_service`] read from the episodes, rung by rung: the reference.
+    fn next_housing_service_by_episode(&self, i: usize) -> Option<usize> {
         self.t
             .housing_services()
             .iter()

@@ -25,7 +25,7 @@ const STALE_SEEN_BEFORE_SWEEP: usize = 8;
 const ADMITTED_AHEAD: usize = 4;
 
 /// What the person's open episodes do for them today.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Care {
     pub remission_per_day: f64,
     pub relapse_multiplier: f64,
@@ -37,6 +37,18 @@ pub struct Care {
 }
 
 pub const NO_FACILITY: u8 = u8::MAX;
+
+/// What a day in each of `services` (in increasing order) does for the person.
+pub(super) fn care_of_services(
+    services: impl Iterator<Item = usize>,
+    daily_care: &[super::DailyCare],
+) -> Care {
+    let mut care = Care::default();
+    for p in services {
+        care.add(&daily_care[p], p);
+    }
+    care
+}
 
 impl Care {
     /// Adds what a day in programme `p` (with daily care `dc`) does for the person.
@@ -134,11 +146,22 @@ impl World<'_> {
     /// What the person's active services do for them, without running a day: the care of
     /// [`World::run_episodes`] on a day on which none of them ends.
     pub(super) fn care_of(&self, i: usize) -> Care {
-        let mut care = Care::default();
-        for p in self.active_services(i) {
-            care.add(&self.t.daily_care[p], p);
+        // Looked up by the set of active services where the scenario has few: a loop over a
+        // person's services, whose number follows no pattern, costs more in mispredicted
+        // branches than the work it does.
+        let services = self.citizens[i].active_episodes & self.t.service_bits();
+        match self.t.care_by_services.get(services as usize) {
+            Some(care) => {
+                debug_assert_eq!(*care, self.care_of_each(i));
+                *care
+            }
+            None => self.care_of_each(i),
         }
-        care
+    }
+
+    /// [`World::care_of`], service by service.
+    fn care_of_each(&self, i: usize) -> Care {
+        care_of_services(self.active_services(i), &self.t.daily_care)
     }
 
     /// Citizen `i`'s programmes with an active episode (the mask may still hold one that ended
@@ -169,7 +192,7 @@ impl World<'_> {
 
     /// What drop-out reads of the person: their motivation (0..1) and the hazard ratio of an
     /// active addiction.
-    fn dropout_terms(&self, i: usize) -> (f64, f64) {
+    pub(super) fn dropout_terms(&self, i: usize) -> (f64, f64) {
         let c = &self.citizens[i];
         let motivation = (c.relatedness + c.competence + c.autonomy) as f64 / 3.0;
         let active = c.addiction == Addiction::Active;

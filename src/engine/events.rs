@@ -484,10 +484,21 @@ impl World<'_> {
 
     /// The summed largest daily drop-out chances of the person's active services.
     fn dropout_bounds(&self, i: usize) -> f64 {
-        self.active_services(i)
-            .filter(|&p| self.sc.services[p].dropout_per_day > 0.0)
-            .map(|p| self.dropout_bound(i, p))
-            .sum()
+        let active = self.citizens[i].active_episodes & self.t.service_bits();
+        // Every service is passed over, its term kept or not by a bit mask: a loop over a
+        // person's own services, whose number follows no pattern, mispredicts its end, and so
+        // does a branch on each.
+        let (motivation, addiction) = self.dropout_terms(i);
+        let hr = self.sc.hazards.dropout_hr_low_motivation.max(1.0);
+        let (mut sum, mut any) = (0.0, false);
+        for (p, s) in self.sc.services.iter().enumerate() {
+            let rate = s.dropout_per_day;
+            let kept = ((active >> p) & 1 != 0) & (rate > 0.0);
+            sum += when(kept, rate * hr * addiction);
+            any |= kept;
+        }
+        // [`World::dropout_bound`]'s terms, which have no finite value outside this range.
+        pick((0.0..=1.0).contains(&motivation) | !any, sum, f64::INFINITY)
     }
 
     /// The largest daily chance of asking for help, or of being referred by a coordinator:
@@ -566,7 +577,13 @@ impl EventWords {
     /// The hash of the block of six days that holds day `day`, for the citizen with `key`.
     #[inline(always)]
     fn block_hash(&self, key: u64, day: u32) -> u64 {
-        crate::rng::bits_from(key, self.blocks[(day / DAYS_PER_BLOCK) as usize])
+        self.blocks_hash(key, day / DAYS_PER_BLOCK)
+    }
+
+    /// The hash of block `block` (days `6 block` to `6 block + 5`).
+    #[inline(always)]
+    fn blocks_hash(&self, key: u64, block: u32) -> u64 {
+        crate::rng::bits_from(key, self.blocks[block as usize])
     }
 
     /// The event uniform of day `day` of the citizen with `key`: its leading bits from the
@@ -593,22 +610,26 @@ impl EventWords {
         // A base day's leading bits, read as a number, lie below this.
         let base_below = 1u32 << (LEAD_BITS - b);
         let (s, e) = (s as u32, e as u32);
-        let mut day = s;
-        while day <= e {
-            let hash = self.block_hash(key, day);
-            let block_end = (day / DAYS_PER_BLOCK + 1) * DAYS_PER_BLOCK;
-            // Most blocks hold no base day: tell so for all six days at once.
-            if !some_lane_below(hash, base_below) {
-                day = block_end;
-                continue;
+        let last_block = e / DAYS_PER_BLOCK;
+        // The lanes of the first block before day `s` are not in the window.
+        let mut in_window = !0u64 << (s % DAYS_PER_BLOCK * LEAD_BITS);
+        for block in s / DAYS_PER_BLOCK..=last_block {
+            let hash = self.blocks_hash(key, block);
+            if block == last_block {
+                in_window &= (1 << ((e % DAYS_PER_BLOCK + 1) * LEAD_BITS)) - 1;
             }
-            while day < block_end && day <= e {
-                let lead = leading_bits(hash, day);
-                if lead < base_below && self.uniform_after(lead, key, day) < bound {
+            // Most blocks hold no base day: a word-parallel test tells so for all six at
+            // once, and where one does, its lane is found without a test of each day.
+            let mut base = lanes_below(hash, base_below) & in_window;
+            while base != 0 {
+                let lane = base.trailing_zeros() / LEAD_BITS;
+                let day = block * DAYS_PER_BLOCK + lane;
+                if self.uniform_after(leading_bits(hash, day), key, day) < bound {
                     return day as u16;
                 }
-                day += 1;
+                base &= base - 1;
             }
+            in_window = !0;
         }
         NEVER
     }
@@ -618,12 +639,15 @@ impl EventWords {
 const LANE_ONES: u64 = 1 | 1 << 10 | 1 << 20 | 1 << 30 | 1 << 40 | 1 << 50;
 const LANE_TOPS: u64 = LANE_ONES << (LEAD_BITS - 1);
 
-/// Whether one of the six days of a block `hash` has leading bits below `n` (at most 2^9): the
-/// word-parallel test of "has a lane less than n", exact in whether one exists.
+/// The top bit of each lane of a block `hash` whose day's leading bits lie below `n` (at most
+/// 2^9): a word-parallel comparison of the six lanes, exact for each. Setting each lane's top
+/// bit before subtracting `n` keeps a borrow from crossing into the next lane; a lane whose
+/// own top bit is set is not below `n`.
 #[inline(always)]
-fn some_lane_below(hash: u64, n: u32) -> bool {
+fn lanes_below(hash: u64, n: u32) -> u64 {
+    debug_assert!(n <= 1 << (LEAD_BITS - 1));
     let x = hash & ((1 << (DAYS_PER_BLOCK * LEAD_BITS)) - 1);
-    x.wrapping_sub(LANE_ONES * n as u64) & !x & LANE_TOPS != 0
+    !(((x | LANE_TOPS) - LANE_ONES * n as u64) | x) & LANE_TOPS
 }
 
 /// A chance rounded up to a number with two significant bits (1, 1.25, 1.5 or 1.75 times a
@@ -634,18 +658,17 @@ fn some_lane_below(hash: u64, n: u32) -> bool {
 #[inline(always)]
 pub(super) fn room(p: f64) -> f64 {
     const LOW: u64 = (1 << 50) - 1;
-    if p <= 0.0 || p.is_nan() {
-        return 0.0;
-    }
-    let bits = p.to_bits();
-    let up = if bits & LOW == 0 { bits } else { (bits | LOW) + 1 };
-    f64::from_bits(up)
+    // Without a branch: a chance's sign and size follow no pattern from one call to the next.
+    when(p > 0.0, f64::from_bits(p.to_bits().wrapping_add(LOW) & !LOW))
 }
 
 /// The least single-precision number at or above `x` (NaN stays NaN): a bound stays a bound.
 fn round_up_f32(x: f64) -> f32 {
     let y = x as f32;
-    if (y as f64) < x { y.next_up() } else { y }
+    // The next number up is the next bit pattern for a number at or above 0 (the bound's
+    // case), and NaN stays NaN: `NaN < x` is false.
+    debug_assert!(x >= 0.0 || x.is_nan());
+    f32::from_bits(y.to_bits() + ((y as f64) < x) as u32)
 }
 
 /// Recovery dimension `k` (personal, social, societal, victim) of a citizen.
@@ -668,6 +691,9 @@ mod tests {
         }
         assert!(round_up_f32(f64::MIN_POSITIVE) > 0.0, "not rounded down to 0");
         assert!(round_up_f32(f64::NAN).is_nan());
+        assert_eq!(round_up_f32(0.0), 0.0);
+        assert_eq!(round_up_f32(1e300), f32::INFINITY);
+        assert_eq!(round_up_f32(0.5), 0.5, "a single-precision number is kept");
     }
 
     use crate::scenario::Scenario;
@@ -692,6 +718,11 @@ mod tests {
     fn a_room_is_its_chance_rounded_up_by_at_most_a_quarter_and_monotone() {
         use super::room;
         assert_eq!(room(0.0), 0.0);
+        for nothing in [-0.0, -1e-300, -0.1, f64::NAN, -f64::NAN, f64::NEG_INFINITY] {
+            assert_eq!(room(nothing).to_bits(), 0, "{nothing}");
+        }
+        assert_eq!(room(f64::INFINITY), f64::INFINITY);
+        assert_eq!(room(f64::MIN_POSITIVE), f64::MIN_POSITIVE, "a power of 2 is kept");
         assert_eq!(room(0.25), 0.25);
         assert_eq!(room(0.3), 0.3125);
         assert_eq!(room(0.45), 0.5);
@@ -706,18 +737,42 @@ mod tests {
     }
 
     #[test]
-    fn a_block_tells_whether_one_of_its_days_is_a_base_day() {
-        use super::{DAYS_PER_BLOCK, leading_bits, some_lane_below};
+    fn a_block_tells_which_of_its_days_are_base_days() {
+        use super::{DAYS_PER_BLOCK, LEAD_BITS, lanes_below, leading_bits};
         let mut found = 0;
         for k in 0..20_000u32 {
             let hash = crate::rng::bits(0xb10c, k, crate::rng::Purpose::EventTime, 0);
             for n in [1, 2, 4, 16, 64, 256, 512] {
-                let any = (0..DAYS_PER_BLOCK).any(|day| leading_bits(hash, day) < n);
-                assert_eq!(some_lane_below(hash, n), any, "hash {hash:x}, below {n}");
-                found += any as u32;
+                let mask = lanes_below(hash, n);
+                for day in 0..DAYS_PER_BLOCK {
+                    let top = 1u64 << (day * LEAD_BITS + LEAD_BITS - 1);
+                    let below = leading_bits(hash, day) < n;
+                    assert_eq!(mask & top != 0, below, "hash {hash:x}, day {day}, below {n}");
+                    found += below as u32;
+                }
+                assert_eq!(mask & !super::LANE_TOPS, 0, "only lanes' top bits");
             }
         }
         assert!(found > 1_000, "both answers were tested");
+    }
+
+    #[test]
+    fn the_first_candidate_is_the_first_day_whose_event_uniform_lies_below_the_bound() {
+        use super::EventWords;
+        let words = EventWords::new(400);
+        let mut found = 0;
+        for k in 0..3_000u64 {
+            let key = crate::rng::mix64(k ^ 0xca4d);
+            let s = (k * 7 % 200) as u16;
+            let e = s + (k * 13 % 190) as u16;
+            let bound = [0.25, 0.1, 0.03, 0.004, 0.0009][k as usize % 5];
+            let plain = (s..=e)
+                .find(|&d| words.event_uniform(key, d as u32) < bound)
+                .unwrap_or(crate::population::NEVER);
+            assert_eq!(words.first_candidate(key, bound, s, e), plain, "key {key:x} {s}..={e}");
+            found += (plain != crate::population::NEVER) as u32;
+        }
+        assert!(found > 500 && found < 2_900, "windows with and without a candidate: {found}");
     }
 
     #[test]
@@ -748,6 +803,37 @@ mod tests {
             assert_eq!(ev.bound_exceeded, 0, "{name}");
             assert_eq!(ev.changed_while_skipped, 0, "{name}");
         }
+    }
+
+    #[test]
+    fn the_drop_out_bound_sums_the_bounds_of_the_active_services_and_care_is_looked_up_right() {
+        let mut raw =
+            Scenario::load(std::path::Path::new("scenarios/through-care.toml")).unwrap().resolved;
+        raw.population.size = 400;
+        raw.scenario.engine = Engine::Events;
+        let sc = Scenario::from_raw(raw).unwrap();
+        let mut w = World::new(&sc, 3);
+        let (mut with_services, mut with_two) = (0, 0);
+        while (w.day as u32) < 720 {
+            w.step_events();
+            for i in 0..w.citizens.len() {
+                let services: Vec<usize> = w.active_services(i).collect();
+                let each: f64 = services
+                    .iter()
+                    .filter(|&&p| sc.services[p].dropout_per_day > 0.0)
+                    .map(|&p| w.dropout_bound(i, p))
+                    .sum();
+                assert_eq!(w.dropout_bounds(i), each, "day {}, citizen {i}", w.day);
+                let care = crate::engine::episodes::care_of_services(
+                    services.iter().copied(),
+                    &w.t.daily_care,
+                );
+                assert_eq!(w.care_of(i), care, "day {}, citizen {i}", w.day);
+                with_services += !services.is_empty() as u32;
+                with_two += (services.len() > 1) as u32;
+            }
+        }
+        assert!(with_services > 1_000 && with_two > 100, "{with_services}, {with_two}");
     }
 
     #[test]

@@ -79,6 +79,11 @@ pub struct Tables {
     pub factor_sums: FactorSums,
     /// What a day in each programme does for the person (neutral for coordination).
     pub daily_care: Vec<DailyCare>,
+    /// What a day in each set of services does for the person, by the set's bit mask: for a
+    /// scenario of at most [`CARE_TABLE_SERVICES`] services (else empty).
+    pub(crate) care_by_services: Vec<super::Care>,
+    /// The bits of the housing services of each kind (shelter, supported, own home).
+    housing_kind_bits: [u32; 3],
     pub recovery_targets: RecoveryTargets,
     /// Many days of recovery relaxation at once (the event engine's skipped days).
     pub(crate) relaxation: super::quiet::Relaxation,
@@ -168,16 +173,19 @@ impl Tables {
         let month_end = (0..=horizon)
             .map(|d| month_of(d as u32 + 1) > month_of(d as u32) || d == horizon - 1)
             .collect();
+        let daily_care: Vec<DailyCare> = sc
+            .services
+            .iter()
+            .map(|s| DailyCare::of(s.effect))
+            .chain([DailyCare::NONE; 2])
+            .collect();
         Self {
             reoffend_dh,
             ln,
             factor_sums,
-            daily_care: sc
-                .services
-                .iter()
-                .map(|s| DailyCare::of(s.effect))
-                .chain([DailyCare::NONE; 2])
-                .collect(),
+            care_by_services: care_by_services(services, &daily_care),
+            housing_kind_bits: housing_kind_bits(&sc.services),
+            daily_care,
             recovery_targets: RecoveryTargets::new(&h.recovery),
             services,
             programmes,
@@ -194,7 +202,38 @@ impl Tables {
     }
 }
 
+/// The bits of the housing services of each kind, by [`HousingKind`].
+fn housing_kind_bits(services: &[crate::scenario::Service]) -> [u32; 3] {
+    let mut bits = [0; 3];
+    for (p, s) in services.iter().enumerate() {
+        if let Some(kind) = s.housing_kind() {
+            bits[kind as usize] |= 1 << p;
+        }
+    }
+    bits
+}
+
+/// The most services for which [`Tables::care_by_services`] is kept (4,096 entries, 96 KB;
+/// the shipped scenarios have 10 services, whose 1,024 take 24 KB).
+const CARE_TABLE_SERVICES: usize = 12;
+
+/// What a day in each set of the `services` services does, by the set's bit mask.
+fn care_by_services(services: usize, daily_care: &[DailyCare]) -> Vec<super::Care> {
+    if services > CARE_TABLE_SERVICES {
+        return Vec::new();
+    }
+    (0..1u32 << services)
+        .map(|mask| super::episodes::care_of_services(super::programmes_in(mask), daily_care))
+        .collect()
+}
+
 impl Tables {
+    /// The bits of the services (not coordination) in an episode mask.
+    #[inline(always)]
+    pub fn service_bits(&self) -> u32 {
+        (1 << self.services) - 1
+    }
+
     /// What programme `p` stands for.
     #[inline(always)]
     pub fn kind(&self, p: usize) -> ProgrammeKind {
@@ -236,6 +275,12 @@ impl Tables {
     #[inline(always)]
     pub fn housing_services(&self) -> &[u8] {
         &self.by_domain[HOUSING]
+    }
+
+    /// The bits of the housing services of one kind in an episode mask.
+    #[inline(always)]
+    pub fn housing_kind_bits(&self, kind: HousingKind) -> u32 {
+        self.housing_kind_bits[kind as usize]
     }
 
     /// The domains in which an episode is open, for an open-episode mask.
