@@ -13,6 +13,7 @@ use super::episodes::train;
 use super::{Care, NO_FACILITY, World, programmes_in};
 use crate::population::{Addiction, Citizen, Housing, Income, NEVER, Place};
 use crate::scenario::Payer;
+use crate::select::when_f32;
 use crate::services::Status;
 
 impl World<'_> {
@@ -77,9 +78,10 @@ impl World<'_> {
         k.days_without_income += days(no_income);
         k.days_homeless += days(c.housing == Housing::Homeless);
         k.days_active_addiction += days(c.addiction == Addiction::Active);
-        if debt_grows(c, debt_moratorium) {
-            c.debt += h.debt_growth_per_day_no_income as f32 * n as f32;
-        }
+        // Selected, not branched on: whether debt grows follows no pattern from one person
+        // to the next (adding +0 leaves the debt as it is).
+        let growth = h.debt_growth_per_day_no_income as f32 * n as f32;
+        c.debt += when_f32(debt_grows(c, debt_moratorium), growth);
         // The network rises to its baseline (or stays, if at or above it).
         let (net0, base) = (c.network as f64, c.traits.network_baseline as f64);
         let step = h.network_recovery_per_day as f32 as f64;
@@ -88,12 +90,10 @@ impl World<'_> {
         // offence-free counts from a day on.
         let contact = t.contact[c.traits.has_children as usize] as f64;
         let bits = (c.housing != Housing::Homeless) as usize | ((!no_income) as usize) << 1;
-        let free_from = if c.last_offence_day == NEVER {
-            from as u32
-        } else {
-            (c.last_offence_day as u32 + t.offence_free_days as u32 + 1)
-                .clamp(from as u32, to as u32)
-        };
+        // Both computed and one chosen: an integer select, not a branch.
+        let free_after_offence = (c.last_offence_day as u32 + t.offence_free_days as u32 + 1)
+            .clamp(from as u32, to as u32);
+        let free_from = if c.last_offence_day == NEVER { from as u32 } else { free_after_offence };
         let not_free = free_from - from as u32;
         let societal = [(bits, not_free), (bits | 4, n - not_free)];
         relax_in_closed_form(c, t, rx, n, network, contact, &societal);
