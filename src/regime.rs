@@ -240,7 +240,7 @@ impl World<'_> {
     /// [`World::next_housing_service`] from the person's open-episode mask, without a branch
     /// on their state: it is asked for every window of the event engine, and the rungs that
     /// fit follow no pattern from one person to the next.
-    fn next_housing_service_by_mask(&self, i: usize) -> Option<usize> {
+    pub(crate) fn next_housing_service_by_mask(&self, i: usize) -> Option<usize> {
         let c = &self.citizens[i];
         let open = c.open_episodes;
         let open_kind = |kind: HousingKind| open & self.t.housing_kind_bits(kind) != 0;
@@ -264,7 +264,7 @@ impl World<'_> {
     }
 
     /// [`World::next_housing_service`] read from the episodes, rung by rung: the reference.
-    fn next_housing_service_by_episode(&self, i: usize) -> Option<usize> {
+    pub(crate) fn next_housing_service_by_episode(&self, i: usize) -> Option<usize> {
         self.t
             .housing_services()
             .iter()

@@ -806,7 +806,7 @@ mod tests {
     }
 
     #[test]
-    fn the_drop_out_bound_sums_the_bounds_of_the_active_services_and_care_is_looked_up_right() {
+    fn drop_out_bound_care_and_housing_rung_from_masks_equal_their_loops_over_episodes() {
         let mut raw =
             Scenario::load(std::path::Path::new("scenarios/through-care.toml")).unwrap().resolved;
         raw.population.size = 400;
@@ -814,6 +814,7 @@ mod tests {
         let sc = Scenario::from_raw(raw).unwrap();
         let mut w = World::new(&sc, 3);
         let (mut with_services, mut with_two) = (0, 0);
+        let mut rungs = [0u32; 12];
         while (w.day as u32) < 720 {
             w.step_events();
             for i in 0..w.citizens.len() {
@@ -829,11 +830,16 @@ mod tests {
                     &w.t.daily_care,
                 );
                 assert_eq!(w.care_of(i), care, "day {}, citizen {i}", w.day);
+                let rung = w.next_housing_service_by_mask(i);
+                assert_eq!(rung, w.next_housing_service_by_episode(i), "day {}, {i}", w.day);
                 with_services += !services.is_empty() as u32;
                 with_two += (services.len() > 1) as u32;
+                rungs[rung.map_or(0, |s| 1 + s.min(10))] += 1;
             }
         }
         assert!(with_services > 1_000 && with_two > 100, "{with_services}, {with_two}");
+        // No rung, and more than one rung, were found.
+        assert!(rungs[0] > 0 && rungs.iter().skip(1).filter(|&&n| n > 0).count() > 1, "{rungs:?}");
     }
 
     #[test]
