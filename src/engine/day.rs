@@ -208,10 +208,8 @@ impl World<'_> {
         // The time-since-release clock, which only a long enough stay restarts; the person's
         // fixed risk (frailty) multiplies the named factors. Not computed on a day answered
         // by [`super::draws::Never`].
-        let reoffends = D::CAN_HAPPEN && {
-            let (dh, x) = self.reoffend_hazard(i, d, &care);
-            draws.reoffends(&self.today, key, dh, x)
-        };
+        let reoffends = D::CAN_HAPPEN
+            && draws.reoffends(&self.today, key, || self.reoffend_hazard(i, d, &care));
         if reoffends {
             self.offend(i, d);
             if self.citizens[i].place == Place::Detention {

@@ -21,8 +21,9 @@ pub(crate) trait DrawSource {
     /// The same answer as [`DrawSource::below`], for chances that are often exactly 0.
     fn chance(&mut self, today: &DayDraws, key: u64, purpose: Purpose, p: f64) -> bool;
 
-    /// Whether the person offends today, with a cumulative hazard `dh · e^x`.
-    fn reoffends(&mut self, today: &DayDraws, key: u64, dh: f64, x: f64) -> bool;
+    /// Whether the person offends today, with a cumulative hazard `dh · e^x` given as
+    /// `(dh, x)` by `hazard`, which is asked only if the answer needs it.
+    fn reoffends(&mut self, today: &DayDraws, key: u64, hazard: impl Fn() -> (f64, f64)) -> bool;
 
     /// Whether an event whose chance `exact()` is at most `bound` happens on day `day`; its
     /// own stream has a `detail` (the programme of a drop-out), see [`chance_within`].
@@ -52,7 +53,8 @@ impl DrawSource for Daily {
     }
 
     #[inline(always)]
-    fn reoffends(&mut self, today: &DayDraws, key: u64, dh: f64, x: f64) -> bool {
+    fn reoffends(&mut self, today: &DayDraws, key: u64, hazard: impl Fn() -> (f64, f64)) -> bool {
+        let (dh, x) = hazard();
         below_hazard(today.uniform(key, Purpose::Reoffend), dh, x)
     }
 
@@ -94,7 +96,8 @@ impl DrawSource for Stepped {
     }
 
     #[inline(always)]
-    fn reoffends(&mut self, _: &DayDraws, _: u64, dh: f64, x: f64) -> bool {
+    fn reoffends(&mut self, _: &DayDraws, _: u64, hazard: impl Fn() -> (f64, f64)) -> bool {
+        let (dh, x) = hazard();
         below_hazard(self.u, dh, x)
     }
 
@@ -143,7 +146,7 @@ impl DrawSource for Never {
     }
 
     #[inline(always)]
-    fn reoffends(&mut self, _: &DayDraws, _: u64, _: f64, _: f64) -> bool {
+    fn reoffends(&mut self, _: &DayDraws, _: u64, _: impl Fn() -> (f64, f64)) -> bool {
         false
     }
 
@@ -296,11 +299,16 @@ impl DrawSource for Thinned {
     }
 
     #[inline(always)]
-    fn reoffends(&mut self, today: &DayDraws, key: u64, dh: f64, x: f64) -> bool {
-        let chance = || chance_of_event(dh * x.exp());
+    fn reoffends(&mut self, today: &DayDraws, key: u64, hazard: impl Fn() -> (f64, f64)) -> bool {
+        let chance = || {
+            let (dh, x) = hazard();
+            chance_of_event(dh * x.exp())
+        };
         if self.happened {
             return self.after_event(|| today.uniform(key, Purpose::Reoffend), chance());
         }
+        // Before anything happens the chance is the one the day started with: known, so the
+        // hazard is not worked out again.
         let p = self.reoffend.unwrap_or_else(chance);
         debug_assert_eq!(p, chance(), "the person changed before anything happened");
         self.first(p, REOFFEND)
@@ -341,7 +349,7 @@ mod tests {
         let day = |u: f64| {
             let mut t = Thinned::new(bound, u, rooms);
             let violated = t.below(&today, key, Purpose::Violation, 0.05);
-            let offended = !violated && t.reoffends(&today, key, 0.01, 0.0);
+            let offended = !violated && t.reoffends(&today, key, || (0.01, 0.0));
             let relapsed = !violated && !offended && t.below(&today, key, Purpose::Relapse, 0.01);
             (violated, offended, relapsed)
         };
@@ -365,7 +373,7 @@ mod tests {
         assert!(!t.exceeded);
         // A chance beyond its room is flagged.
         let mut t = Thinned::new(bound, 0.5, [0.01, 0.0, 0.0, 0.0]);
-        t.reoffends(&today, key, 0.02, 0.0);
+        t.reoffends(&today, key, || (0.02, 0.0));
         assert!(t.exceeded);
         let mut t = Thinned::new(bound, 0.5, [0.0; 4]);
         t.below(&today, key, Purpose::Violation, 0.3);
@@ -390,7 +398,7 @@ mod tests {
             }
             let mut t = Thinned::new(bound, u, [r, q, 0.0, 0.0]);
             let a = t.below(&today, key, Purpose::Violation, p);
-            let b = t.reoffends(&today, key, 0.15, 0.0);
+            let b = t.reoffends(&today, key, || (0.15, 0.0));
             let c = t.below(&today, key, Purpose::Relapse, q);
             assert!(!t.exceeded);
             counts[a as usize | (b as usize) << 1 | (c as usize) << 2] += 1;
