@@ -485,20 +485,29 @@ impl World<'_> {
     /// The summed largest daily drop-out chances of the person's active services.
     fn dropout_bounds(&self, i: usize) -> f64 {
         let active = self.citizens[i].active_episodes & self.t.service_bits();
-        // Every service is passed over, its term kept or not by a bit mask: a loop over a
-        // person's own services, whose number follows no pattern, mispredicts its end, and so
-        // does a branch on each.
-        let (motivation, addiction) = self.dropout_terms(i);
-        let hr = self.sc.hazards.dropout_hr_low_motivation.max(1.0);
-        let (mut sum, mut any) = (0.0, false);
-        for (p, s) in self.sc.services.iter().enumerate() {
-            let rate = s.dropout_per_day;
-            let kept = ((active >> p) & 1 != 0) & (rate > 0.0);
-            sum += when(kept, rate * hr * addiction);
-            any |= kept;
-        }
-        // [`World::dropout_bound`]'s terms, which have no finite value outside this range.
-        pick((0.0..=1.0).contains(&motivation) | !any, sum, f64::INFINITY)
+        let (motivation, _) = self.dropout_terms(i);
+        // Each term is a service's rate times two ratios, one of them the active addiction's
+        // or 1: the sums are looked up by the set of services and which ratio applies (a loop
+        // over a person's services, whose number follows no pattern, mispredicts its end).
+        let addicted = self.citizens[i].addiction == Addiction::Active;
+        let key = ((addicted as usize) << self.t.services) | active as usize;
+        let sum = match self.t.dropout_sums.get(key) {
+            Some(&sum) => sum,
+            None => self.dropout_bounds_each(i),
+        };
+        // [`World::dropout_bound`]'s terms have no finite value outside this range.
+        let in_range = (0.0..=1.0).contains(&motivation);
+        debug_assert!(!in_range || sum == self.dropout_bounds_each(i));
+        let none = active & self.t.dropout_services() == 0;
+        pick(in_range | none, sum, f64::INFINITY)
+    }
+
+    /// [`World::dropout_bounds`] service by service (with motivation in range).
+    fn dropout_bounds_each(&self, i: usize) -> f64 {
+        self.active_services(i)
+            .filter(|&p| self.sc.services[p].dropout_per_day > 0.0)
+            .map(|p| self.dropout_bound(i, p))
+            .sum()
     }
 
     /// The largest daily chance of asking for help, or of being referred by a coordinator:

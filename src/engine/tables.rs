@@ -84,6 +84,12 @@ pub struct Tables {
     pub(crate) care_by_services: Vec<super::Care>,
     /// The bits of the housing services of each kind (shelter, supported, own home).
     housing_kind_bits: [u32; 3],
+    /// The summed largest daily drop-out chances of each set of services, by its bit mask,
+    /// without (first half) and with (second) an active addiction: for a scenario of at most
+    /// [`CARE_TABLE_SERVICES`] services (else empty).
+    pub(crate) dropout_sums: Vec<f64>,
+    /// The bits of the services with a drop-out rate.
+    dropout_services: u32,
     pub recovery_targets: RecoveryTargets,
     /// Many days of recovery relaxation at once (the event engine's skipped days).
     pub(crate) relaxation: super::quiet::Relaxation,
@@ -185,6 +191,13 @@ impl Tables {
             factor_sums,
             care_by_services: care_by_services(services, &daily_care),
             housing_kind_bits: housing_kind_bits(&sc.services),
+            dropout_sums: dropout_sums(sc),
+            dropout_services: sc
+                .services
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.dropout_per_day > 0.0)
+                .fold(0, |bits, (p, _)| bits | 1 << p),
             daily_care,
             recovery_targets: RecoveryTargets::new(&h.recovery),
             services,
@@ -227,7 +240,36 @@ fn care_by_services(services: usize, daily_care: &[DailyCare]) -> Vec<super::Car
         .collect()
 }
 
+/// [`Tables::dropout_sums`]: each sum taken as `World::dropout_bounds` would take it, term by
+/// term in the order of the services, each term `rate · ratio of low motivation · ratio of
+/// addiction`, so that a looked-up sum is the same number.
+fn dropout_sums(sc: &Scenario) -> Vec<f64> {
+    let services = sc.services.len();
+    if services > CARE_TABLE_SERVICES {
+        return Vec::new();
+    }
+    let h = &sc.hazards;
+    let low_motivation = h.dropout_hr_low_motivation.max(1.0);
+    let mut sums = Vec::with_capacity(2 << services);
+    for addiction in [1.0, h.dropout_hr_active_addiction] {
+        sums.extend((0..1u32 << services).map(|mask| -> f64 {
+            super::programmes_in(mask)
+                .map(|p| sc.services[p].dropout_per_day)
+                .filter(|&rate| rate > 0.0)
+                .map(|rate| rate * low_motivation * addiction)
+                .sum()
+        }));
+    }
+    sums
+}
+
 impl Tables {
+    /// The bits of the services with a drop-out rate.
+    #[inline(always)]
+    pub fn dropout_services(&self) -> u32 {
+        self.dropout_services
+    }
+
     /// The bits of the services (not coordination) in an episode mask.
     #[inline(always)]
     pub fn service_bits(&self) -> u32 {
