@@ -10,7 +10,7 @@ use super::tables::{Coordination, housing_priority};
 use super::{World, domain_bit, programmes_in};
 use crate::population::{Addiction, Citizen, Housing, Income, Place};
 use crate::rng::{Purpose, chance, generator};
-use crate::scenario::{Domain, Duration, Effect, HousingKind, Payer};
+use crate::scenario::{Domain, Duration, Effect, HousingKind, Payer, RawHazards};
 use crate::select::{pick, pick_f32};
 use crate::services::{Episode, Standing, Status, Ticket};
 
@@ -37,6 +37,14 @@ pub struct Care {
 }
 
 pub const NO_FACILITY: u8 = u8::MAX;
+
+/// A service's largest daily drop-out chance, for drop-out `rate` and the active addiction's
+/// ratio `addiction` (or 1): the low-motivation ratio at its largest, which bounds the hazard
+/// for any motivation in 0..1 (see [`World::dropout_bound`]).
+#[inline(always)]
+pub(super) fn dropout_bound_term(rate: f64, h: &RawHazards, addiction: f64) -> f64 {
+    rate * h.dropout_hr_low_motivation.max(1.0) * addiction
+}
 
 /// What a day in each of `services` (in increasing order) does for the person.
 pub(super) fn care_of_services(
@@ -205,8 +213,7 @@ impl World<'_> {
     pub(super) fn dropout_bound(&self, i: usize, p: usize) -> f64 {
         let (motivation, addiction) = self.dropout_terms(i);
         if (0.0..=1.0).contains(&motivation) {
-            let h = &self.sc.hazards;
-            self.sc.services[p].dropout_per_day * h.dropout_hr_low_motivation.max(1.0) * addiction
+            dropout_bound_term(self.sc.services[p].dropout_per_day, &self.sc.hazards, addiction)
         } else {
             f64::INFINITY
         }

@@ -586,12 +586,12 @@ impl EventWords {
     /// The hash of the block of six days that holds day `day`, for the citizen with `key`.
     #[inline(always)]
     fn block_hash(&self, key: u64, day: u32) -> u64 {
-        self.blocks_hash(key, day / DAYS_PER_BLOCK)
+        self.hash_of_block(key, day / DAYS_PER_BLOCK)
     }
 
     /// The hash of block `block` (days `6 block` to `6 block + 5`).
     #[inline(always)]
-    fn blocks_hash(&self, key: u64, block: u32) -> u64 {
+    fn hash_of_block(&self, key: u64, block: u32) -> u64 {
         crate::rng::bits_from(key, self.blocks[block as usize])
     }
 
@@ -623,7 +623,7 @@ impl EventWords {
         // The lanes of the first block before day `s` are not in the window.
         let mut in_window = !0u64 << (s % DAYS_PER_BLOCK * LEAD_BITS);
         for block in s / DAYS_PER_BLOCK..=last_block {
-            let hash = self.blocks_hash(key, block);
+            let hash = self.hash_of_block(key, block);
             if block == last_block {
                 in_window &= (1 << ((e % DAYS_PER_BLOCK + 1) * LEAD_BITS)) - 1;
             }
@@ -784,14 +784,19 @@ mod tests {
         assert!(found > 500 && found < 2_900, "windows with and without a candidate: {found}");
     }
 
+    /// Shipped scenario `name` with 400 citizens under the event engine.
+    fn events_scenario(name: &str) -> Scenario {
+        let path = format!("scenarios/{name}.toml");
+        let mut raw = Scenario::load(std::path::Path::new(&path)).unwrap().resolved;
+        raw.population.size = 400;
+        raw.scenario.engine = Engine::Events;
+        Scenario::from_raw(raw).unwrap()
+    }
+
     #[test]
     fn the_invariants_hold_at_every_month_end_of_an_event_run() {
         for name in ["fragmented", "through-care", "shelter-climate"] {
-            let path = format!("scenarios/{name}.toml");
-            let mut raw = Scenario::load(std::path::Path::new(&path)).unwrap().resolved;
-            raw.population.size = 400;
-            raw.scenario.engine = Engine::Events;
-            let sc = Scenario::from_raw(raw).unwrap();
+            let sc = events_scenario(name);
             let mut w = World::new(&sc, 1);
             let mut skipped_at_month_end = 0;
             while (w.day as u32) < sc.meta.horizon_days {
@@ -816,11 +821,7 @@ mod tests {
 
     #[test]
     fn drop_out_bound_care_and_housing_rung_from_masks_equal_their_loops_over_episodes() {
-        let mut raw =
-            Scenario::load(std::path::Path::new("scenarios/through-care.toml")).unwrap().resolved;
-        raw.population.size = 400;
-        raw.scenario.engine = Engine::Events;
-        let sc = Scenario::from_raw(raw).unwrap();
+        let sc = events_scenario("through-care");
         let mut w = World::new(&sc, 3);
         let (mut with_services, mut with_two) = (0, 0);
         let mut rungs = [0u32; 12];
@@ -854,11 +855,7 @@ mod tests {
     #[test]
     fn nobody_without_an_unmet_need_asks_for_help_in_the_bound_unless_debt_may_grow() {
         use crate::population::{Income, Place};
-        let mut raw =
-            Scenario::load(std::path::Path::new("scenarios/fragmented.toml")).unwrap().resolved;
-        raw.population.size = 400;
-        raw.scenario.engine = Engine::Events;
-        let sc = Scenario::from_raw(raw).unwrap();
+        let sc = events_scenario("fragmented");
         let mut w = World::new(&sc, 2);
         let (mut without, mut with) = (0, 0);
         while (w.day as u32) < 720 {

@@ -80,13 +80,13 @@ pub struct Tables {
     /// What a day in each programme does for the person (neutral for coordination).
     pub daily_care: Vec<DailyCare>,
     /// What a day in each set of services does for the person, by the set's bit mask: for a
-    /// scenario of at most [`CARE_TABLE_SERVICES`] services (else empty).
+    /// scenario of at most [`TABLED_SERVICES`] services (else empty).
     pub(crate) care_by_services: Vec<super::Care>,
     /// The bits of the housing services of each kind (shelter, supported, own home).
     housing_kind_bits: [u32; 3],
     /// The summed largest daily drop-out chances of each set of services, by its bit mask,
     /// without (first half) and with (second) an active addiction: for a scenario of at most
-    /// [`CARE_TABLE_SERVICES`] services (else empty).
+    /// [`TABLED_SERVICES`] services (else empty).
     pub(crate) dropout_sums: Vec<f64>,
     /// The bits of the services with a drop-out rate.
     dropout_services: u32,
@@ -226,13 +226,14 @@ fn housing_kind_bits(services: &[crate::scenario::Service]) -> [u32; 3] {
     bits
 }
 
-/// The most services for which [`Tables::care_by_services`] is kept (4,096 entries, 96 KB;
-/// the shipped scenarios have 10 services, whose 1,024 take 24 KB).
-const CARE_TABLE_SERVICES: usize = 12;
+/// The most services for which the tables by set of services ([`Tables::care_by_services`],
+/// [`Tables::dropout_sums`]) are kept: 4,096 sets (96 KB and 64 KB). The shipped scenarios
+/// have 10 services: 1,024 sets, 24 KB and 16 KB.
+const TABLED_SERVICES: usize = 12;
 
 /// What a day in each set of the `services` services does, by the set's bit mask.
 fn care_by_services(services: usize, daily_care: &[DailyCare]) -> Vec<super::Care> {
-    if services > CARE_TABLE_SERVICES {
+    if services > TABLED_SERVICES {
         return Vec::new();
     }
     (0..1u32 << services)
@@ -241,22 +242,21 @@ fn care_by_services(services: usize, daily_care: &[DailyCare]) -> Vec<super::Car
 }
 
 /// [`Tables::dropout_sums`]: each sum taken as `World::dropout_bounds` would take it, term by
-/// term in the order of the services, each term `rate · ratio of low motivation · ratio of
-/// addiction`, so that a looked-up sum is the same number.
+/// term in the order of the services, each term that of `World::dropout_bound`, so that a
+/// looked-up sum is the same number.
 fn dropout_sums(sc: &Scenario) -> Vec<f64> {
     let services = sc.services.len();
-    if services > CARE_TABLE_SERVICES {
+    if services > TABLED_SERVICES {
         return Vec::new();
     }
     let h = &sc.hazards;
-    let low_motivation = h.dropout_hr_low_motivation.max(1.0);
     let mut sums = Vec::with_capacity(2 << services);
     for addiction in [1.0, h.dropout_hr_active_addiction] {
         sums.extend((0..1u32 << services).map(|mask| -> f64 {
             super::programmes_in(mask)
                 .map(|p| sc.services[p].dropout_per_day)
                 .filter(|&rate| rate > 0.0)
-                .map(|rate| rate * low_motivation * addiction)
+                .map(|rate| super::episodes::dropout_bound_term(rate, h, addiction))
                 .sum()
         }));
     }
