@@ -5,6 +5,7 @@
 //! waiting lists admit in programme order by their queue rule's priority.
 
 use super::draws::DrawSource;
+use super::events::Decision;
 use super::fastmath::prefetch_lines;
 use super::tables::{Coordination, housing_priority};
 use super::{World, domain_bit, programmes_in};
@@ -447,7 +448,7 @@ impl World<'_> {
                     let i = t.citizen as usize;
                     self.bring_up_to_date(i, d);
                     self.start_episode(i, p, d);
-                    self.changed_by_others(i, d);
+                    self.changed_by_others(i, d, Decision::Admission);
                 }
                 // Fewer admissions than places: nobody else is ready today.
                 let done = admitted.len() < free as usize;

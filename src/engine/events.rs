@@ -37,10 +37,11 @@
 //! per-day functions, so they are the daily engine's uneventful days. A quiet
 //! citizen is caught up when their day comes, at each month end (so the monthly rows and the
 //! invariants see everyone up to date; the window goes on) and whenever someone else's
-//! decision reads or changes them: a waiting list that ranks its candidates by problems or risk catches up its waiting
-//! people first, and an admission or a step of the justice system (arrest, conviction,
-//! custody) catches up the person concerned and has them stepped the next day, when a new
-//! window is drawn.
+//! decision reads or changes them: a waiting list that ranks its candidates by problems or
+//! risk catches up its waiting people first, an admission catches up the person admitted
+//! and draws their new window at once, and a step of the justice system (arrest,
+//! conviction, custody) catches up the person concerned and has them stepped the next day,
+//! when a new window is drawn.
 //!
 //! What differs from the daily engine is only which uniform numbers decide: the draws are
 //! still keyed by citizen, day and purpose ([`Purpose::EventTime`], [`Purpose::EventAccept`]
@@ -73,6 +74,15 @@ const MAX_WINDOW_DAYS: u16 = 183;
 
 /// How many visits ahead of the one being made a citizen's state is prefetched.
 const VISIT_AHEAD: usize = 8;
+
+/// Another's decision that changes a citizen ([`World::changed_by_others`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Decision {
+    /// A waiting list admitted them.
+    Admission,
+    /// A step of the justice system (arrest, conviction, custody) was taken in their case.
+    JusticeStep,
+}
 
 /// Where a citizen stands in the event engine.
 #[derive(Debug, Clone, Copy)]
@@ -338,13 +348,22 @@ impl World<'_> {
         self.events = Some(ev);
     }
 
-    /// After another's decision changed citizen `i` after day `d`: their window
-    /// no longer holds, so they are stepped tomorrow and a new one is drawn then.
-    pub(super) fn changed_by_others(&mut self, i: usize, d: u16) {
-        if let Some(ev) = self.events.as_mut() {
-            debug_assert!(!ev.skips[i].quiet || ev.skips[i].synced == d + 1);
-            ev.set(i, Skip::busy(d));
-        }
+    /// After another's decision changed citizen `i` after day `d`, their window no longer
+    /// holds. After an admission a new one is drawn at once, from tomorrow. After a step of
+    /// the justice system they are stepped in full tomorrow and the new window is drawn
+    /// then: on a full day every chance is answered by its own keyed draw, the same in two
+    /// scenarios, and drawing a window at once after both kinds of decision widened the
+    /// paired intervals of a comparison, while after admissions alone it left them as they
+    /// were (docs/performance.md, sixth and eighth sittings).
+    pub(super) fn changed_by_others(&mut self, i: usize, d: u16, by: Decision) {
+        let Some(mut ev) = self.events.take() else { return };
+        debug_assert!(!ev.skips[i].quiet || ev.skips[i].synced == d + 1);
+        let next = match by {
+            Decision::Admission => self.next_skip(i, d, &ev),
+            Decision::JusticeStep => Skip::busy(d),
+        };
+        ev.set(i, next);
+        self.events = Some(ev);
     }
 
     /// Whether only the chances of the window's bound can change citizen `i`'s state from
@@ -705,6 +724,8 @@ mod tests {
         assert_eq!(round_up_f32(0.5), 0.5, "a single-precision number is kept");
     }
 
+    use super::Decision;
+    use crate::population::Place;
     use crate::scenario::Scenario;
     use crate::scenario::raw::Engine;
 
@@ -791,6 +812,45 @@ mod tests {
         raw.population.size = 400;
         raw.scenario.engine = Engine::Events;
         Scenario::from_raw(raw).unwrap()
+    }
+
+    #[test]
+    fn an_admission_draws_the_new_window_at_once_and_a_justice_step_waits_a_day() {
+        let sc = events_scenario("through-care");
+        let mut w = World::new(&sc, 2);
+        while w.day < 400 {
+            w.step_events();
+        }
+        let d = w.day - 1;
+        // Everyone in the community whose state allows a window (the person is not
+        // admitted: only what the engine does after the decision is under test).
+        let mut windows = 0;
+        for i in 0..w.citizens.len() {
+            if w.citizens[i].place != Place::Community {
+                continue;
+            }
+            w.bring_up_to_date(i, d);
+            let drawn = w.next_skip(i, d, w.events.as_ref().expect("event state"));
+            w.changed_by_others(i, d, Decision::Admission);
+            let s = w.events.as_ref().expect("event state").skips[i];
+            assert_eq!(
+                (s.quiet, s.synced, s.wake, s.candidate, s.last, s.bound.to_bits()),
+                (
+                    drawn.quiet,
+                    drawn.synced,
+                    drawn.wake,
+                    drawn.candidate,
+                    drawn.last,
+                    drawn.bound.to_bits()
+                ),
+                "citizen {i}"
+            );
+            windows += (s.quiet && s.wake > d + 1) as usize;
+            w.changed_by_others(i, d, Decision::JusticeStep);
+            let s = w.events.as_ref().expect("event state").skips[i];
+            assert!(!s.quiet && s.wake == d + 1, "citizen {i}: stepped tomorrow");
+        }
+        assert!(windows > 100, "only {windows} windows past tomorrow");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! horizon are settled as a registry read after the fact would show them.
 
 use super::World;
+use super::events::Decision;
 use crate::population::{NEVER, Place};
 use crate::rng::{Purpose, chance, generator};
 use crate::scenario::Payer;
@@ -211,7 +212,7 @@ impl World<'_> {
             }
             self.take_step(case);
             if let Some(y) = yesterday {
-                self.changed_by_others(i, y);
+                self.changed_by_others(i, y, Decision::JusticeStep);
             }
         }
         self.cases.recycle(due);
