@@ -144,13 +144,22 @@ impl Tripwire {
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
                 h.fetch_add(1, Ordering::SeqCst);
-                let mut stream = stream;
-                let _ = stream.set_read_timeout(Some(std::time::Duration::from_millis(500)));
-                let mut buf = [0u8; 512];
-                let n = stream.read(&mut buf).unwrap_or(0);
-                let first =
-                    String::from_utf8_lossy(&buf[..n]).lines().next().unwrap_or("").to_string();
-                s.lock().unwrap().push(first);
+                let s = s.clone();
+                // Each connection on its own, with time to spare: on a loaded machine a
+                // request may reach the proxy late, and one slow connection must not hold up
+                // the next.
+                std::thread::spawn(move || {
+                    let mut stream = stream;
+                    let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(10)));
+                    let mut buf = [0u8; 512];
+                    let n = stream.read(&mut buf).unwrap_or(0);
+                    // A connection that sent nothing asked for nothing: Chromium may open a
+                    // spare socket to its proxy ahead of need and close it unused.
+                    if n > 0 {
+                        let text = String::from_utf8_lossy(&buf[..n]);
+                        s.lock().unwrap().push(text.lines().next().unwrap_or("").to_string());
+                    }
+                });
             }
         });
         Tripwire { port, hits, seen }
