@@ -30,7 +30,9 @@
 //! from `U` ([`super::draws::Thinned`]): each chance asked before the day's first event has its
 //! own stretch of `[0, q)` as long as its chance of being the daily engine's first event, with
 //! reoffending's first; after the first event the day goes on with the day's own draws, so a
-//! candidate day has the daily engine's law. A bound above ¼ is not skipped.
+//! candidate day has the daily engine's law. A bound above ¼ is not skipped. After a
+//! candidate day on which nothing happened the window goes on with its bound to its last
+//! day; after an event a new window is drawn.
 //!
 //! Skipped days are caught up in one go ([`super::quiet`]): their costs at once, what drifts
 //! (debt, network, competence, a facility's climate, recovery) with the daily engine's own
@@ -137,6 +139,8 @@ pub(crate) struct EventState {
     /// Candidate days drawn, and those on which an event happened (thinning's yield).
     pub(crate) candidates: u64,
     pub(crate) candidates_with_event: u64,
+    /// Candidate days without an event after which the window went on.
+    pub(crate) windows_gone_on: u64,
     /// Caught-up stretches that ran past their window's last day (must stay 0: a window ends
     /// before every scheduled change).
     pub(crate) changed_while_skipped: u64,
@@ -174,6 +178,7 @@ impl EventState {
             quiet_visits: 0,
             candidates: 0,
             candidates_with_event: 0,
+            windows_gone_on: 0,
             changed_while_skipped: 0,
         }
     }
@@ -238,7 +243,16 @@ impl World<'_> {
             ev.skipped_days += (d - skip.synced) as u64;
             if d == skip.candidate {
                 self.catch_up(i, skip.synced, d, ev);
-                self.candidate_day(i, d, skip.bound as f64, ev);
+                let happened = self.candidate_day(i, d, skip.bound as f64, ev);
+                if !happened && d < skip.last {
+                    if month_end {
+                        self.observer.record_citizen(&self.citizens[i], d);
+                    }
+                    let rest = self.rest_of_window(i, d, skip);
+                    ev.set(i, rest);
+                    ev.windows_gone_on += 1;
+                    return;
+                }
             } else {
                 self.catch_up(i, skip.synced, d + 1, ev);
             }
@@ -253,6 +267,19 @@ impl World<'_> {
         ev.set(i, next);
     }
 
+    /// After a candidate day `d` on which nothing happened, the rest of citizen `i`'s window
+    /// `skip`: the person stands where the window's days would have left them, so its bound
+    /// still holds to its last day and only the next candidate day is looked for. (A bound
+    /// drawn afresh would not change which events happen, since a candidate day answers its
+    /// chances from stretches that do not depend on the bound, only which days are looked
+    /// at.)
+    fn rest_of_window(&self, i: usize, d: u16, skip: Skip) -> Skip {
+        let s = d + 1;
+        let candidate =
+            self.t.event_words.first_candidate(self.keys[i], skip.bound as f64, s, skip.last);
+        Skip { synced: s, wake: candidate.min(skip.last), candidate, ..skip }
+    }
+
     /// Simulates citizen `i`'s days `from..to`, on none of which anything happened by chance
     /// (see [`super::quiet`]); counts a window that did not hold.
     fn catch_up(&mut self, i: usize, from: u16, to: u16, ev: &mut EventState) {
@@ -261,8 +288,9 @@ impl World<'_> {
     }
 
     /// A candidate day: the person's full day, its chances answered by [`Thinned`] draws,
-    /// with room kept for the day's reoffending and addiction chances.
-    fn candidate_day(&mut self, i: usize, d: u16, bound: f64, ev: &mut EventState) {
+    /// with room kept for the day's reoffending and addiction chances. Whether an event
+    /// happened.
+    fn candidate_day(&mut self, i: usize, d: u16, bound: f64, ev: &mut EventState) -> bool {
         let (rooms, reoffend) = self.rooms(i, d);
         let u = self.t.event_words.event_uniform(self.keys[i], d as u32);
         let mut draws = Thinned::new(bound, u, rooms).knowing_reoffend_chance(reoffend);
@@ -274,6 +302,7 @@ impl World<'_> {
         ev.candidates += 1;
         ev.candidates_with_event += draws.happened as u64;
         self.update_recovery(i, d);
+        draws.happened
     }
 
     /// The rooms a candidate day keeps at the start of its stick for citizen `i`'s chances
@@ -851,6 +880,37 @@ mod tests {
             assert!(!s.quiet && s.wake == d + 1, "citizen {i}: stepped tomorrow");
         }
         assert!(windows > 100, "only {windows} windows past tomorrow");
+    }
+
+    #[test]
+    fn a_window_goes_on_after_a_candidate_day_without_an_event() {
+        let sc = events_scenario("fragmented");
+        let mut w = World::new(&sc, 1);
+        let mut checked = 0;
+        while (w.day as u32) < sc.meta.horizon_days {
+            let d = w.day;
+            let before = w.events.as_ref().map(|ev| ev.skips.clone());
+            w.step_events();
+            let (Some(before), Some(ev)) = (before, w.events.as_ref()) else { continue };
+            for (i, (b, a)) in before.iter().zip(&ev.skips).enumerate() {
+                let gone_on = b.quiet && b.candidate == d && a.quiet && a.synced == d + 1;
+                if !(gone_on && a.bound == b.bound && a.last == b.last) {
+                    continue;
+                }
+                // The next candidate of the same window: the first later day whose event
+                // uniform lies below its bound.
+                let words = &w.t.event_words;
+                let next = (d + 1..=b.last)
+                    .find(|&k| words.event_uniform(w.keys[i], k as u32) < b.bound as f64)
+                    .unwrap_or(crate::population::NEVER);
+                assert_eq!((a.candidate, a.wake), (next, next.min(b.last)), "citizen {i} day {d}");
+                checked += 1;
+            }
+        }
+        let ev = w.events.as_ref().expect("event state");
+        assert!(ev.windows_gone_on > 100, "{}", ev.windows_gone_on);
+        assert!(ev.windows_gone_on <= ev.candidates - ev.candidates_with_event);
+        assert!(checked as u64 >= ev.windows_gone_on, "{checked}");
     }
 
     #[test]
