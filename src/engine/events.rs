@@ -87,7 +87,7 @@ pub(super) enum Decision {
 }
 
 /// Where a citizen stands in the event engine.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Skip {
     /// The bound of the day's summed chances over the window, rounded up to single
     /// precision (16 bytes a citizen).
@@ -230,6 +230,7 @@ impl World<'_> {
     #[inline(always)]
     fn visit(&mut self, i: usize, d: u16, month_end: bool, ev: &mut EventState) {
         let skip = ev.skips[i];
+        let mut rest_of_window = None;
         if skip.quiet {
             if d < skip.wake {
                 if month_end {
@@ -244,14 +245,13 @@ impl World<'_> {
             if d == skip.candidate {
                 self.catch_up(i, skip.synced, d, ev);
                 let happened = self.candidate_day(i, d, skip.bound as f64, ev);
+                // After a day without an event the person stands where the window's days
+                // would have left them, so its bound holds to its last day. (A bound drawn
+                // afresh would not change which events happen, since a candidate day answers
+                // its chances from stretches that do not depend on the bound, only which
+                // days are looked at.)
                 if !happened && d < skip.last {
-                    if month_end {
-                        self.observer.record_citizen(&self.citizens[i], d);
-                    }
-                    let rest = self.rest_of_window(i, d, skip);
-                    ev.set(i, rest);
-                    ev.windows_gone_on += 1;
-                    return;
+                    rest_of_window = Some(self.window(i, skip.bound, d + 1, skip.last));
                 }
             } else {
                 self.catch_up(i, skip.synced, d + 1, ev);
@@ -263,21 +263,14 @@ impl World<'_> {
         if month_end {
             self.observer.record_citizen(&self.citizens[i], d);
         }
-        let next = self.next_skip(i, d, ev);
+        let next = match rest_of_window {
+            Some(rest) => {
+                ev.windows_gone_on += 1;
+                rest
+            }
+            None => self.next_skip(i, d, ev),
+        };
         ev.set(i, next);
-    }
-
-    /// After a candidate day `d` on which nothing happened, the rest of citizen `i`'s window
-    /// `skip`: the person stands where the window's days would have left them, so its bound
-    /// still holds to its last day and only the next candidate day is looked for. (A bound
-    /// drawn afresh would not change which events happen, since a candidate day answers its
-    /// chances from stretches that do not depend on the bound, only which days are looked
-    /// at.)
-    fn rest_of_window(&self, i: usize, d: u16, skip: Skip) -> Skip {
-        let s = d + 1;
-        let candidate =
-            self.t.event_words.first_candidate(self.keys[i], skip.bound as f64, s, skip.last);
-        Skip { synced: s, wake: candidate.min(skip.last), candidate, ..skip }
     }
 
     /// Simulates citizen `i`'s days `from..to`, on none of which anything happened by chance
@@ -460,6 +453,12 @@ impl World<'_> {
         if bound as f64 > MAX_BOUND {
             return Skip::busy(d);
         }
+        self.window(i, bound, s, e)
+    }
+
+    /// Citizen `i`'s window of days `s` to `e` with `bound`: quiet from day `s` on, and
+    /// stepped again on its first candidate day or on its last day.
+    fn window(&self, i: usize, bound: f32, s: u16, e: u16) -> Skip {
         let candidate = self.t.event_words.first_candidate(self.keys[i], bound as f64, s, e);
         Skip { bound, synced: s, wake: candidate.min(e), candidate, last: e, quiet: true }
     }
@@ -862,18 +861,7 @@ mod tests {
             let drawn = w.next_skip(i, d, w.events.as_ref().expect("event state"));
             w.changed_by_others(i, d, Decision::Admission);
             let s = w.events.as_ref().expect("event state").skips[i];
-            assert_eq!(
-                (s.quiet, s.synced, s.wake, s.candidate, s.last, s.bound.to_bits()),
-                (
-                    drawn.quiet,
-                    drawn.synced,
-                    drawn.wake,
-                    drawn.candidate,
-                    drawn.last,
-                    drawn.bound.to_bits()
-                ),
-                "citizen {i}"
-            );
+            assert_eq!(s, drawn, "citizen {i}");
             windows += (s.quiet && s.wake > d + 1) as usize;
             w.changed_by_others(i, d, Decision::JusticeStep);
             let s = w.events.as_ref().expect("event state").skips[i];
