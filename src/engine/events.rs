@@ -35,8 +35,8 @@
 //! day; after an event a new window is drawn.
 //!
 //! Skipped days are caught up in one go ([`super::quiet`]): their costs at once, what drifts
-//! (debt, network, competence, a facility's climate, recovery) with the daily engine's own
-//! per-day functions, so they are the daily engine's uneventful days. A quiet
+//! (debt, network, competence trained or settling in a facility's climate, recovery) in
+//! closed form, so they are the daily engine's uneventful days up to rounding. A quiet
 //! citizen is caught up when their day comes, at each month end (so the monthly rows and the
 //! invariants see everyone up to date; the window goes on) and whenever someone else's
 //! decision reads or changes them: a waiting list that ranks its candidates by problems or

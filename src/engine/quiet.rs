@@ -2,17 +2,18 @@
 //! window nothing happens by chance and no episode, probation, coordination or restorative
 //! process ends, so every day books the same costs and place-days, which are booked at once
 //! per follow-up year, and moves the same counters. What drifts from day to day (debt, the
-//! network, the recovery dimensions) is advanced in closed form; for someone whose competence
-//! is trained by support for LVB or who lives in a facility's climate it is stepped with the
-//! daily engine's own per-day functions. The result is the daily engine's uneventful days up
-//! to rounding (a unit test below holds the two together).
+//! network, competence trained by support for LVB or settling in a facility's climate, the
+//! recovery dimensions) is advanced in closed form; only someone trained *and* living in a
+//! facility (whose competence is both raised and pulled toward the climate) is stepped with
+//! the daily engine's own per-day functions. The result is the daily engine's uneventful days
+//! up to rounding (a unit test below holds the two together).
 
 use super::RecoveryTargets;
 use super::day::{debt_grows, pass_community_day, recover_one_day, settle_in_climate};
 use super::episodes::train;
 use super::{Care, NO_FACILITY, World, programmes_in};
 use crate::population::{Addiction, Citizen, Housing, Income, NEVER, Place};
-use crate::scenario::Payer;
+use crate::scenario::{Climate, Payer};
 use crate::select::when_f32;
 use crate::services::Status;
 
@@ -31,15 +32,21 @@ impl World<'_> {
             return;
         }
         self.book_community_days(i, from, to);
-        if trainers == 0 && care.facility == NO_FACILITY {
-            self.drift_in_closed_form(i, from, to, care.debt_moratorium);
-            return;
-        }
-        self.drift_day_by_day(i, from, to, &care, trainers);
+        let growth = match (trainers, care.facility) {
+            (0, NO_FACILITY) => Growth::Still,
+            (_, NO_FACILITY) => {
+                let daily_care = &self.t.daily_care;
+                let gains = programmes_in(trainers).map(|p| daily_care[p].competence_gain_per_day);
+                Growth::Trained { gain: gains.map(f64::from).sum() }
+            }
+            (0, f) => Growth::Settling(self.sc.services[f as usize].climate()),
+            _ => return self.drift_day_by_day(i, from, to, &care, trainers),
+        };
+        self.drift_in_closed_form(i, from, to, care.debt_moratorium, growth);
     }
 
     /// The drift of days `from..to` stepped day by day with the daily engine's own functions:
-    /// for someone whose competence is being trained or who lives in a facility's climate.
+    /// for someone whose competence is being trained while they live in a facility's climate.
     fn drift_day_by_day(&mut self, i: usize, from: u16, to: u16, care: &Care, trainers: u32) {
         let h = &self.sc.hazards;
         let climate = (care.facility != NO_FACILITY)
@@ -62,15 +69,23 @@ impl World<'_> {
         }
     }
 
-    /// The drift of days `from..to` in closed form, when only debt, the network and the
-    /// recovery dimensions move: day counters and debt grow linearly, the network rises
-    /// linearly to its baseline and recovery relaxes ([`relax_in_closed_form`]). Equal to the
-    /// day-by-day steps up to the rounding of their single-precision sums.
-    fn drift_in_closed_form(&mut self, i: usize, from: u16, to: u16, debt_moratorium: bool) {
+    /// The drift of days `from..to` in closed form: day counters and debt grow linearly, the
+    /// network rises linearly to its baseline, competence and autonomy follow their `growth`
+    /// and recovery relaxes ([`grow_and_relax_personal`], [`relax_in_closed_form`]). Equal to
+    /// the day-by-day steps up to the rounding of their single-precision sums.
+    fn drift_in_closed_form(
+        &mut self,
+        i: usize,
+        from: u16,
+        to: u16,
+        debt_moratorium: bool,
+        growth: Growth,
+    ) {
         let n = (to - from) as u32;
         let h = &self.sc.hazards;
         let t = &self.t.recovery_targets;
         let rx = &self.t.relaxation;
+        let settling = &self.t.settling;
         let c = &mut self.citizens[i];
         let no_income = c.income == Income::None;
         let k = &mut c.counters;
@@ -80,8 +95,8 @@ impl World<'_> {
         k.days_active_addiction += days(c.addiction == Addiction::Active);
         // Selected, not branched on: whether debt grows follows no pattern from one person
         // to the next (adding +0 leaves the debt as it is).
-        let growth = h.debt_growth_per_day_no_income as f32 * n as f32;
-        c.debt += when_f32(debt_grows(c, debt_moratorium), growth);
+        let debt_growth = h.debt_growth_per_day_no_income as f32 * n as f32;
+        c.debt += when_f32(debt_grows(c, debt_moratorium), debt_growth);
         // The network rises to its baseline (or stays, if at or above it).
         let (net0, base) = (c.network as f64, c.traits.network_baseline as f64);
         let step = h.network_recovery_per_day as f32 as f64;
@@ -96,6 +111,7 @@ impl World<'_> {
         let free_from = if c.last_offence_day == NEVER { from as u32 } else { free_after_offence };
         let not_free = free_from - from as u32;
         let societal = [(bits, not_free), (bits | 4, n - not_free)];
+        c.recovery.personal = grow_and_relax_personal(c, t, rx, settling, h, growth, n);
         relax_in_closed_form(c, t, rx, n, network, contact, &societal);
     }
 
@@ -126,6 +142,7 @@ impl World<'_> {
         let bits =
             (c.housing != Housing::Homeless) as usize | ((c.income != Income::None) as usize) << 1;
         let contact = t.contact[contact as usize] as f64;
+        c.recovery.personal = relaxed_personal(c, t, rx, n);
         relax_in_closed_form(c, t, rx, n, network, contact, &[(bits, n)]);
     }
 
@@ -198,13 +215,91 @@ struct Line {
     moving: bool,
 }
 
-/// The network and the four recovery dimensions after `n` skipped days, in closed form: the
-/// network on its `network` line, each recovery dimension relaxing geometrically toward its
-/// target, `x ← T + (x − T)(1 − ρ)^m` over `m` days of a fixed target, and over days whose
-/// target moves linearly (`a + b·k` on day `k`, social recovery while the network moves)
-/// `x_K = a + bK − b(1 − ρ)/ρ + (x_0 − a + b(1 − ρ)/ρ)(1 − ρ)^K`. `contact` is the social
-/// target's part for contact with one's children, `societal` the societal target's bits and
-/// their days, in order.
+/// How competence and autonomy, the moving parts of personal recovery's target, go over
+/// skipped days in the community.
+#[derive(Debug, Clone, Copy)]
+enum Growth {
+    /// Neither moves.
+    Still,
+    /// Support for LVB raises competence by `gain` a day (the services' gains summed), up to 1.
+    Trained { gain: f64 },
+    /// Relatedness, competence and autonomy settle toward what a facility's climate supports.
+    Settling(Climate),
+}
+
+/// Personal recovery after `n` skipped days of a fixed target (competence and autonomy still).
+fn relaxed_personal(c: &Citizen, t: &RecoveryTargets, rx: &Relaxation, n: u32) -> f32 {
+    let personal =
+        t.addiction[c.addiction as usize] + t.competence * c.competence + t.autonomy * c.autonomy;
+    rx.toward(c.recovery.personal as f64, personal as f64, n) as f32
+}
+
+/// Moves competence and autonomy (and relatedness, in a facility) over `n` skipped days as
+/// `growth` says, and returns personal recovery after them, whose target follows them day by
+/// day:
+/// - *trained*: competence rises by `g` a day, `c_k = min(c_0 + g·k, 1)`, so the target rises
+///   linearly until competence reaches 1 and is fixed after;
+/// - *settling*: each basic need relaxes toward its climate target at the climate's rate
+///   `κ`, so the target is `P* + F(1 − κ)^k` on day `k`, and with `p = 1 − ρ`, `q = 1 − κ`,
+///   `x_n = P* + (x_0 − P*)p^n + ρF·q(p^n − q^n)/(p − q)` (`ρF·n·p^n` when `p = q`).
+fn grow_and_relax_personal(
+    c: &mut Citizen,
+    t: &RecoveryTargets,
+    rx: &Relaxation,
+    settling: &Relaxation,
+    h: &crate::scenario::RawHazards,
+    growth: Growth,
+    n: u32,
+) -> f32 {
+    let addiction = t.addiction[c.addiction as usize] as f64;
+    let (wc, wa) = (t.competence as f64, t.autonomy as f64);
+    let x0 = c.recovery.personal as f64;
+    match growth {
+        Growth::Still => relaxed_personal(c, t, rx, n),
+        Growth::Trained { gain } => {
+            let (c0, a) = (c.competence as f64, c.autonomy as f64);
+            let target = |competence: f64| addiction + wc * competence + wa * a;
+            // Days on which competence is still below 1 (its cap), then at it.
+            let ramp = if gain > 0.0 && c0 < 1.0 {
+                (((1.0 - c0) / gain).ceil() as u32 - 1).min(n)
+            } else {
+                0
+            };
+            let end = if gain > 0.0 && c0 < 1.0 { (c0 + gain * n as f64).min(1.0) } else { c0 };
+            c.competence = end as f32;
+            let mut x = x0;
+            if ramp > 0 {
+                x = rx.toward_ramp(x, target(c0), wc * gain, ramp);
+            }
+            rx.toward(x, target(end), n - ramp) as f32
+        }
+        Growth::Settling(climate) => {
+            let felt = super::day::felt_coercion(climate, h.overcontrol_weight);
+            // The daily step's targets, in its single precision.
+            let related = climate.support as f32 as f64;
+            let competent = (0.5 * climate.support + 0.5 * climate.structure) as f32 as f64;
+            let autonomous = (1.0 - felt) as f32 as f64;
+            let (c0, a0) = (c.competence as f64, c.autonomy as f64);
+            c.relatedness = settling.toward(c.relatedness as f64, related, n) as f32;
+            c.competence = settling.toward(c0, competent, n) as f32;
+            c.autonomy = settling.toward(a0, autonomous, n) as f32;
+            let settled = addiction + wc * competent + wa * autonomous;
+            let gap = wc * (c0 - competent) + wa * (a0 - autonomous);
+            let (p, q) = (1.0 - rx.rho, 1.0 - settling.rho);
+            let (pn, qn) = (rx.factor(n), settling.factor(n));
+            let both = if (p - q).abs() > 1e-6 { q * (pn - qn) / (p - q) } else { n as f64 * pn };
+            (settled + (x0 - settled) * pn + rx.rho * gap * both) as f32
+        }
+    }
+}
+
+/// The network and the social, societal and victim recovery dimensions after `n` skipped
+/// days, in closed form: the network on its `network` line, each recovery dimension relaxing
+/// geometrically toward its target, `x ← T + (x − T)(1 − ρ)^m` over `m` days of a fixed
+/// target, and over days whose target moves linearly (`a + b·k` on day `k`, social recovery
+/// while the network moves) `x_K = a + bK − b(1 − ρ)/ρ + (x_0 − a + b(1 − ρ)/ρ)(1 − ρ)^K`.
+/// `contact` is the social target's part for contact with one's children, `societal` the
+/// societal target's bits and their days, in order.
 fn relax_in_closed_form(
     c: &mut Citizen,
     t: &RecoveryTargets,
@@ -224,9 +319,6 @@ fn relax_in_closed_form(
         c.network = if step > 0.0 { moved.min(limit) } else { moved.max(limit) } as f32;
     }
     let r = &mut c.recovery;
-    let personal =
-        t.addiction[c.addiction as usize] + t.competence * c.competence + t.autonomy * c.autonomy;
-    r.personal = rx.toward(r.personal as f64, personal as f64, n) as f32;
     let wn = t.network as f64;
     let mut social = r.social as f64;
     if ramp > 0 {
@@ -330,8 +422,68 @@ mod tests {
         assert_eq!(a, &b, "{what}");
     }
 
+    /// Competence trained past its cap of 1, and basic needs settling at the recovery's own
+    /// rate (the closed form's limit case) or at another: the closed form against the daily
+    /// steps, from every tenth citizen's state, over 150 days.
+    #[test]
+    fn trained_and_settling_competence_in_one_go_are_the_daily_steps() {
+        use super::{Growth, Relaxation, grow_and_relax_personal};
+        use crate::engine::day::{recover_one_day, settle_in_climate};
+        use crate::scenario::Climate;
+        let path = std::path::Path::new("scenarios/shelter-climate.toml");
+        let sc = Scenario::load(path).expect("shipped scenario");
+        let (w, _) = twin_worlds(&sc, 30);
+        let mut h = sc.hazards.clone();
+        let targets = &w.t.recovery_targets;
+        let climate = Climate { support: 0.8, structure: 0.6, coercion: 0.3 };
+        let days = 150u16;
+        let mut capped = 0;
+        for (gain, kappa) in [(0.004f32, 0.0), (0.0, 0.05), (0.0, h.recovery_rate_per_day)] {
+            h.climate_rate_per_day = kappa;
+            let rx = Relaxation::new(h.recovery_rate_per_day);
+            let settling = Relaxation::new(kappa);
+            let rate = h.recovery_rate_per_day as f32;
+            let community =
+                w.citizens.iter().enumerate().filter(|(_, c)| c.place == Place::Community);
+            for (i, c0) in community.step_by(10) {
+                let mut daily = c0.clone();
+                for d in 0..days {
+                    if gain > 0.0 {
+                        daily.competence = (daily.competence + gain).min(1.0);
+                    } else {
+                        settle_in_climate(&mut daily, climate, &h);
+                    }
+                    recover_one_day(&mut daily, targets, rate, 100 + d);
+                }
+                let growth = if gain > 0.0 {
+                    Growth::Trained { gain: gain as f64 }
+                } else {
+                    Growth::Settling(climate)
+                };
+                let mut skipped = c0.clone();
+                let n = days as u32;
+                let personal =
+                    grow_and_relax_personal(&mut skipped, targets, &rx, &settling, &h, growth, n);
+                let what = format!("gain {gain}, rate {kappa}, citizen {i}");
+                for (x, y) in [
+                    (daily.recovery.personal, personal),
+                    (daily.competence, skipped.competence),
+                    (daily.autonomy, skipped.autonomy),
+                    (daily.relatedness, skipped.relatedness),
+                ] {
+                    assert!((x - y).abs() <= 2e-5 * x.abs().max(1.0), "{what}: {x} vs {y}");
+                }
+                capped += (gain > 0.0 && daily.competence == 1.0 && c0.competence < 1.0) as u32;
+            }
+        }
+        assert!(capped >= 3, "only {capped} reached the cap of competence");
+    }
+
     #[test]
     fn skipped_days_in_one_go_are_the_daily_rules_with_every_chance_answered_no() {
+        // People whose competence is trained (no facility) and people settling in a
+        // facility's climate (not trained), over all scenarios: both have a closed form.
+        let (mut trained, mut settling) = (0, 0);
         for name in ["fragmented", "through-care", "shelter-climate", "huis-van-herstel"] {
             let mut raw = Scenario::load(std::path::Path::new(&format!("scenarios/{name}.toml")))
                 .expect("shipped scenario")
@@ -365,6 +517,10 @@ mod tests {
                     &format!("{name} {i}"),
                 );
                 let c = &daily.citizens[i];
+                let care = daily.care_of(i);
+                let in_facility = care.facility != crate::engine::NO_FACILITY;
+                trained += (!inside && care.lvb_support && !in_facility) as usize;
+                settling += (!inside && !care.lvb_support && in_facility) as usize;
                 checked[0] += 1;
                 checked[1] += (c.active_episodes != 0) as usize;
                 checked[2] += (c.open_episodes != c.active_episodes) as usize;
@@ -388,5 +544,6 @@ mod tests {
                 assert_eq!(a.stats.place_days, b.stats.place_days, "{name}");
             }
         }
+        assert!(trained >= 10 && settling >= 10, "trained {trained}, settling {settling}");
     }
 }

@@ -93,6 +93,8 @@ pub struct Tables {
     pub recovery_targets: RecoveryTargets,
     /// Many days of recovery relaxation at once (the event engine's skipped days).
     pub(crate) relaxation: super::quiet::Relaxation,
+    /// The same for the basic needs settling toward a facility's climate.
+    pub(crate) settling: super::quiet::Relaxation,
     /// Half of each hash behind the event engine's uniforms, by day.
     pub(crate) event_words: super::events::EventWords,
     /// The domains served by each byte of an open-episode mask: entry `[k][b]` joins the
@@ -210,6 +212,7 @@ impl Tables {
             waivable,
             month_end,
             relaxation: super::quiet::Relaxation::new(h.recovery_rate_per_day),
+            settling: super::quiet::Relaxation::new(h.climate_rate_per_day),
             event_words: super::events::EventWords::new(sc.meta.horizon_days),
         }
     }
