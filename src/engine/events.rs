@@ -582,22 +582,22 @@ impl World<'_> {
 }
 
 /// Appends to `visits`, in order, the citizens whose wake day in `wakes` has come by day `d`.
-/// Most days only a few in a hundred wake: a mask of 32 comparisons at a time (which the
-/// compiler makes a few vector instructions) passes over a run of sleepers without a branch
-/// for each. `visits` has room for everyone, so this does not allocate.
+/// Most days only a few in a hundred wake: a mask of 32 comparisons at a time
+/// ([`super::fastmath::due_mask`]) passes over a run of sleepers without a branch for each.
+/// `visits` has room for everyone, so this does not allocate.
 fn due_on(wakes: &[u16], d: u16, visits: &mut Vec<u32>) {
     const LANES: usize = 32;
-    let mut chunks = wakes.chunks_exact(LANES);
+    let mut chunks = wakes.as_chunks::<LANES>().0.iter();
     let mut first = 0u32;
     for chunk in &mut chunks {
-        let mut due = chunk.iter().enumerate().fold(0u32, |m, (k, &w)| m | ((w <= d) as u32) << k);
+        let mut due = super::fastmath::due_mask(chunk, d);
         while due != 0 {
             visits.push(first + due.trailing_zeros());
             due &= due - 1;
         }
         first += LANES as u32;
     }
-    let rest = chunks.remainder().iter().enumerate().filter(|&(_, &w)| w <= d);
+    let rest = wakes.as_chunks::<LANES>().1.iter().enumerate().filter(|&(_, &w)| w <= d);
     visits.extend(rest.map(|(k, _)| first + k as u32));
 }
 
@@ -761,8 +761,12 @@ mod tests {
     fn the_pass_over_wake_days_finds_whoever_is_due_in_order() {
         // Sizes around the 32-lane chunks, wake days around today.
         for n in [0usize, 1, 31, 32, 33, 64, 95, 1000] {
-            let wakes: Vec<u16> = (0..n).map(|i| ((i * 7919 + n) % 13) as u16 + 95).collect();
-            for d in [94u16, 95, 100, 107, 108] {
+            let mut wakes: Vec<u16> = (0..n).map(|i| ((i * 7919 + n) % 13) as u16 + 95).collect();
+            // Days at the ends of the range (a wake day of `NEVER` is 65,535).
+            for (i, w) in wakes.iter_mut().enumerate().filter(|(i, _)| i % 17 == 3) {
+                *w = [0, 65_535, 40_000, 32_767, 32_768][i % 5];
+            }
+            for d in [0u16, 94, 95, 100, 107, 108, 32_767, 32_768, 65_534, 65_535] {
                 let mut visits = Vec::with_capacity(n);
                 super::due_on(&wakes, d, &mut visits);
                 let expected: Vec<u32> =

@@ -30,6 +30,36 @@ pub(super) fn prefetch_lines<T: ?Sized>(value: &T) {
     let _ = value;
 }
 
+/// Bit `k` set where `wakes[k] <= d`: which of 32 citizens' wake days have come. On x86-64 in
+/// SSE2 (part of every x86-64 CPU): a saturating subtraction is 0 exactly where `w <= d`, and
+/// two packs and two byte masks make the bits, about a dozen instructions for the 32; the
+/// compiler's own vectorisation of the plain loop took three times as many.
+#[inline(always)]
+pub(super) fn due_mask(wakes: &[u16; 32], d: u16) -> u32 {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{
+            __m128i, _mm_cmpeq_epi16, _mm_loadu_si128, _mm_movemask_epi8, _mm_packs_epi16,
+            _mm_set1_epi16, _mm_setzero_si128, _mm_subs_epu16,
+        };
+        let p = wakes.as_ptr() as *const __m128i;
+        // SAFETY: the four unaligned 16-byte loads read exactly the 64 bytes of `wakes`, and
+        // SSE2 is part of every x86-64 CPU.
+        unsafe {
+            let today = _mm_set1_epi16(d as i16);
+            let due = |k: usize| {
+                let late = _mm_subs_epu16(_mm_loadu_si128(p.add(k)), today);
+                _mm_cmpeq_epi16(late, _mm_setzero_si128())
+            };
+            let low = _mm_movemask_epi8(_mm_packs_epi16(due(0), due(1))) as u32;
+            let high = _mm_movemask_epi8(_mm_packs_epi16(due(2), due(3))) as u32;
+            low | high << 16
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    wakes.iter().enumerate().fold(0u32, |m, (k, &w)| m | ((w <= d) as u32) << k)
+}
+
 /// An upper bound of `e^x` from the exponent bits alone: `2^(⌊x·log2 e⌋ + 2)`, between two and
 /// four times `e^x`, and safe against rounding in `x·log2 e`.
 #[inline(always)]
