@@ -662,9 +662,8 @@ impl EventWords {
     /// above `bound` (a *base* day) need the day's own draw: `b` zero bits (chance `2^-b`)
     /// for the largest `b` ≤ [`LEAD_BITS`] with `bound ≤ 2^-b`.
     fn first_candidate(&self, key: u64, bound: f64, s: u16, e: u16) -> u16 {
-        let b = (0..=LEAD_BITS).rev().find(|&b| bound * (1u64 << b) as f64 <= 1.0).unwrap_or(0);
         // A base day's leading bits, read as a number, lie below this.
-        let base_below = 1u32 << (LEAD_BITS - b);
+        let base_below = 1u32 << (LEAD_BITS - base_bits(bound));
         let (s, e) = (s as u32, e as u32);
         let last_block = e / DAYS_PER_BLOCK;
         // The lanes of the first block before day `s` are not in the window.
@@ -689,6 +688,18 @@ impl EventWords {
         }
         NEVER
     }
+}
+
+/// The largest `b` ≤ [`LEAD_BITS`] with `bound ≤ 2^-b` (0 if there is none), read from the
+/// exponent bits of `bound` (at least 0): `2^-b` is the least power of ½ at or above it,
+/// unless that lies beyond the leading bits.
+#[inline(always)]
+fn base_bits(bound: f64) -> u32 {
+    debug_assert!(bound >= 0.0, "{bound}");
+    let bits = bound.to_bits();
+    let biased_exponent = (bits >> 52) as i64 & 0x7ff;
+    let above_the_power = (bits & ((1 << 52) - 1) != 0) as i64;
+    (1023 - biased_exponent - above_the_power).clamp(0, LEAD_BITS as i64) as u32
 }
 
 /// Bit 0 of each day's leading bits in a block hash, and the top bit of each.
@@ -756,6 +767,22 @@ mod tests {
     use crate::population::Place;
     use crate::scenario::Scenario;
     use crate::scenario::raw::Engine;
+
+    #[test]
+    fn the_base_bits_of_a_bound_are_those_of_the_least_power_of_a_half_above_it() {
+        let by_search = |bound: f64| {
+            (0..=super::LEAD_BITS).rev().find(|&b| bound * (1u64 << b) as f64 <= 1.0).unwrap_or(0)
+        };
+        let mut bounds = vec![0.0, f64::MIN_POSITIVE / 4.0, 1e-300, 1.0, 1.5, 7.0, f64::INFINITY];
+        for k in 0..=12 {
+            let power = 0.5f64.powi(k);
+            bounds.extend([power, power.next_up(), power.next_down(), power * 0.75]);
+        }
+        bounds.extend((1..10_000).map(|i| i as f64 * 2.7e-5));
+        for bound in bounds {
+            assert_eq!(super::base_bits(bound), by_search(bound), "{bound}");
+        }
+    }
 
     #[test]
     fn the_pass_over_wake_days_finds_whoever_is_due_in_order() {

@@ -60,6 +60,14 @@ pub(super) fn due_mask(wakes: &[u16; 32], d: u16) -> u32 {
     wakes.iter().enumerate().fold(0u32, |m, (k, &w)| m | ((w <= d) as u32) << k)
 }
 
+/// `⌈v⌉` for `v > 0`, saturating at `u32::MAX`: the truncation, plus one where it fell short
+/// (`f64::ceil` is a library call on the baseline x86-64 target).
+#[inline(always)]
+pub(super) fn ceil_positive(v: f64) -> u32 {
+    let t = v as u32;
+    t.saturating_add(((t as f64) < v) as u32)
+}
+
 /// An upper bound of `e^x` from the exponent bits alone: `2^(⌊x·log2 e⌋ + 2)`, between two and
 /// four times `e^x`, and safe against rounding in `x·log2 e`.
 #[inline(always)]
@@ -91,7 +99,18 @@ pub fn chance_of_event(h: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::{chance_of_event, exp_upper_bound};
+    use super::{ceil_positive, chance_of_event, exp_upper_bound};
+
+    #[test]
+    fn ceil_positive_is_the_ceiling_saturated_to_u32() {
+        let mut values =
+            vec![1e-300, 0.5, 1.0, 2.0, 4294967295.0, 4294967295.5, 1e12, f64::INFINITY];
+        values.extend([1.0f64, 2.0, 3.0, 1e6].iter().flat_map(|v| [v.next_up(), v.next_down()]));
+        values.extend((1..20_000).map(|i| i as f64 * 0.0173));
+        for v in values {
+            assert_eq!(ceil_positive(v), v.ceil() as u32, "{v}");
+        }
+    }
 
     #[test]
     fn exp_upper_bound_lies_between_two_and_four_times_exp() {

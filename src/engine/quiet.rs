@@ -11,6 +11,7 @@
 use super::RecoveryTargets;
 use super::day::{debt_grows, pass_community_day, recover_one_day, settle_in_climate};
 use super::episodes::train;
+use super::fastmath::ceil_positive;
 use super::{Care, NO_FACILITY, World, programmes_in};
 use crate::population::{Addiction, Citizen, Housing, Income, NEVER, Place};
 use crate::scenario::{Climate, Payer};
@@ -261,7 +262,7 @@ fn grow_and_relax_personal(
             let target = |competence: f64| addiction + wc * competence + wa * a;
             // Days on which competence is still below 1 (its cap), then at it.
             let ramp = if gain > 0.0 && c0 < 1.0 {
-                (((1.0 - c0) / gain).ceil() as u32 - 1).min(n)
+                (ceil_positive((1.0 - c0) / gain) - 1).min(n)
             } else {
                 0
             };
@@ -313,7 +314,7 @@ fn relax_in_closed_form(
     let net0 = c.network as f64;
     // Days on which the network is still on its way, then at its limit (or still).
     let ramp =
-        if moving { (((limit - net0).abs() / step.abs()).ceil() as u32 - 1).min(n) } else { 0 };
+        if moving { (ceil_positive((limit - net0).abs() / step.abs()) - 1).min(n) } else { 0 };
     if moving {
         let moved = net0 + n as f64 * step;
         c.network = if step > 0.0 { moved.min(limit) } else { moved.max(limit) } as f32;
