@@ -238,8 +238,7 @@ impl World<'_> {
             c.restorative = if done { Restorative::Completed } else { Restorative::Failed };
         }
         if care.facility != NO_FACILITY {
-            let climate = self.sc.services[care.facility as usize].climate();
-            self.facility_day(i, d, climate, draws);
+            self.facility_day(i, d, care.facility as usize, draws);
         }
         self.seek_help(i, d, &care, draws);
     }
@@ -315,16 +314,10 @@ impl World<'_> {
 
     /// Support, structure and coercion of a facility shape the basic needs (seed 002); too
     /// little structure brings incidents, which can cost the person their place.
-    fn facility_day<D: DrawSource>(
-        &mut self,
-        i: usize,
-        d: u16,
-        climate: crate::scenario::Climate,
-        draws: &mut D,
-    ) {
+    fn facility_day<D: DrawSource>(&mut self, i: usize, d: u16, facility: usize, draws: &mut D) {
         let h = &self.sc.hazards;
-        settle_in_climate(&mut self.citizens[i], climate, h);
-        let p = incident_hazard(h, climate, felt_coercion(climate, h.overcontrol_weight));
+        settle_in_climate(&mut self.citizens[i], self.sc.services[facility].climate(), h);
+        let p = self.t.incident_per_day[facility];
         let key = self.keys[i];
         if draws.chance(&self.today, key, Purpose::Incident, p) {
             self.citizens[i].counters.incidents += 1;

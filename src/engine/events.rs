@@ -484,8 +484,7 @@ impl World<'_> {
         let incident = if care.facility == NO_FACILITY {
             0.0
         } else {
-            let climate = self.sc.services[care.facility as usize].climate();
-            super::incident_hazard(h, climate, super::felt_coercion(climate, h.overcontrol_weight))
+            self.t.incident_per_day[care.facility as usize]
         };
         let reoffend = self.reoffend_bound(i, s, e, care, ev);
         let dropout = self.dropout_bounds(i);

@@ -95,6 +95,8 @@ pub struct Tables {
     pub(crate) relaxation: super::quiet::Relaxation,
     /// The same for the basic needs settling toward a facility's climate.
     pub(crate) settling: super::quiet::Relaxation,
+    /// The daily chance of an incident in each service's climate (its powers computed once).
+    pub(crate) incident_per_day: Vec<f64>,
     /// Half of each hash behind the event engine's uniforms, by day.
     pub(crate) event_words: super::events::EventWords,
     /// The domains served by each byte of an open-episode mask: entry `[k][b]` joins the
@@ -213,6 +215,18 @@ impl Tables {
             month_end,
             relaxation: super::quiet::Relaxation::new(h.recovery_rate_per_day),
             settling: super::quiet::Relaxation::new(h.climate_rate_per_day),
+            incident_per_day: sc
+                .services
+                .iter()
+                .map(|s| {
+                    let climate = s.climate();
+                    super::incident_hazard(
+                        h,
+                        climate,
+                        super::felt_coercion(climate, h.overcontrol_weight),
+                    )
+                })
+                .collect(),
             event_words: super::events::EventWords::new(sc.meta.horizon_days),
         }
     }
