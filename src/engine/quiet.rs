@@ -260,13 +260,10 @@ fn grow_and_relax_personal(
         Growth::Trained { gain } => {
             let (c0, a) = (c.competence as f64, c.autonomy as f64);
             let target = |competence: f64| addiction + wc * competence + wa * a;
+            let rising = gain > 0.0 && c0 < 1.0;
             // Days on which competence is still below 1 (its cap), then at it.
-            let ramp = if gain > 0.0 && c0 < 1.0 {
-                (ceil_positive((1.0 - c0) / gain) - 1).min(n)
-            } else {
-                0
-            };
-            let end = if gain > 0.0 && c0 < 1.0 { (c0 + gain * n as f64).min(1.0) } else { c0 };
+            let ramp = if rising { (ceil_positive((1.0 - c0) / gain) - 1).min(n) } else { 0 };
+            let end = if rising { (c0 + gain * n as f64).min(1.0) } else { c0 };
             c.competence = end as f32;
             let mut x = x0;
             if ramp > 0 {
@@ -288,7 +285,9 @@ fn grow_and_relax_personal(
             let gap = wc * (c0 - competent) + wa * (a0 - autonomous);
             let (p, q) = (1.0 - rx.rho, 1.0 - settling.rho);
             let (pn, qn) = (rx.factor(n), settling.factor(n));
-            let both = if (p - q).abs() > 1e-6 { q * (pn - qn) / (p - q) } else { n as f64 * pn };
+            // Near equal rates the quotient loses its digits to cancellation and the limit is
+            // closer (both err by about 1e-7 at this threshold).
+            let both = if (p - q).abs() > 1e-9 { q * (pn - qn) / (p - q) } else { n as f64 * pn };
             (settled + (x0 - settled) * pn + rx.rho * gap * both) as f32
         }
     }
