@@ -439,11 +439,26 @@ pub(super) fn settle_in_climate(
     h: &crate::scenario::RawHazards,
 ) {
     let rate = h.climate_rate_per_day as f32;
+    let [related, competent, autonomous] = climate_targets(climate, h);
+    let toward = |v: f32, target: f32| v + (target - v) * rate;
+    c.relatedness = toward(c.relatedness, related);
+    c.competence = toward(c.competence, competent);
+    c.autonomy = toward(c.autonomy, autonomous);
+}
+
+/// What a facility's climate moves relatedness, competence and autonomy toward (seed 002):
+/// its support, the mean of support and structure, and freedom from the coercion felt. Shared
+/// with the event engine's closed form of many such days.
+pub(super) fn climate_targets(
+    climate: crate::scenario::Climate,
+    h: &crate::scenario::RawHazards,
+) -> [f32; 3] {
     let felt = felt_coercion(climate, h.overcontrol_weight);
-    let toward = |v: f32, target: f64| v + ((target as f32) - v) * rate;
-    c.relatedness = toward(c.relatedness, climate.support);
-    c.competence = toward(c.competence, 0.5 * climate.support + 0.5 * climate.structure);
-    c.autonomy = toward(c.autonomy, 1.0 - felt);
+    [
+        climate.support as f32,
+        (0.5 * climate.support + 0.5 * climate.structure) as f32,
+        (1.0 - felt) as f32,
+    ]
 }
 
 /// The hazard's yes/no factors that apply to person `c` on day `d`, as bits of the person's

@@ -586,9 +586,9 @@ impl World<'_> {
 /// `visits` has room for everyone, so this does not allocate.
 fn due_on(wakes: &[u16], d: u16, visits: &mut Vec<u32>) {
     const LANES: usize = 32;
-    let mut chunks = wakes.as_chunks::<LANES>().0.iter();
+    let (chunks, rest) = wakes.as_chunks::<LANES>();
     let mut first = 0u32;
-    for chunk in &mut chunks {
+    for chunk in chunks {
         let mut due = super::fastmath::due_mask(chunk, d);
         while due != 0 {
             visits.push(first + due.trailing_zeros());
@@ -596,8 +596,8 @@ fn due_on(wakes: &[u16], d: u16, visits: &mut Vec<u32>) {
         }
         first += LANES as u32;
     }
-    let rest = wakes.as_chunks::<LANES>().1.iter().enumerate().filter(|&(_, &w)| w <= d);
-    visits.extend(rest.map(|(k, _)| first + k as u32));
+    let due = rest.iter().enumerate().filter(|&(_, &w)| w <= d);
+    visits.extend(due.map(|(k, _)| first + k as u32));
 }
 
 /// The leading [`LEAD_BITS`] bits of the event uniform of day `day` of the citizen with

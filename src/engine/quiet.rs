@@ -9,7 +9,9 @@
 //! up to rounding (a unit test below holds the two together).
 
 use super::RecoveryTargets;
-use super::day::{debt_grows, pass_community_day, recover_one_day, settle_in_climate};
+use super::day::{
+    climate_targets, debt_grows, pass_community_day, recover_one_day, settle_in_climate,
+};
 use super::episodes::train;
 use super::fastmath::ceil_positive;
 use super::{Care, NO_FACILITY, World, programmes_in};
@@ -272,11 +274,7 @@ fn grow_and_relax_personal(
             rx.toward(x, target(end), n - ramp) as f32
         }
         Growth::Settling(climate) => {
-            let felt = super::day::felt_coercion(climate, h.overcontrol_weight);
-            // The daily step's targets, in its single precision.
-            let related = climate.support as f32 as f64;
-            let competent = (0.5 * climate.support + 0.5 * climate.structure) as f32 as f64;
-            let autonomous = (1.0 - felt) as f32 as f64;
+            let [related, competent, autonomous] = climate_targets(climate, h).map(f64::from);
             let (c0, a0) = (c.competence as f64, c.autonomy as f64);
             c.relatedness = settling.toward(c.relatedness as f64, related, n) as f32;
             c.competence = settling.toward(c0, competent, n) as f32;
@@ -427,8 +425,9 @@ mod tests {
     /// steps, from every tenth citizen's state, over 150 days.
     #[test]
     fn trained_and_settling_competence_in_one_go_are_the_daily_steps() {
-        use super::{Growth, Relaxation, grow_and_relax_personal};
+        use super::{Growth, Relaxation, grow_and_relax_personal, train};
         use crate::engine::day::{recover_one_day, settle_in_climate};
+        use crate::engine::tables::DailyCare;
         use crate::scenario::Climate;
         let path = std::path::Path::new("scenarios/shelter-climate.toml");
         let sc = Scenario::load(path).expect("shipped scenario");
@@ -443,13 +442,15 @@ mod tests {
             let rx = Relaxation::new(h.recovery_rate_per_day);
             let settling = Relaxation::new(kappa);
             let rate = h.recovery_rate_per_day as f32;
+            let trainer =
+                DailyCare { lvb_support: true, competence_gain_per_day: gain, ..DailyCare::NONE };
             let community =
                 w.citizens.iter().enumerate().filter(|(_, c)| c.place == Place::Community);
             for (i, c0) in community.step_by(10) {
                 let mut daily = c0.clone();
                 for d in 0..days {
                     if gain > 0.0 {
-                        daily.competence = (daily.competence + gain).min(1.0);
+                        train(&mut daily, &trainer);
                     } else {
                         settle_in_climate(&mut daily, climate, &h);
                     }
