@@ -192,7 +192,7 @@ pub fn summarise_cohort(citizens: &[Citizen], horizon: u32) -> (Vec<SurvivalCoun
         t.facility_evictions += k.facility_evictions as u64;
         t.revocations += k.revocations as u64;
         t.waivers += k.waivers as u64;
-        if c.traits.has_children {
+        if c.traits.has_children() {
             t.with_children += 1;
             t.with_child_contact += (k.child_contact_stays > 0) as u32;
         }

@@ -60,17 +60,78 @@ pub enum Restorative {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Traits {
     pub age_at_start: f32,
+    /// The yes-or-no traits, a bit each (read them with the methods of the same name):
+    /// packed, 5 bytes less a citizen.
+    flags: u8,
+    pub priors: u16,
+    /// Logarithm of the person's fixed reoffending risk (frailty, mean 1 on the natural
+    /// scale): people differ in risk beyond the factors the model names.
+    pub ln_frailty: f32,
+    pub network_baseline: f32,
+}
+
+/// The yes-or-no traits of a person, as they are drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TraitFlags {
     pub male: bool,
     pub lvb: bool,
     pub psychiatric: bool,
     pub has_children: bool,
     pub prolific: bool,
     pub addicted_at_intake: bool,
-    pub priors: u16,
-    /// Logarithm of the person's fixed reoffending risk (frailty, mean 1 on the natural
-    /// scale): people differ in risk beyond the factors the model names.
-    pub ln_frailty: f32,
-    pub network_baseline: f32,
+}
+
+impl TraitFlags {
+    fn bits(self) -> u8 {
+        let TraitFlags { male, lvb, psychiatric, has_children, prolific, addicted_at_intake } =
+            self;
+        [male, lvb, psychiatric, has_children, prolific, addicted_at_intake]
+            .iter()
+            .enumerate()
+            .fold(0, |bits, (k, &yes)| bits | (yes as u8) << k)
+    }
+}
+
+impl Traits {
+    pub fn new(
+        age_at_start: f32,
+        flags: TraitFlags,
+        priors: u16,
+        ln_frailty: f32,
+        network_baseline: f32,
+    ) -> Self {
+        Self { age_at_start, flags: flags.bits(), priors, ln_frailty, network_baseline }
+    }
+
+    #[inline(always)]
+    fn flag(&self, k: u32) -> bool {
+        self.flags >> k & 1 != 0
+    }
+
+    pub fn male(&self) -> bool {
+        self.flag(0)
+    }
+
+    /// A mild intellectual disability (LVB).
+    pub fn lvb(&self) -> bool {
+        self.flag(1)
+    }
+
+    pub fn psychiatric(&self) -> bool {
+        self.flag(2)
+    }
+
+    pub fn has_children(&self) -> bool {
+        self.flag(3)
+    }
+
+    pub fn prolific(&self) -> bool {
+        self.flag(4)
+    }
+
+    pub fn addicted_at_intake(&self) -> bool {
+        self.flag(5)
+    }
 }
 
 /// Counters that become outcomes.
@@ -135,7 +196,8 @@ impl Recovery {
     }
 }
 
-/// One simulated person: fixed traits plus the state the engine changes every day.
+/// One simulated person: fixed traits plus the state the engine changes every day (128
+/// bytes; a unit test of the engine keeps its state per citizen within bounds).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Citizen {
     pub traits: Traits,
@@ -175,7 +237,7 @@ pub struct Citizen {
 
 impl Citizen {
     pub fn had_addiction_at_intake(&self) -> bool {
-        self.traits.addicted_at_intake
+        self.traits.addicted_at_intake()
     }
 }
 
@@ -326,18 +388,20 @@ fn synthesize_one(sc: &Scenario, th: &Thresholds, key: u64) -> Citizen {
     let release_day = sentence.min(NEVER as u32 - 1) as u16;
 
     Citizen {
-        traits: Traits {
-            age_at_start: age as f32,
-            male,
-            lvb,
-            psychiatric,
-            has_children,
-            prolific: priors >= p.prolific_threshold as u16,
-            addicted_at_intake: addiction,
+        traits: Traits::new(
+            age as f32,
+            TraitFlags {
+                male,
+                lvb,
+                psychiatric,
+                has_children,
+                prolific: priors >= p.prolific_threshold as u16,
+                addicted_at_intake: addiction,
+            },
             priors,
-            ln_frailty: sample_ln_frailty(key, &sc.hazards) as f32,
-            network_baseline: network,
-        },
+            sample_ln_frailty(key, &sc.hazards) as f32,
+            network,
+        ),
         place: Place::Detention,
         clock_from: NEVER,
         release_day,
@@ -415,6 +479,31 @@ fn sample_debt<R: rand::Rng + ?Sized>(rng: &mut R, median: f64, sigma: f64) -> f
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_packed_trait_reads_back_as_drawn_whatever_the_others() {
+        for bits in 0u8..64 {
+            let yes = |k: u8| bits >> k & 1 != 0;
+            let drawn = TraitFlags {
+                male: yes(0),
+                lvb: yes(1),
+                psychiatric: yes(2),
+                has_children: yes(3),
+                prolific: yes(4),
+                addicted_at_intake: yes(5),
+            };
+            let t = Traits::new(30.0, drawn, 2, 0.1, 0.5);
+            let read = TraitFlags {
+                male: t.male(),
+                lvb: t.lvb(),
+                psychiatric: t.psychiatric(),
+                has_children: t.has_children(),
+                prolific: t.prolific(),
+                addicted_at_intake: t.addicted_at_intake(),
+            };
+            assert_eq!(read, drawn, "bits {bits:06b}");
+        }
+    }
 
     #[test]
     fn normal_quantile_matches_known_values() {

@@ -81,7 +81,7 @@ impl World<'_> {
         let p = self.sc.regime.child_contact_support;
         let key = self.keys[i];
         let c = &mut self.citizens[i];
-        c.child_contact = c.traits.has_children && chance(key, d as u32, Purpose::Arranged, 3, p);
+        c.child_contact = c.traits.has_children() && chance(key, d as u32, Purpose::Arranged, 3, p);
         if c.child_contact {
             c.counters.child_contact_stays += 1;
         }
@@ -130,7 +130,7 @@ impl World<'_> {
         if cm.enabled && self.eligible(i, cm.eligibility, cm.complex_min_problems) {
             self.refer(i, d, self.t.programme_of(Coordination::CaseManager));
         }
-        if regime.veiligheidshuis.enabled && self.citizens[i].traits.prolific {
+        if regime.veiligheidshuis.enabled && self.citizens[i].traits.prolific() {
             self.refer(i, d, self.t.programme_of(Coordination::Veiligheidshuis));
         }
     }
@@ -139,11 +139,11 @@ impl World<'_> {
         let c = &self.citizens[i];
         match rule {
             Eligibility::All => true,
-            Eligibility::Prolific => c.traits.prolific,
+            Eligibility::Prolific => c.traits.prolific(),
             Eligibility::Complex => {
                 let complex = [
                     c.addiction != Addiction::None,
-                    c.traits.lvb,
+                    c.traits.lvb(),
                     c.debt as f64 >= self.sc.hazards.problematic_debt_threshold,
                 ];
                 complex.iter().filter(|x| **x).count() as u32 >= min_problems
@@ -207,7 +207,7 @@ impl World<'_> {
     ) -> f64 {
         let h = &self.sc.hazards;
         let c = &self.citizens[i];
-        let unsupported_lvb = c.traits.lvb & !care.lvb_support;
+        let unsupported_lvb = c.traits.lvb() & !care.lvb_support;
         h.self_referral_per_day
             * pick(unsupported_lvb, h.self_referral_lvb, 1.0)
             * pick(c.addiction == Addiction::Active, h.self_referral_active_addiction, 1.0)
@@ -248,7 +248,7 @@ impl World<'_> {
         let fits_kind = [
             homeless & !open_kind(HousingKind::Supported) & !open_kind(HousingKind::Own),
             (homeless | (c.housing == Housing::Shelter))
-                & (c.traits.lvb | c.traits.psychiatric | (c.addiction != Addiction::None)),
+                & (c.traits.lvb() | c.traits.psychiatric() | (c.addiction != Addiction::None)),
             c.housing != Housing::Own,
         ];
         // The first rung in the ladder's order that is not open and fits: passing the rungs
@@ -288,7 +288,7 @@ impl World<'_> {
             }
             Some(HousingKind::Supported) => {
                 matches!(c.housing, Housing::Homeless | Housing::Shelter)
-                    && (c.traits.lvb || c.traits.psychiatric || c.addiction != Addiction::None)
+                    && (c.traits.lvb() || c.traits.psychiatric() || c.addiction != Addiction::None)
             }
             Some(HousingKind::Own) => c.housing != Housing::Own,
             None => false,

@@ -263,10 +263,10 @@ pub(crate) fn profile(sc: &Scenario, c: &Citizen) -> String {
     if c.debt as f64 >= sc.hazards.problematic_debt_threshold {
         problems.push("problematic debt");
     }
-    if t.lvb {
+    if t.lvb() {
         problems.push("LVB");
     }
-    if t.psychiatric {
+    if t.psychiatric() {
         problems.push("psychiatric problem");
     }
     if c.housing == Housing::Homeless {
@@ -282,11 +282,11 @@ pub(crate) fn profile(sc: &Scenario, c: &Citizen) -> String {
     format!(
         "{} aged {:.0}, {} prior convictions{}{}; debt €{}; {} before detention, {}.\n\
          Problems: {problems}.\nIn detention until {}.",
-        if t.male { "a man" } else { "a woman" },
+        if t.male() { "a man" } else { "a woman" },
         t.age_at_start,
         t.priors,
-        if t.prolific { " (prolific offender)" } else { "" },
-        if t.has_children { ", has minor children" } else { "" },
+        if t.prolific() { " (prolific offender)" } else { "" },
+        if t.has_children() { ", has minor children" } else { "" },
         thousands(c.debt as f64),
         housing_word(c.housing),
         income_word(c.income),

@@ -314,10 +314,11 @@ fn problems_cluster_as_configured() {
     let sc = shipped("fragmented.toml", 20_000, 1);
     let people = reentry::population::synthesize(&sc, 0);
     let n = people.len() as f64;
-    let addicted = people.iter().filter(|c| c.traits.addicted_at_intake).count() as f64 / n;
-    let lvb = people.iter().filter(|c| c.traits.lvb).count() as f64 / n;
-    let both =
-        people.iter().filter(|c| c.traits.addicted_at_intake && c.traits.lvb).count() as f64 / n;
+    let addicted = people.iter().filter(|c| c.traits.addicted_at_intake()).count() as f64 / n;
+    let lvb = people.iter().filter(|c| c.traits.lvb()).count() as f64 / n;
+    let both = people.iter().filter(|c| c.traits.addicted_at_intake() && c.traits.lvb()).count()
+        as f64
+        / n;
     let p = &sc.population.prevalence;
     assert!((addicted - p.addiction).abs() < 0.015, "addiction {addicted}");
     assert!((lvb - p.lvb).abs() < 0.015, "lvb {lvb}");

@@ -103,7 +103,7 @@ impl World<'_> {
         c.counters.detention_days_after_release += (c.firsts.release != NEVER) as u16;
         // Contact with one's children is paid for and keeps the network; without it the
         // network decays. Selected without branches (see `select`).
-        let contact = c.child_contact & c.traits.has_children;
+        let contact = c.child_contact & c.traits.has_children();
         let decayed = (c.network - h.network_decay_in_detention_per_day as f32).max(0.0);
         c.network = pick_f32(contact, c.network, decayed);
         self.charge_care(i, Payer::Justice, d, when(contact, costs.child_contact_day));
@@ -414,7 +414,7 @@ pub(super) fn recover_one_day(
         + targets.competence * c.competence
         + targets.autonomy * c.autonomy;
     let in_community = c.place == Place::Community;
-    let contact = c.traits.has_children & (c.child_contact | in_community);
+    let contact = c.traits.has_children() & (c.child_contact | in_community);
     let social = targets.network * c.network + targets.contact[contact as usize];
     let offence_free = (c.last_offence_day == NEVER)
         | (d.saturating_sub(c.last_offence_day) > targets.offence_free_days);
@@ -477,8 +477,8 @@ pub(super) fn factor_bits(
         | bit(c.income == Income::None, 2)
         | bit(c.income == Income::Work, 3)
         | bit(c.debt as f64 >= h.problematic_debt_threshold, 4)
-        | bit(c.traits.lvb & !care.lvb_support, 5);
-    let support = bit(c.traits.psychiatric & !care.psychiatric_care, 0)
+        | bit(c.traits.lvb() & !care.lvb_support, 5);
+    let support = bit(c.traits.psychiatric() & !care.psychiatric_care, 0)
         | bit((c.network as f64) < h.weak_network_below, 1)
         | bit(c.case_manager_until > d, 2)
         | bit(c.probation_until > d, 3)
@@ -553,8 +553,8 @@ mod tests {
             (c.income == Income::None, ln.no_income),
             (c.income == Income::Work, ln.work),
             (c.debt as f64 >= h.problematic_debt_threshold, ln.problematic_debt),
-            (c.traits.lvb && !care.lvb_support, ln.lvb_unsupported),
-            (c.traits.psychiatric && !care.psychiatric_care, ln.psychiatric_untreated),
+            (c.traits.lvb() && !care.lvb_support, ln.lvb_unsupported),
+            (c.traits.psychiatric() && !care.psychiatric_care, ln.psychiatric_untreated),
             ((c.network as f64) < h.weak_network_below, ln.weak_network),
             (c.case_manager_until > d, ln.case_manager),
             (c.probation_until > d, ln.probation),

@@ -584,8 +584,8 @@ pub fn self_needs(c: &Citizen, h: &crate::scenario::RawHazards) -> u8 {
         | bit(Domain::Housing, c.housing != Housing::Own)
         | bit(Domain::Income, c.income == Income::None)
         | bit(Domain::Id, !c.has_id)
-        | bit(Domain::Lvb, c.traits.lvb)
-        | bit(Domain::Psychiatric, c.traits.psychiatric)
+        | bit(Domain::Lvb, c.traits.lvb())
+        | bit(Domain::Psychiatric, c.traits.psychiatric())
         // Work is a next step once there is a base: a benefit, papers and no active addiction.
         | bit(Domain::Work, (c.income == Income::Benefit) & c.has_id & !active)
 }

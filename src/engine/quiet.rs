@@ -106,7 +106,7 @@ impl World<'_> {
         let network = Line { step, limit: base, moving: net0 < base && step > 0.0 };
         // In the community, contact with one's children counts whenever there are children;
         // offence-free counts from a day on.
-        let contact = t.contact[c.traits.has_children as usize] as f64;
+        let contact = t.contact[c.traits.has_children() as usize] as f64;
         let bits = (c.housing != Housing::Homeless) as usize | ((!no_income) as usize) << 1;
         // Both computed and one chosen: an integer select, not a branch.
         let free_after_offence = (c.last_offence_day as u32 + t.offence_free_days as u32 + 1)
@@ -127,7 +127,7 @@ impl World<'_> {
         let costs = &self.sc.costs;
         let (prison, contact_day) = (costs.prison_day, costs.child_contact_day);
         let c = &self.citizens[i];
-        let contact = c.child_contact & c.traits.has_children;
+        let contact = c.child_contact & c.traits.has_children();
         self.charge_days(i, Payer::Justice, from, to, prison, false);
         if contact {
             self.charge_care_days(i, Payer::Justice, from, to, contact_day);
