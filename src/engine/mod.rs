@@ -132,8 +132,6 @@ pub struct World<'s> {
     pub today: DayDraws,
     /// Cases on their way through the justice system, by due day.
     pub cases: Cases,
-    /// How many of each citizen's cases wait in `cases`.
-    pub open_cases: Vec<u16>,
     /// The event engine's state after a run with it (see [`events`]).
     /// Boxed: it is taken out and put back around every catch-up another's decision asks for.
     events: Option<Box<events::EventState>>,
@@ -189,7 +187,6 @@ impl<'s> World<'s> {
             day: 0,
             today: DayDraws::new(0),
             cases: Cases::new(sc.meta.horizon_days),
-            open_cases: filled_on_huge_pages(n, 0),
             events: None,
             admission: (Vec::new(), Vec::new()),
             traced: u32::MAX,
