@@ -29,6 +29,7 @@ pub fn run_replications_with(
 ) -> Vec<ReplicationResult> {
     (0..n)
         .into_par_iter()
+        .with_max_len(1)
         .map(|r| {
             let result = World::new(sc, r).run();
             done();
@@ -373,7 +374,8 @@ pub fn indicator_matrix(
     sc: &Scenario,
     reps: &[ReplicationResult],
 ) -> (Vec<Indicator>, Vec<Vec<f64>>) {
-    let per_rep: Vec<Vec<Indicator>> = reps.par_iter().map(|r| indicators(sc, r)).collect();
+    let per_rep: Vec<Vec<Indicator>> =
+        reps.par_iter().with_max_len(1).map(|r| indicators(sc, r)).collect();
     let names = per_rep.first().cloned().unwrap_or_default();
     let values =
         (0..names.len()).map(|k| per_rep.iter().map(|row| row[k].value).collect()).collect();

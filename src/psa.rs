@@ -474,6 +474,7 @@ pub fn run(
     let result = pool.install(|| {
         (0..params.values.len())
             .into_par_iter()
+            .with_max_len(1)
             .map(|d| {
                 let scenarios = draw_scenarios(&sources, params, d, s, base_size)?;
                 let arms = scenarios

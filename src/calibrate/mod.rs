@@ -304,7 +304,10 @@ impl Calibration {
             bar.describe(g, tolerance, done.last().map(Generation::acceptance_rate));
             let tick = || bar.tick();
             let fresh: Vec<Attempt> = pool.install(|| {
-                mine.par_iter().map(|&k| self.attempt(g, k, prev, tolerance, &tick)).collect()
+                mine.par_iter()
+                    .with_max_len(1)
+                    .map(|&k| self.attempt(g, k, prev, tolerance, &tick))
+                    .collect()
             });
             let spent: u64 = fresh.iter().map(|a| a.simulations as u64).sum();
             *simulations += spent;

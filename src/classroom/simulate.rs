@@ -94,6 +94,7 @@ pub fn run_lesson(lesson: &Lesson, threads: usize) -> Result<Vec<RunResult>, Str
     let done: Vec<(ReplicationResult, Vec<Watched>)> = pool.install(|| {
         tasks
             .par_iter()
+            .with_max_len(1)
             .map(|&(k, r)| {
                 let sc = &lesson.runs[k].scenario;
                 let out = if r == 0 {

@@ -66,7 +66,7 @@ where
     T: Send,
     C: FromIterator<T>,
 {
-    let answers: Vec<Result<T, String>> = items.into_par_iter().map(f).collect();
+    let answers: Vec<Result<T, String>> = items.into_par_iter().with_max_len(1).map(f).collect();
     answers.into_iter().collect()
 }
 

@@ -253,7 +253,7 @@ fn run_points(
     let reps = sweep.replications();
     let progress = Progress::new(todo.len() as u64 * u64::from(reps), &sweep.name);
     let result = pool.install(|| {
-        todo.par_iter().try_for_each(|&p| {
+        todo.par_iter().with_max_len(1).try_for_each(|&p| {
             let sc = &sweep.scenarios[p];
             let results = run_replications_with(sc, reps, &|| progress.tick());
             let (names, values) = indicator_matrix(sc, &results);
