@@ -386,16 +386,25 @@ impl KaplanMeier {
     pub fn from_counts(events: &[u32], censored: &[u32], n_start: u32) -> KaplanMeier {
         let len = events.len().max(censored.len());
         let mut km = KaplanMeier {
-            survival: Vec::with_capacity(len),
-            at_risk: Vec::with_capacity(len),
-            events: Vec::with_capacity(len),
-            censored: Vec::with_capacity(len),
-            greenwood: Vec::with_capacity(len),
+            survival: vec![0.0; len],
+            at_risk: vec![0; len],
+            events: vec![0; len],
+            censored: vec![0; len],
+            greenwood: vec![0.0; len],
         };
+        // Written through zipped slices rather than pushed: a push per column per day kept
+        // five lengths in memory and was most of the time of the summaries after a run.
+        let columns = km
+            .survival
+            .iter_mut()
+            .zip(km.at_risk.iter_mut())
+            .zip(km.events.iter_mut())
+            .zip(km.censored.iter_mut())
+            .zip(km.greenwood.iter_mut());
         let mut n = n_start;
         let mut s = 1.0_f64;
         let mut gw = 0.0_f64;
-        for t in 0..len {
+        for (t, ((((s_t, n_t), d_t), c_t), gw_t)) in columns.enumerate() {
             let d = events.get(t).copied().unwrap_or(0).min(n);
             let c = censored.get(t).copied().unwrap_or(0).min(n - d);
             if d > 0 {
@@ -405,11 +414,7 @@ impl KaplanMeier {
                 // the interval is pinned at 0 regardless.
                 gw += df / (nf * (nf - df));
             }
-            km.survival.push(s);
-            km.at_risk.push(n);
-            km.events.push(d);
-            km.censored.push(c);
-            km.greenwood.push(gw);
+            (*s_t, *n_t, *d_t, *c_t, *gw_t) = (s, n, d, c, gw);
             n -= d + c;
         }
         km

@@ -6,12 +6,52 @@ use std::collections::BTreeMap;
 
 /// Floats in CSV: fixed, short, and the same on every platform.
 pub fn num(x: f64) -> String {
+    let mut text = String::new();
+    write_num(&mut text, x).expect("a String takes any text");
+    text
+}
+
+/// Writes `x` as [`num`] does, to any text sink (a buffer on the stack, say).
+pub fn write_num(out: &mut impl std::fmt::Write, x: f64) -> std::fmt::Result {
     if x.is_nan() {
-        "NA".into()
+        out.write_str("NA")
     } else if x == x.trunc() && x.abs() < 1e15 {
-        format!("{x:.0}")
+        write!(out, "{x:.0}")
     } else {
-        format!("{x:.6}")
+        write!(out, "{x:.6}")
+    }
+}
+
+/// A short text kept on the stack; writing more than fits is an error (the caller then
+/// makes a `String`), so a table of numbers is written without an allocation per number.
+pub struct ShortText {
+    bytes: [u8; 48],
+    len: usize,
+}
+
+impl ShortText {
+    pub fn new() -> ShortText {
+        ShortText { bytes: [0; 48], len: 0 }
+    }
+
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..self.len]).expect("only whole strs are written")
+    }
+}
+
+impl Default for ShortText {
+    fn default() -> Self {
+        ShortText::new()
+    }
+}
+
+impl std::fmt::Write for ShortText {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        let room = self.bytes.get_mut(self.len..end).ok_or(std::fmt::Error)?;
+        room.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
     }
 }
 
@@ -83,6 +123,21 @@ fn flatten_into(prefix: &str, table: &toml::Table, out: &mut BTreeMap<String, St
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_read_the_same_from_the_stack_as_from_a_string() {
+        for x in [0.0, -0.0, 1.0, -3.0, 0.25, 1.0 / 3.0, -2.5e-7, 123456.789, 1e14, 1e15 + 0.5] {
+            let mut short = ShortText::new();
+            write_num(&mut short, x).unwrap();
+            assert_eq!(short.as_str(), num(x), "{x}");
+        }
+        assert_eq!(num(f64::NAN), "NA");
+        assert_eq!(num(2.0), "2");
+        assert_eq!(num(0.1), "0.100000");
+        // Too long for the stack: an error, not a cut-off number.
+        assert!(write_num(&mut ShortText::new(), 1e300).is_err());
+        assert_eq!(num(1e300).len(), 308);
+    }
 
     #[test]
     fn flattening_joins_table_keys_and_keeps_arrays_whole() {

@@ -6,7 +6,7 @@
 //! Floats are [`Num`]: written by [`num`] (fixed, short, `NA` when undefined) and read back
 //! with `NA` as NaN, so a file reads back as the numbers that were written.
 
-use crate::output::format::num;
+use crate::output::format::{ShortText, num, write_num};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::io::{self, Write};
 
@@ -16,19 +16,36 @@ pub struct Num(pub f64);
 
 impl Serialize for Num {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&num(self.0))
+        let mut short = ShortText::new();
+        match write_num(&mut short, self.0) {
+            Ok(()) => s.serialize_str(short.as_str()),
+            // Only a huge whole number is longer than the buffer.
+            Err(_) => s.serialize_str(&num(self.0)),
+        }
     }
 }
 
 impl<'de> Deserialize<'de> for Num {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
+        d.deserialize_str(NumVisitor)
+    }
+}
+
+/// Reads a [`Num`] from the field's text where it lies, without a copy.
+struct NumVisitor;
+
+impl serde::de::Visitor<'_> for NumVisitor {
+    type Value = Num;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a number or NA")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Num, E> {
         if text == "NA" {
             return Ok(Num(f64::NAN));
         }
-        text.parse()
-            .map(Num)
-            .map_err(|_| serde::de::Error::custom(format!("`{text}` is not a number or NA")))
+        text.parse().map(Num).map_err(|_| E::custom(format!("`{text}` is not a number or NA")))
     }
 }
 
@@ -327,5 +344,16 @@ mod tests {
         let back: Result<Vec<SurvivalRow>, _> =
             csv::Reader::from_reader(text.as_bytes()).deserialize().collect();
         assert!(back.unwrap_err().to_string().contains("`x` is not a number"));
+    }
+
+    #[test]
+    fn a_huge_number_is_written_whole() {
+        let mut out = csv::Writer::from_writer(Vec::new());
+        out.serialize((Num(1e300), Num(-1e20), Num(0.5))).unwrap();
+        let text = String::from_utf8(out.into_inner().unwrap()).unwrap();
+        let fields: Vec<&str> = text.trim_end().split(',').collect();
+        assert_eq!(fields[0].parse::<f64>().unwrap(), 1e300);
+        assert_eq!(fields[1], "-100000000000000000000.000000");
+        assert_eq!(fields[2], "0.500000");
     }
 }
