@@ -18,7 +18,7 @@
 //! reconviction falls — and the net societal benefit per citizen `−Δ societal cost`.
 
 use crate::costs::PAYERS;
-use crate::experiments::{Summary, indicator_matrix, summarise};
+use crate::experiments::{Summary, summarise};
 use crate::outcomes::ReplicationResult;
 use crate::output::format::num;
 use crate::output::outdir::OutputDir;
@@ -202,12 +202,12 @@ fn negate(e: &Estimate) -> Estimate {
 /// Compares `alt` with `base`, indicator by indicator (those both arms report, in the
 /// baseline's order). Both arms must have the same number of replications.
 pub fn compare(base: &Arm, alt: &Arm) -> Result<Comparison, String> {
-    let (bn, bv) = indicator_matrix(&base.scenario, &base.replications);
-    let (an, av) = indicator_matrix(&alt.scenario, &alt.replications);
+    // Each arm's summary kept every indicator's value per replication.
+    let (bn, an) = (&base.summary.rows, &alt.summary.rows);
     let mut differences = Vec::new();
-    for (k, ind) in bn.iter().enumerate() {
-        let Some(j) = an.iter().position(|a| a.name == ind.name) else { continue };
-        let (b, a) = (&bv[k], &av[j]);
+    for ind in bn {
+        let Some(other) = an.iter().find(|a| a.name == ind.name) else { continue };
+        let (b, a) = (&ind.per_replication, &other.per_replication);
         let difference = paired_difference(b, a)
             .map_err(|e| format!("{} vs {}: {e}", base.summary.scenario, alt.summary.scenario))?;
         differences.push(Difference {

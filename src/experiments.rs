@@ -348,6 +348,10 @@ pub struct SummaryRow {
     pub label: String,
     pub unit: &'static str,
     pub estimate: Estimate,
+    /// The value in each replication, in order: kept so that the per-replication table
+    /// need not compute every indicator again.
+    #[serde(skip)]
+    pub per_replication: Vec<f64>,
 }
 
 /// A scenario's results over all replications.
@@ -392,6 +396,7 @@ pub fn summarise(sc: &Scenario, reps: &[ReplicationResult]) -> Summary {
             label: ind.label,
             unit: ind.unit,
             estimate: mean_interval(&xs),
+            per_replication: xs,
         })
         .collect();
     Summary {

@@ -52,6 +52,20 @@ fn a_scenario_compared_with_itself_differs_by_exactly_zero() {
 }
 
 #[test]
+fn the_summary_keeps_each_replications_indicators_as_computed() {
+    let a = arm(small("through-care.toml", 200, 3));
+    for (r, rep) in a.replications.iter().enumerate() {
+        let fresh = indicators(&a.scenario, rep);
+        assert_eq!(fresh.len(), a.summary.rows.len());
+        for (ind, row) in fresh.iter().zip(&a.summary.rows) {
+            assert_eq!(ind.name, row.name);
+            let kept = row.per_replication[r];
+            assert!(kept.to_bits() == ind.value.to_bits(), "{}: {kept} vs {}", ind.name, ind.value);
+        }
+    }
+}
+
+#[test]
 fn pairing_narrows_the_intervals_on_the_shipped_pair() {
     let base = arm(small("fragmented.toml", 600, 6));
     let alt = small("through-care.toml", 600, 6);

@@ -4,7 +4,7 @@
 //! leaves a half-written result and never silently replaces an earlier one.
 
 use crate::costs::PAYERS;
-use crate::experiments::{Summary, indicator_matrix, km};
+use crate::experiments::{Summary, km};
 use crate::outcomes::{EVENTS, ReplicationResult};
 use crate::scenario::Scenario;
 use crate::stats::{Estimate, mean_interval};
@@ -96,17 +96,19 @@ fn summary_rows(run: &RunOutput) -> Vec<SummaryRow> {
     run.summary.rows.iter().map(row).collect()
 }
 
+/// Every indicator in every replication, as the summary kept them.
 fn outcome_rows(run: &RunOutput) -> Vec<OutcomeRow> {
-    let (names, values) = indicator_matrix(run.scenario, run.replications);
+    let indicators = &run.summary.rows;
     let mut rows = Vec::new();
     for (r, rep) in run.replications.iter().enumerate() {
-        for (k, ind) in names.iter().enumerate() {
+        for ind in indicators {
+            debug_assert_eq!(ind.per_replication.len(), run.replications.len());
             rows.push(OutcomeRow {
                 scenario: scenario_name(run),
                 replication: rep.replication,
                 indicator: ind.name.clone(),
                 unit: ind.unit.into(),
-                value: Num(values[k][r]),
+                value: Num(ind.per_replication[r]),
             });
         }
     }
