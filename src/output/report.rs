@@ -99,10 +99,10 @@ fn summary_rows(run: &RunOutput) -> Vec<SummaryRow> {
 /// Every indicator in every replication, as the summary kept them.
 fn outcome_rows(run: &RunOutput) -> Vec<OutcomeRow> {
     let indicators = &run.summary.rows;
+    debug_assert!(indicators.iter().all(|i| i.per_replication.len() == run.replications.len()));
     let mut rows = Vec::new();
     for (r, rep) in run.replications.iter().enumerate() {
         for ind in indicators {
-            debug_assert_eq!(ind.per_replication.len(), run.replications.len());
             rows.push(OutcomeRow {
                 scenario: scenario_name(run),
                 replication: rep.replication,
