@@ -661,31 +661,55 @@ impl EventWords {
     /// above `bound` (a *base* day) need the day's own draw: `b` zero bits (chance `2^-b`)
     /// for the largest `b` ≤ [`LEAD_BITS`] with `bound ≤ 2^-b`.
     fn first_candidate(&self, key: u64, bound: f64, s: u16, e: u16) -> u16 {
-        // A base day's leading bits, read as a number, lie below this.
-        let base_below = 1u32 << (LEAD_BITS - base_bits(bound));
+        // A base day's leading bits, read as a number, lie below this (at most 2^9: bounds
+        // above a quarter are not thinned).
+        debug_assert!(base_bits(bound) >= 1, "{bound}");
+        let below = LANE_ONES * (1u64 << (LEAD_BITS - base_bits(bound)));
         let (s, e) = (s as u32, e as u32);
-        let last_block = e / DAYS_PER_BLOCK;
-        // The lanes of the first block before day `s` are not in the window.
+        let (first, last) = (s / DAYS_PER_BLOCK, e / DAYS_PER_BLOCK);
+        // The first block's lanes before day `s` and the last block's after day `e` are not
+        // in the window; the blocks between are scanned in a loop with nothing else to test.
         let mut in_window = !0u64 << (s % DAYS_PER_BLOCK * LEAD_BITS);
-        for block in s / DAYS_PER_BLOCK..=last_block {
-            let hash = self.hash_of_block(key, block);
-            if block == last_block {
-                in_window &= (1 << ((e % DAYS_PER_BLOCK + 1) * LEAD_BITS)) - 1;
-            }
+        let middle = &self.blocks[first as usize..last as usize];
+        for (block, &seed) in (first..).zip(middle) {
+            let hash = crate::rng::bits_from(key, seed);
             // Most blocks hold no base day: a word-parallel test tells so for all six at
             // once, and where one does, its lane is found without a test of each day.
-            let mut base = lanes_below(hash, base_below) & in_window;
-            while base != 0 {
-                let lane = base.trailing_zeros() / LEAD_BITS;
-                let day = block * DAYS_PER_BLOCK + lane;
-                if self.uniform_after(leading_bits(hash, day), key, day) < bound {
-                    return day as u16;
-                }
-                base &= base - 1;
+            let base = lanes_below_product(hash, below) & in_window;
+            if base != 0
+                && let Some(day) = self.first_below(key, bound, block, hash, base)
+            {
+                return day;
             }
             in_window = !0;
         }
-        NEVER
+        let hash = self.hash_of_block(key, last);
+        in_window &= (1 << ((e % DAYS_PER_BLOCK + 1) * LEAD_BITS)) - 1;
+        let base = lanes_below_product(hash, below) & in_window;
+        self.first_below(key, bound, last, hash, base).unwrap_or(NEVER)
+    }
+
+    /// The first of the base days `base` (a lane's top bit each) of `block`, whose hash is
+    /// `hash`, whose event uniform lies below `bound`. Not inlined: the scan's loop keeps its
+    /// few registers for the hashes, and most blocks hold no base day.
+    #[inline(never)]
+    fn first_below(
+        &self,
+        key: u64,
+        bound: f64,
+        block: u32,
+        hash: u64,
+        mut base: u64,
+    ) -> Option<u16> {
+        while base != 0 {
+            let lane = base.trailing_zeros() / LEAD_BITS;
+            let day = block * DAYS_PER_BLOCK + lane;
+            if self.uniform_after(leading_bits(hash, day), key, day) < bound {
+                return Some(day as u16);
+            }
+            base &= base - 1;
+        }
+        None
     }
 }
 
@@ -709,11 +733,17 @@ const LANE_TOPS: u64 = LANE_ONES << (LEAD_BITS - 1);
 /// 2^9): a word-parallel comparison of the six lanes, exact for each. Setting each lane's top
 /// bit before subtracting `n` keeps a borrow from crossing into the next lane; a lane whose
 /// own top bit is set is not below `n`.
-#[inline(always)]
+#[cfg(test)]
 fn lanes_below(hash: u64, n: u32) -> u64 {
     debug_assert!(n <= 1 << (LEAD_BITS - 1));
+    lanes_below_product(hash, LANE_ONES * n as u64)
+}
+
+/// [`lanes_below`] with `n` given as `LANE_ONES · n`, the form the scan of a window keeps.
+#[inline(always)]
+fn lanes_below_product(hash: u64, ones_times_n: u64) -> u64 {
     let x = hash & ((1 << (DAYS_PER_BLOCK * LEAD_BITS)) - 1);
-    !(((x | LANE_TOPS) - LANE_ONES * n as u64) | x) & LANE_TOPS
+    !(((x | LANE_TOPS) - ones_times_n) | x) & LANE_TOPS
 }
 
 /// A chance rounded up to a number with two significant bits (1, 1.25, 1.5 or 1.75 times a
