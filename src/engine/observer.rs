@@ -172,7 +172,7 @@ mod tests {
             while (w.day as u32) < 900 {
                 let d = w.day;
                 w.step();
-                if d % 7 != 0 {
+                if !d.is_multiple_of(7) {
                     continue;
                 }
                 let mut observer = super::MonthObserver::new(900);
