@@ -14,7 +14,7 @@ use std::io::{self, Write};
 use crate::output::format::finite;
 use crate::output::rows::{
     CostRow, MonthlyRow, Num, OutcomeRow, ProvenanceRow, QueueRow, ServiceRow, SummaryIndicator,
-    SummaryRow, SummaryScenario, SurvivalRow, WaitingTimeRow, write_rows,
+    SummaryRow, SummaryScenario, SurvivalRow, WaitingTimeRow, write_rows_in_pieces,
 };
 
 /// One scenario's results, as the exporters see them.
@@ -58,16 +58,17 @@ struct Table<R> {
     rows: fn(&RunOutput) -> Vec<R>,
 }
 
-impl<R: Serialize + Default> Exporter for Table<R> {
+impl<R: Serialize + Default + Send + Sync> Exporter for Table<R> {
     fn file_name(&self) -> &'static str {
         self.name
     }
     fn write(&self, runs: &[RunOutput], out: &mut dyn Write) -> io::Result<()> {
-        write_rows(out, runs.iter().flat_map(|run| (self.rows)(run)))
+        let rows: Vec<R> = runs.iter().flat_map(|run| (self.rows)(run)).collect();
+        write_rows_in_pieces(out, &rows)
     }
 }
 
-fn table<R: Serialize + Default + 'static>(
+fn table<R: Serialize + Default + Send + Sync + 'static>(
     name: &'static str,
     rows: fn(&RunOutput) -> Vec<R>,
 ) -> Box<dyn Exporter> {
@@ -128,9 +129,13 @@ pub fn survival_band(run: &RunOutput, event_index: usize) -> Vec<Estimate> {
 }
 
 fn survival_rows(run: &RunOutput) -> Vec<SurvivalRow> {
+    use rayon::prelude::*;
+    // Each event's band is worked out on its own (each reads every replication's curve).
+    let bands: Vec<Vec<Estimate>> =
+        (0..EVENTS.len()).into_par_iter().with_max_len(1).map(|k| survival_band(run, k)).collect();
     let mut rows = Vec::new();
-    for (k, event) in EVENTS.iter().enumerate() {
-        for (day, e) in (0..).zip(survival_band(run, k)) {
+    for (event, band) in EVENTS.iter().zip(bands) {
+        for (day, e) in (0..).zip(band) {
             rows.push(SurvivalRow {
                 scenario: scenario_name(run),
                 event: event.name().into(),
