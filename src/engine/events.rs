@@ -54,6 +54,7 @@
 //! every shipped scenario agrees between them within its Monte Carlo interval.
 
 use super::draws::{Rooms, Stepped, Thinned};
+use super::fastmath::{larger, smaller};
 use super::{Care, NO_FACILITY, World};
 use crate::memory::filled_on_huge_pages;
 use crate::population::{Addiction, Income, NEVER, Place, Restorative};
@@ -502,18 +503,18 @@ impl World<'_> {
         let dh = &self.t.reoffend_dh;
         let since = |k: u16| (k.saturating_sub(c.clock_from) as usize).min(dh.len() - 1);
         // The Weibull increments are monotone in time, so the larger end is the largest.
-        let dh_max = dh[since(s)].max(dh[since(e)]);
+        let dh_max = larger(dh[since(s)], dh[since(e)]);
         let age = |k: u16| {
             ln.per_year_over_30 * (c.traits.age_at_start as f64 - 30.0)
                 + ln.per_day_older * k as f64
         };
-        let mut x = age(s).max(age(e))
+        let mut x = larger(age(s), age(e))
             + ln.per_prior * (c.traits.priors.min(h.priors_cap as u16)) as f64
             + c.traits.ln_frailty as f64;
         for k in 0..4 {
             let (w, r) = (ln.recovery[k], recovery_of(c, k));
-            let (lo, hi) = (r.min(ev.target_lo[k]), r.max(ev.target_hi[k]));
-            x += (w * lo).max(w * hi) as f64;
+            let (lo, hi) = (smaller(r, ev.target_lo[k]), larger(r, ev.target_hi[k]));
+            x += larger(w * lo, w * hi) as f64;
         }
         // The yes/no factors, constant over the window but for two: debt only grows (no
         // income, no debt help) and the network only recovers, so each of their flags is
@@ -521,8 +522,8 @@ impl World<'_> {
         let (state, support) = super::day::factor_bits(c, h, s, care);
         let grows = ((c.income == Income::None) as usize) << 4;
         let sums = &self.t.factor_sums;
-        let state_max = sums.state[state].max(sums.state[state | grows]);
-        let support_max = sums.support[support].max(sums.support[support & !2]);
+        let state_max = larger(sums.state[state], sums.state[state | grows]);
+        let support_max = larger(sums.support[support], sums.support[support & !2]);
         x += state_max + support_max;
         // Rounding in the daily arithmetic may exceed the exact value by a few ulps.
         dh_max * (x + 1e-9).exp()

@@ -60,6 +60,22 @@ pub(super) fn due_mask(wakes: &[u16; 32], d: u16) -> u32 {
     wakes.iter().enumerate().fold(0u32, |m, (k, &w)| m | ((w <= d) as u32) << k)
 }
 
+/// The larger of two numbers, neither of them NaN (checked in debug builds): one comparison
+/// and a select, where `f64::max` and `f32::max`, which must also pass over a NaN, take
+/// several instructions. The window's bound takes a dozen of these.
+#[inline(always)]
+pub(super) fn larger<T: PartialOrd + Copy>(a: T, b: T) -> T {
+    debug_assert!(a.partial_cmp(&b).is_some(), "NaN");
+    if a > b { a } else { b }
+}
+
+/// The smaller of two numbers, neither of them NaN (see [`larger`]).
+#[inline(always)]
+pub(super) fn smaller<T: PartialOrd + Copy>(a: T, b: T) -> T {
+    debug_assert!(a.partial_cmp(&b).is_some(), "NaN");
+    if a < b { a } else { b }
+}
+
 /// `⌈v⌉` for `v > 0`, saturating at `u32::MAX`: the truncation, plus one where it fell short
 /// (`f64::ceil` is a library call on the baseline x86-64 target).
 #[inline(always)]
