@@ -6,7 +6,6 @@
 //! output is byte-identical for any thread count.
 
 use crate::costs::PAYERS;
-use crate::engine::World;
 use crate::outcomes::{EVENTS, Event, ReplicationResult};
 use crate::scenario::Scenario;
 use crate::stats::{Estimate, KaplanMeier, mean_interval};
@@ -27,15 +26,7 @@ pub fn run_replications_with(
     n: u32,
     done: &(dyn Fn() + Sync),
 ) -> Vec<ReplicationResult> {
-    (0..n)
-        .into_par_iter()
-        .with_max_len(1)
-        .map(|r| {
-            let result = World::new(sc, r).run();
-            done();
-            result
-        })
-        .collect()
+    crate::schedule::run_in_slices(sc, n, done)
 }
 
 /// Runs `work` on a pool of exactly `threads` threads (0 = rayon's default): the parallel

@@ -38,6 +38,7 @@ pub mod psa;
 pub mod regime;
 pub mod rng;
 pub mod scenario;
+pub mod schedule;
 pub mod select;
 pub mod sensitivity;
 pub mod services;

@@ -219,6 +219,19 @@ impl<'s> World<'s> {
         }
     }
 
+    /// Steps to the end of day `end - 1` or to the horizon, whichever comes first (a slice of
+    /// a replication, see `crate::schedule`).
+    pub fn run_until(&mut self, end: u16) {
+        while self.day < end && !self.is_at_horizon() {
+            self.advance();
+        }
+    }
+
+    /// Whether every day to the horizon has been simulated.
+    pub fn is_at_horizon(&self) -> bool {
+        self.day as u32 >= self.sc.meta.horizon_days
+    }
+
     /// One day with the scenario's engine. Under the event engine citizens may lag behind in
     /// what changes without an event (costs, counters, debt, network, recovery), while what
     /// only an event changes (place, housing, income, addiction, episodes, firsts) is always
