@@ -24,14 +24,29 @@ pub const SLICE_DAYS: u16 = 365;
 
 /// How many more replications than threads may be under way at the end: the last ones, which
 /// start together so that the ones furthest behind can catch up. Each costs the memory of one
-/// more world.
+/// more world, so a large cohort gets fewer (see [`extra_under_way`]).
 const EXTRA_UNDER_WAY: usize = 4;
+
+/// The memory the extra replications under way may take together, counted at
+/// [`BYTES_A_CITIZEN`]: a cohort of a million gets one extra, the national cohort all four.
+const EXTRA_MEMORY_BYTES: u64 = 256 << 20;
+
+/// A citizen's share of a world's memory, rounded up (247 bytes measured at a million
+/// citizens, docs/performance.md).
+const BYTES_A_CITIZEN: u64 = 256;
+
+/// How many more replications than threads may be under way at the end for a cohort of
+/// `citizens`.
+fn extra_under_way(citizens: u32) -> usize {
+    let world = (citizens as u64 * BYTES_A_CITIZEN).max(1);
+    (EXTRA_MEMORY_BYTES / world).min(EXTRA_UNDER_WAY as u64) as usize
+}
 
 /// Runs replications `0..n` of `sc` on the current rayon pool, calling `done` after each, and
 /// returns their results in replication order.
 pub fn run_in_slices(sc: &Scenario, n: u32, done: &(dyn Fn() + Sync)) -> Vec<ReplicationResult> {
     let threads = rayon::current_num_threads();
-    let board = Board::new(n, threads);
+    let board = Board::new(n, threads, extra_under_way(sc.population.size));
     rayon::broadcast(|_| board.work(sc, done));
     board.into_results()
 }
@@ -47,6 +62,7 @@ struct State<'s> {
     next: u32,
     n: u32,
     threads: usize,
+    extra: usize,
     under_way: usize,
     /// Replications under way, not held by a thread.
     waiting: Vec<World<'s>>,
@@ -60,8 +76,7 @@ impl State<'_> {
     /// stays in its core's caches.)
     fn may_start(&self) -> bool {
         let left = (self.n - self.next) as usize;
-        let most =
-            if left <= EXTRA_UNDER_WAY { self.threads + EXTRA_UNDER_WAY } else { self.threads };
+        let most = if left <= self.extra { self.threads + self.extra } else { self.threads };
         left > 0 && self.under_way < most
     }
 }
@@ -76,11 +91,12 @@ enum Task<'s> {
 }
 
 impl<'s> Board<'s> {
-    fn new(n: u32, threads: usize) -> Self {
+    fn new(n: u32, threads: usize, extra: usize) -> Self {
         let state = State {
             next: 0,
             n,
             threads,
+            extra,
             under_way: 0,
             waiting: Vec::new(),
             results: (0..n).map(|_| None).collect(),
@@ -166,6 +182,16 @@ mod tests {
     use crate::engine::World;
     use crate::scenario::Scenario;
     use std::sync::atomic::{AtomicU32, Ordering};
+
+    #[test]
+    fn a_large_cohort_gets_fewer_extra_replications_under_way() {
+        use super::extra_under_way;
+        assert_eq!(extra_under_way(2_000), 4);
+        assert_eq!(extra_under_way(30_000), 4, "the national cohort");
+        assert_eq!(extra_under_way(1_000_000), 1);
+        assert_eq!(extra_under_way(3_000_000), 0);
+        assert_eq!(extra_under_way(0), 4);
+    }
 
     #[test]
     fn replications_in_slices_are_those_run_whole_whatever_the_threads() {
