@@ -214,7 +214,7 @@ impl<'s> World<'s> {
     /// Steps to the horizon with the scenario's engine: every citizen every day
     /// ([`World::step`]) or quiet citizens only on their days (see [`events`]).
     pub fn run_to_horizon(&mut self) {
-        while (self.day as u32) < self.sc.meta.horizon_days {
+        while !self.is_at_horizon() {
             self.advance();
         }
     }

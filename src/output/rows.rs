@@ -92,10 +92,8 @@ pub fn write_rows_in_pieces<R: Serialize + Default + Sync>(
             w.into_inner().map_err(|e| io::Error::other(e.to_string()))
         })
         .collect::<io::Result<_>>()?;
-    let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(&mut *out);
-    w.write_record(&header::<R>()?).map_err(io::Error::other)?;
-    w.flush()?;
-    drop(w);
+    // The header alone: a table without rows.
+    write_rows(out, std::iter::empty::<R>())?;
     for piece in &pieces {
         out.write_all(piece)?;
     }
