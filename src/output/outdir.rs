@@ -234,12 +234,24 @@ fn listed_files(dir: &Path) -> Result<Vec<String>, String> {
 
 /// Writes the marker of `dir` with the hash of every file now in it.
 pub fn write_marker(dir: &Path, kind: &str) -> Result<(), String> {
+    write_marker_knowing(dir, kind, &Seen::default())
+}
+
+/// [`write_marker`], taking the hash of each file in `seen` from when it was written instead
+/// of reading the file back.
+fn write_marker_knowing(dir: &Path, kind: &str, seen: &Seen) -> Result<(), String> {
     // Hashed in parallel.
     let files: std::collections::BTreeMap<String, String> =
         try_map_in_order(listed_files(dir)?, |name| {
-            let bytes = fs::read(dir.join(&name))
-                .map_err(|e| format!("cannot read {}: {e}", dir.join(&name).display()))?;
-            Ok((name, format!("sha256:{}", sha256_hex(&bytes))))
+            let hash = match seen.get(&name) {
+                Some(written) => written.sha256_hex.clone(),
+                None => {
+                    let bytes = fs::read(dir.join(&name))
+                        .map_err(|e| format!("cannot read {}: {e}", dir.join(&name).display()))?;
+                    sha256_hex(&bytes)
+                }
+            };
+            Ok((name, format!("sha256:{hash}")))
         })?;
     let marker = Marker { tool: "reentry".into(), format: FORMAT, kind: kind.into(), files };
     let mut text = serde_json::to_string_pretty(&marker).map_err(|e| e.to_string())?;
@@ -274,8 +286,17 @@ pub fn verify_files(dir: &Path, skip: impl Fn(&str) -> bool) -> Result<Marker, S
 /// Refuses to write a number that is not finite (`inf`, `NaN`) into a CSV file: every
 /// undefined value is written as `NA` on purpose, so one of these is an overflow.
 pub fn check_finite_csv(dir: &Path) -> Result<(), String> {
-    let names: Vec<String> =
-        listed_files(dir)?.into_iter().filter(|n| n.ends_with(".csv")).collect();
+    check_finite_csv_knowing(dir, &Seen::default())
+}
+
+/// [`check_finite_csv`], skipping the tables that `seen` found free of any non-finite word as
+/// they were written.
+fn check_finite_csv_knowing(dir: &Path, seen: &Seen) -> Result<(), String> {
+    let names: Vec<String> = listed_files(dir)?
+        .into_iter()
+        .filter(|n| n.ends_with(".csv"))
+        .filter(|n| seen.get(n).is_none_or(|written| written.may_hold_non_finite))
+        .collect();
     // The files are read in parallel.
     try_map_in_order(&names, |name| check_finite_file(dir, name))
 }
@@ -316,6 +337,72 @@ fn may_hold_non_finite(bytes: &[u8]) -> bool {
         let inf = at > 0 && lower(at - 1) == Some(b'i') && lower(at + 1) == Some(b'f');
         nan || inf
     })
+}
+
+/// What was learnt of each file of a staged folder while its bytes were written (by relative
+/// path), so that the commit need not read the files back: the hash for the marker, and for a
+/// table whether it may hold a non-finite number.
+type Seen = std::collections::HashMap<String, Written>;
+
+#[derive(Debug, Clone)]
+struct Written {
+    sha256_hex: String,
+    may_hold_non_finite: bool,
+}
+
+/// A writer that passes its bytes on while hashing them and, for a table, looking for a word
+/// that may be a non-finite number ([`may_hold_non_finite`], including words cut in two
+/// between two writes).
+struct Watching<W> {
+    inner: W,
+    sha: Sha256,
+    scan_words: bool,
+    may_hold_non_finite: bool,
+    /// The last (up to) two bytes passed on: a word cut between two writes is looked for in
+    /// these and the first three bytes of the next write.
+    tail: [u8; 2],
+    tail_len: usize,
+}
+
+impl<W: Write> Watching<W> {
+    fn new(inner: W, scan_words: bool) -> Self {
+        let sha = Sha256::new();
+        Self { inner, sha, scan_words, may_hold_non_finite: false, tail: [0; 2], tail_len: 0 }
+    }
+
+    fn look_for_words(&mut self, bytes: &[u8]) {
+        if !self.scan_words || self.may_hold_non_finite || bytes.is_empty() {
+            return;
+        }
+        let head = &bytes[..bytes.len().min(3)];
+        let mut seam = [0u8; 5];
+        seam[..self.tail_len].copy_from_slice(&self.tail[..self.tail_len]);
+        seam[self.tail_len..self.tail_len + head.len()].copy_from_slice(head);
+        let seam = &seam[..self.tail_len + head.len()];
+        self.may_hold_non_finite = may_hold_non_finite(seam) || may_hold_non_finite(bytes);
+        let last = &seam[seam.len().saturating_sub(2)..];
+        let last = if bytes.len() >= 2 { &bytes[bytes.len() - 2..] } else { last };
+        self.tail[..last.len()].copy_from_slice(last);
+        self.tail_len = last.len();
+    }
+
+    fn finish(self) -> (W, Written) {
+        let sha256_hex = self.sha.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        (self.inner, Written { sha256_hex, may_hold_non_finite: self.may_hold_non_finite })
+    }
+}
+
+impl<W: Write> Write for Watching<W> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(bytes)?;
+        self.sha.update(&bytes[..n]);
+        self.look_for_words(&bytes[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 fn is_non_finite(field: &str) -> bool {
@@ -573,6 +660,7 @@ pub struct OutputDir {
     force: bool,
     _lock: TargetLock,
     _cleanup: CleanupGuard,
+    seen: Mutex<Seen>,
 }
 
 impl OutputDir {
@@ -599,7 +687,8 @@ impl OutputDir {
         let cleanup = register(Cleanup::Staging(staging.clone()));
         fs::create_dir_all(&staging)
             .map_err(|e| format!("cannot create {}: {e}", staging.display()))?;
-        Ok(Self { target, staging, force, _lock: lock, _cleanup: cleanup })
+        let seen = Mutex::new(Seen::new());
+        Ok(Self { target, staging, force, _lock: lock, _cleanup: cleanup, seen })
     }
 
     pub fn write_file(
@@ -614,8 +703,16 @@ impl OutputDir {
         }
         let file = fs::File::create(&path)
             .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
-        let mut buf = io::BufWriter::new(file);
-        write(&mut buf).and_then(|_| buf.flush()).map_err(|e| format!("cannot write {name}: {e}"))
+        let mut buf = io::BufWriter::new(Watching::new(file, name.ends_with(".csv")));
+        let cannot = |e: io::Error| format!("cannot write {name}: {e}");
+        write(&mut buf).and_then(|_| buf.flush()).map_err(cannot)?;
+        let (_, written) = buf.into_inner().map_err(|e| cannot(e.into_error()))?.finish();
+        self.seen_files().insert(name.to_string(), written);
+        Ok(())
+    }
+
+    fn seen_files(&self) -> MutexGuard<'_, Seen> {
+        self.seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Where the files are being written (the staging folder, until commit).
@@ -635,8 +732,10 @@ impl OutputDir {
     }
 
     fn try_commit(&self) -> Result<PathBuf, String> {
-        check_finite_csv(&self.staging)?;
-        write_marker(&self.staging, "run")?;
+        // Every file was hashed and scanned as it was written (see `write_file`).
+        let seen = std::mem::take(&mut *self.seen_files());
+        check_finite_csv_knowing(&self.staging, &seen)?;
+        write_marker_knowing(&self.staging, "run", &seen)?;
         // Hold off a signal handler while the folders are renamed.
         let _quiet = registry();
         if self.target.exists() {
@@ -760,6 +859,76 @@ mod tests {
         }
         assert!(!may_hold_non_finite(b"day,survival\n0,1.000000\n1,0.998\n2,1e308,NA\n"));
         assert!(!may_hold_non_finite(b"n,i,f,a\nin,an,na,fn\n"));
+    }
+
+    /// Passes `text` through a [`Watching`] writer in pieces of `piece` bytes.
+    fn watched(text: &[u8], piece: usize) -> (Vec<u8>, Written) {
+        let mut w = Watching::new(Vec::new(), true);
+        text.chunks(piece.max(1)).for_each(|chunk| w.write_all(chunk).unwrap());
+        w.finish()
+    }
+
+    #[test]
+    fn a_file_watched_as_it_is_written_gets_the_hash_and_the_look_of_its_whole_bytes() {
+        let texts: [&[u8]; 5] = [
+            b"x,y\n1,NaN\n",
+            b"x,y\n1,-inf\n",
+            b"day,s\n0,1.0\n1,NA\n",
+            b"n",
+            b"name,note\nin,f\nna,n\n",
+        ];
+        for text in texts {
+            for piece in 1..=text.len() {
+                let (passed, written) = watched(text, piece);
+                assert_eq!(passed, text, "the bytes pass unchanged");
+                assert_eq!(written.sha256_hex, sha256_hex(text), "piece {piece}");
+                assert_eq!(
+                    written.may_hold_non_finite,
+                    may_hold_non_finite(text),
+                    "{} in pieces of {piece}",
+                    String::from_utf8_lossy(text)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_non_finite_word_cut_between_two_writes_is_still_seen() {
+        for word in ["nan", "inf", "NaN", "-Infinity"] {
+            let text = format!("x,y\n1,{word}\n");
+            for cut in 0..=text.len() {
+                let mut w = Watching::new(io::sink(), true);
+                w.write_all(&text.as_bytes()[..cut]).unwrap();
+                w.write_all(&text.as_bytes()[cut..]).unwrap();
+                assert!(w.finish().1.may_hold_non_finite, "{word} cut at {cut}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_folder_committed_from_what_was_written_has_the_marker_of_its_files_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out");
+        let out = OutputDir::prepare(&target, false).unwrap();
+        out.write_file("a.csv", |w| w.write_all(b"x,note\n1,no information\n")).unwrap();
+        out.write_file("plots/p.svg", |w| w.write_all(b"<svg/>")).unwrap();
+        out.commit().unwrap();
+        let committed = read_marker(&target).unwrap();
+        write_marker(&target, "run").unwrap();
+        assert_eq!(read_marker(&target).unwrap(), committed);
+        assert_eq!(committed.files.len(), 2);
+    }
+
+    #[test]
+    fn a_non_finite_number_written_through_the_folder_stops_the_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out");
+        let out = OutputDir::prepare(&target, false).unwrap();
+        out.write_file("a.csv", |w| w.write_all(b"x,y\n1,2\n")).unwrap();
+        out.write_file("b.csv", |w| w.write_all(b"x,y\n1,inf\n")).unwrap();
+        let e = out.commit().unwrap_err();
+        assert!(e.contains("b.csv") && e.contains("`inf`"), "{e}");
+        assert!(!target.exists(), "nothing is written");
     }
 
     #[test]
