@@ -8,7 +8,7 @@
 use crate::costs::PAYERS;
 use crate::outcomes::{EVENTS, Event, ReplicationResult};
 use crate::scenario::Scenario;
-use crate::stats::{Estimate, KaplanMeier, mean_interval};
+use crate::stats::{Estimate, KaplanMeier, SurvivalByDay, mean_interval};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -93,22 +93,28 @@ pub fn km(rep: &ReplicationResult, event: Event) -> KaplanMeier {
     KaplanMeier::from_counts(&s.events, &s.censored, s.at_risk_start)
 }
 
+/// S(t) of [`km`] day by day, for reading a median or a share by a day without the curve.
+pub fn survival_by_day(rep: &ReplicationResult, event: Event) -> SurvivalByDay<'_> {
+    let s = &rep.survival[EVENTS.iter().position(|e| *e == event).unwrap_or(0)];
+    SurvivalByDay::new(&s.events, &s.censored, s.at_risk_start)
+}
+
 /// Every indicator of one replication, in a fixed order.
 pub fn indicators(sc: &Scenario, rep: &ReplicationResult) -> Vec<Indicator> {
     let mut out = Vec::new();
     let mut median = f64::NAN;
     for event in EVENTS {
-        let curve = km(rep, event);
         if event == Event::Reconviction {
-            median = curve.median().map_or(f64::NAN, f64::from);
+            median = survival_by_day(rep, event).median().map_or(f64::NAN, f64::from);
         }
-        for (day, tag) in YEARS {
+        let survival = survival_by_day(rep, event).survival_at_each(YEARS.map(|(day, _)| day));
+        for ((day, tag), s) in YEARS.into_iter().zip(survival) {
             if day <= rep.horizon_days {
                 out.push(indicator(
                     format!("{}_{tag}", event.name()),
                     format!("{} within {}", event.label(), year_words(tag)),
                     "share",
-                    curve.incidence_at(day),
+                    1.0 - s,
                 ));
             }
         }
@@ -289,18 +295,20 @@ fn programme_indicators(
     ));
     // Time to start with those who left the list or were still on it censored (Kaplan–Meier),
     // so that people who never got in are not left out of the picture.
-    let curve = waits.still_waiting();
     out.push(indicator(
         format!("median_days_to_start_{name}"),
         format!("median days to start {label}, those who never got in censored (where reached)"),
         "days",
-        curve.median().map_or(f64::NAN, f64::from),
+        waits.still_waiting_by_day().median().map_or(f64::NAN, f64::from),
     ));
     out.push(indicator(
         format!("started_{WAIT_READ_DAYS}d_{name}"),
         format!("share started {label} within {WAIT_READ_DAYS} days of waiting (Kaplan–Meier)"),
         "share",
-        if waits.spells() > 0 { curve.incidence_at(WAIT_READ_DAYS) } else { f64::NAN },
+        match waits.spells() {
+            0 => f64::NAN,
+            _ => waits.still_waiting_by_day().incidence_at(WAIT_READ_DAYS),
+        },
     ));
     out.push(indicator(
         format!("never_started_{name}"),

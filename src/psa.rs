@@ -25,7 +25,7 @@ use crate::benefit_cost::{BenefitCost, Flows, interval, summarise};
 use crate::costs::PAYERS;
 use crate::decision::{self, Acceptability, Choice, Draws, Evpi, Incremental};
 use crate::engine::World;
-use crate::experiments::km;
+use crate::experiments::survival_by_day;
 use crate::outcomes::{Event, ReplicationResult};
 use crate::output::format::num;
 use crate::output::outdir::OutputDir;
@@ -347,7 +347,7 @@ impl RepMetrics {
         };
         RepMetrics {
             outcomes: [
-                km(rep, Event::Reconviction).incidence_at(730),
+                survival_by_day(rep, Event::Reconviction).incidence_at(730),
                 t.convictions as f64 / n,
                 t.detention_days_after_release as f64 / n,
                 t.days_active_addiction as f64 / n,

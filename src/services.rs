@@ -7,7 +7,7 @@
 //! queue vectors are reserved for the whole population.
 
 use crate::scenario::{Capacity, QueueRule};
-use crate::stats::KaplanMeier;
+use crate::stats::{KaplanMeier, SurvivalByDay};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[repr(u8)]
@@ -172,6 +172,12 @@ impl WaitSpells {
     pub fn still_waiting(&self) -> KaplanMeier {
         let n = u32::try_from(self.spells()).unwrap_or(u32::MAX);
         KaplanMeier::from_counts(&self.started, &self.censored, n)
+    }
+
+    /// S(t) of [`WaitSpells::still_waiting`] day by day, for a median or a share by a day.
+    pub fn still_waiting_by_day(&self) -> SurvivalByDay<'_> {
+        let n = u32::try_from(self.spells()).unwrap_or(u32::MAX);
+        SurvivalByDay::new(&self.started, &self.censored, n)
     }
 
     /// Share of the waits that ended without a start (left the list, or still on it at the

@@ -361,6 +361,83 @@ pub fn quantile(sorted: &[f64], p: f64) -> f64 {
     sorted[lo] + (h - lo as f64) * (next - sorted[lo])
 }
 
+/// S(t) of a Kaplan–Meier curve day by day, computed exactly as [`KaplanMeier::from_counts`]
+/// computes it but without the curve's other columns: for reading a median or a share by a
+/// day off many curves (every waiting list of every replication, every run of a calibration),
+/// which stops as soon as the day read is reached.
+#[derive(Debug, Clone)]
+pub struct SurvivalByDay<'a> {
+    events: &'a [u32],
+    censored: &'a [u32],
+    len: usize,
+    day: usize,
+    at_risk: u32,
+    survival: f64,
+}
+
+impl<'a> SurvivalByDay<'a> {
+    pub fn new(events: &'a [u32], censored: &'a [u32], n_start: u32) -> Self {
+        let len = events.len().max(censored.len());
+        Self { events, censored, len, day: 0, at_risk: n_start, survival: 1.0 }
+    }
+
+    /// Day `t`'s events and censorings, clipped to those at risk (see
+    /// [`KaplanMeier::from_counts`]); updates S and those at risk.
+    fn step(&mut self, t: usize) -> (u32, u32) {
+        let n = self.at_risk;
+        let d = self.events.get(t).copied().unwrap_or(0).min(n);
+        let c = self.censored.get(t).copied().unwrap_or(0).min(n - d);
+        if d > 0 {
+            self.survival *= 1.0 - f64::from(d) / f64::from(n);
+        }
+        self.at_risk = n - d - c;
+        (d, c)
+    }
+
+    /// As [`KaplanMeier::survival_at`]: S(day), the last day's value past the end, 1 for a
+    /// curve without days.
+    pub fn survival_at(self, day: u32) -> f64 {
+        let days = usize::try_from(day).map_or(usize::MAX, |d| d.saturating_add(1));
+        self.take(days).last().unwrap_or(1.0)
+    }
+
+    /// As [`KaplanMeier::incidence_at`]: 1 − S(day).
+    pub fn incidence_at(self, day: u32) -> f64 {
+        1.0 - self.survival_at(day)
+    }
+
+    /// S at each of `days` (ascending) in one walk, each as [`SurvivalByDay::survival_at`].
+    pub fn survival_at_each<const N: usize>(mut self, days: [u32; N]) -> [f64; N] {
+        debug_assert!(days.is_sorted(), "{days:?}");
+        let (mut walked, mut last) = (0u64, 1.0);
+        days.map(|day| {
+            while walked <= u64::from(day) {
+                let Some(s) = self.next() else { break };
+                (walked, last) = (walked + 1, s);
+            }
+            last
+        })
+    }
+
+    /// As [`KaplanMeier::median`]: the first day with S ≤ 0.5.
+    pub fn median(mut self) -> Option<u32> {
+        self.position(|s| s <= 0.5).and_then(|i| u32::try_from(i).ok())
+    }
+}
+
+impl Iterator for SurvivalByDay<'_> {
+    type Item = f64;
+
+    fn next(&mut self) -> Option<f64> {
+        if self.day >= self.len {
+            return None;
+        }
+        self.step(self.day);
+        self.day += 1;
+        Some(self.survival)
+    }
+}
+
 /// Kaplan–Meier survival curve on a daily grid.
 ///
 /// Index t is follow-up day t. `survival[t]` is S at the end of day t (after that day's
@@ -401,21 +478,18 @@ impl KaplanMeier {
             .zip(km.events.iter_mut())
             .zip(km.censored.iter_mut())
             .zip(km.greenwood.iter_mut());
-        let mut n = n_start;
-        let mut s = 1.0_f64;
+        let mut steps = SurvivalByDay::new(events, censored, n_start);
         let mut gw = 0.0_f64;
         for (t, ((((s_t, n_t), d_t), c_t), gw_t)) in columns.enumerate() {
-            let d = events.get(t).copied().unwrap_or(0).min(n);
-            let c = censored.get(t).copied().unwrap_or(0).min(n - d);
+            let n = steps.at_risk;
+            let (d, c) = steps.step(t);
             if d > 0 {
                 let (nf, df) = (f64::from(n), f64::from(d));
-                s *= 1.0 - df / nf;
                 // When everyone at risk has the event the term is infinite; S is then 0 and
                 // the interval is pinned at 0 regardless.
                 gw += df / (nf * (nf - df));
             }
-            (*s_t, *n_t, *d_t, *c_t, *gw_t) = (s, n, d, c, gw);
-            n -= d + c;
+            (*s_t, *n_t, *d_t, *c_t, *gw_t) = (steps.survival, n, d, c, gw);
         }
         km
     }
@@ -798,6 +872,35 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn survival_by_day_reads_what_the_whole_curve_reads(
+            events in prop::collection::vec(0u32..6, 0..60),
+            censored in prop::collection::vec(0u32..6, 0..60),
+            n_start in 0u32..200,
+        ) {
+            // The product limit written out on its own, as a reference for both.
+            let len = events.len().max(censored.len());
+            let (mut n, mut s, mut reference) = (n_start, 1.0_f64, Vec::new());
+            for t in 0..len {
+                let d = events.get(t).copied().unwrap_or(0).min(n);
+                let c = censored.get(t).copied().unwrap_or(0).min(n - d);
+                if d > 0 {
+                    s *= 1.0 - f64::from(d) / f64::from(n);
+                }
+                reference.push(s);
+                n -= d + c;
+            }
+            let km = KaplanMeier::from_counts(&events, &censored, n_start);
+            let by_day = || SurvivalByDay::new(&events, &censored, n_start);
+            prop_assert_eq!(&km.survival, &reference);
+            prop_assert_eq!(by_day().collect::<Vec<f64>>(), reference);
+            prop_assert_eq!(by_day().median(), km.median());
+            for day in (0..len as u32 + 3).chain([u32::MAX]) {
+                prop_assert_eq!(by_day().survival_at(day).to_bits(), km.survival_at(day).to_bits());
+                prop_assert_eq!(by_day().incidence_at(day).to_bits(), km.incidence_at(day).to_bits());
+            }
+        }
 
         #[test]
         fn kaplan_meier_is_monotone_and_bounded(

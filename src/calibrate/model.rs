@@ -13,7 +13,7 @@
 //! the first six months after release.
 
 use crate::engine::World;
-use crate::experiments::{YEARS, indicators, km};
+use crate::experiments::{YEARS, indicators, survival_by_day};
 use crate::outcomes::{EVENTS, Event};
 use crate::population::{Housing, Income, NEVER, Place};
 use crate::scenario::{Override, RawScenario, Scenario, Sources, validate};
@@ -198,7 +198,9 @@ impl Model {
             .iter()
             .map(|s| match s {
                 Source::Derived(k) => six.share(*k),
-                Source::Incidence(event, day) => km(&result, *event).incidence_at(*day),
+                Source::Incidence(event, day) => {
+                    survival_by_day(&result, *event).incidence_at(*day)
+                }
                 Source::Indicator(name) => named
                     .get_or_insert_with(|| indicators(sc, &result))
                     .iter()

@@ -209,7 +209,7 @@ fn service_rows(run: &RunOutput) -> Vec<ServiceRow> {
     let mut rows = Vec::new();
     for rep in run.replications {
         for (p, (st, waits)) in rep.programmes.iter().zip(&rep.waits).enumerate() {
-            let median = waits.still_waiting().median().map_or(f64::NAN, f64::from);
+            let median = waits.still_waiting_by_day().median().map_or(f64::NAN, f64::from);
             let wait =
                 if st.starts > 0 { st.wait_days_total as f64 / st.starts as f64 } else { 0.0 };
             rows.push(ServiceRow {
