@@ -40,17 +40,26 @@ pub fn write_with(
     runs: &[RunOutput],
     exporters: &[Box<dyn Exporter>],
 ) -> Result<(), String> {
-    // The files are independent: written in parallel.
-    try_map_in_order::<_, _, ()>(exporters, |exporter| {
-        dir.write_file(exporter.file_name(), |w| exporter.write(runs, w))
-    })?;
-    for run in runs {
-        let text = toml::to_string(&run.scenario.resolved)
-            .map_err(|e| format!("cannot write scenario: {e}"))?;
-        let name = format!("scenario-{}.toml", sanitize(&run.scenario.meta.name));
-        dir.write_file(&name, |w| w.write_all(text.as_bytes()))?;
+    /// One file of a run's folder.
+    enum File<'a> {
+        Table(&'a dyn Exporter),
+        Scenario(&'a RunOutput<'a>),
     }
-    Ok(())
+    // The files are independent: written in parallel, the tables first.
+    let tables = exporters.iter().map(|e| File::Table(e.as_ref()));
+    let files: Vec<File> = tables.chain(runs.iter().map(File::Scenario)).collect();
+    try_map_in_order::<_, _, ()>(files, |file| match file {
+        File::Table(exporter) => dir.write_file(exporter.file_name(), |w| exporter.write(runs, w)),
+        File::Scenario(run) => write_resolved_scenario(dir, run),
+    })
+}
+
+/// `scenario-NAME.toml`: the scenario as it was run, every default filled in.
+fn write_resolved_scenario(dir: &OutputDir, run: &RunOutput) -> Result<(), String> {
+    let text = toml::to_string(&run.scenario.resolved)
+        .map_err(|e| format!("cannot write scenario: {e}"))?;
+    let name = format!("scenario-{}.toml", sanitize(&run.scenario.meta.name));
+    dir.write_file(&name, |w| w.write_all(text.as_bytes()))
 }
 
 /// Maps `items` in parallel and gathers the answers in their order, failing with the first
@@ -74,10 +83,9 @@ where
 /// as `reentry report` would from the finished folder.
 pub fn write_report(dir: &OutputDir, lang: Lang) -> Result<(), String> {
     let folder = folder::Folder::read(dir.path())?;
-    for (name, bytes) in html::report_files(&folder, lang)? {
-        dir.write_file(&name, |w| w.write_all(&bytes))?;
-    }
-    Ok(())
+    try_map_in_order(html::report_files(&folder, lang)?, |(name, bytes)| {
+        dir.write_file(&name, |w| w.write_all(&bytes))
+    })
 }
 
 /// Regenerates the pictures and `report.html` of a finished folder in place (`reentry report`);
