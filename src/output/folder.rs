@@ -5,7 +5,7 @@
 //! numbers on every machine.
 
 use crate::output::format::{flatten_toml, sanitize};
-use crate::output::rows::{CostRow, MonthlyRow, QueueRow, SummaryScenario, SurvivalRow};
+use crate::output::rows::{CostRow, MonthlyRow, Num, SummaryScenario, SurvivalRow};
 pub use crate::output::rows::{ProvenanceRow, SummaryIndicator as IndicatorInfo};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -179,6 +179,7 @@ impl Folder {
                 parameters,
             });
         }
+        let names: Vec<String> = scenarios.iter().map(|s| s.name.clone()).collect();
         // The tables are parsed in parallel, then taken in the fixed order below (so a
         // damaged folder reports the same file first whatever the thread count).
         let ((survival, monthly), (costs, (queues, provenance))) = rayon::join(
@@ -188,7 +189,7 @@ impl Folder {
                     || read_rows(dir, "costs_by_payer.csv"),
                     || {
                         rayon::join(
-                            || read_rows(dir, "queues.csv"),
+                            || read_queue_sums(dir, &names),
                             || read_rows(dir, "provenance.csv"),
                         )
                     },
@@ -250,6 +251,60 @@ fn read_rows_where<T: for<'de> Deserialize<'de>>(
     name: &str,
     keep: impl Fn(Option<&str>) -> bool,
 ) -> Result<Vec<T>, String> {
+    let mut rows = Vec::new();
+    let mut event_column = None;
+    for_each_record(dir, name, |record, headers| {
+        let event = *event_column.get_or_insert_with(|| headers.iter().position(|h| h == "event"));
+        if keep(event.and_then(|k| record.get(k))) {
+            rows.push(record.deserialize(Some(headers))?);
+        }
+        Ok(())
+    })?;
+    Ok(rows)
+}
+
+/// The columns of `queues.csv` the report draws, borrowed from the record.
+#[derive(Deserialize)]
+struct QueueLine<'a> {
+    scenario: &'a str,
+    month: u32,
+    service: &'a str,
+    waiting: u32,
+    mean_days_waited: Num,
+}
+
+/// Waiting and days waited summed per scenario (in the order of `names`), service (in file
+/// order) and month, and the number of rows summed: `queues.csv` folded as it is read, with
+/// no row kept.
+fn read_queue_sums(dir: &Path, names: &[String]) -> Result<Vec<QueueSums>, String> {
+    let mut sums: Vec<QueueSums> = vec![Vec::new(); names.len()];
+    for_each_record(dir, "queues.csv", |record, headers| {
+        let row: QueueLine = record.deserialize(Some(headers))?;
+        let Some(k) = names.iter().position(|name| name == row.scenario) else { return Ok(()) };
+        let list = &mut sums[k];
+        let j = match list.iter().position(|(service, _)| service == row.service) {
+            Some(j) => j,
+            None => {
+                list.push((row.service.to_string(), BTreeMap::new()));
+                list.len() - 1
+            }
+        };
+        let (waiting, waited, n) = list[j].1.entry(row.month).or_default();
+        *waiting += f64::from(row.waiting);
+        *waited += row.mean_days_waited.0;
+        *n += 1;
+        Ok(())
+    })?;
+    Ok(sums)
+}
+
+/// Calls `each` with every record of table `name` and the table's header; an error names the
+/// file and the line of the record.
+fn for_each_record(
+    dir: &Path,
+    name: &str,
+    mut each: impl FnMut(&csv::StringRecord, &csv::StringRecord) -> csv::Result<()>,
+) -> Result<(), String> {
     let path = dir.join(name);
     let damaged_at = |line: Option<u64>, e: csv::Error| {
         let at = line.map(|line| format!("line {line}: ")).unwrap_or_default();
@@ -262,17 +317,13 @@ fn read_rows_where<T: for<'de> Deserialize<'de>>(
     let mut reader = csv::Reader::from_path(&path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let headers = reader.headers().map_err(damaged)?.clone();
-    let event = headers.iter().position(|h| h == "event");
     let mut record = csv::StringRecord::new();
-    let mut rows = Vec::new();
     while reader.read_record(&mut record).map_err(damaged)? {
-        if keep(event.and_then(|k| record.get(k))) {
-            // A record's own error does not say where it lies in the file.
-            let line = record.position().map(|p| p.line());
-            rows.push(record.deserialize(Some(&headers)).map_err(|e| damaged_at(line, e))?);
-        }
+        // A record's own error does not say where it lies in the file.
+        let line = record.position().map(|p| p.line());
+        each(&record, &headers).map_err(|e| damaged_at(line, e))?;
     }
-    Ok(rows)
+    Ok(())
 }
 
 fn scenario_index(scenarios: &[ScenarioInfo], name: &str) -> Option<usize> {
@@ -371,23 +422,8 @@ fn grow(v: &mut Vec<f64>, len: usize) {
 /// number of replications.
 type QueueSums = Vec<(String, BTreeMap<u32, (f64, f64, u32)>)>;
 
-fn add_queues(rows: Vec<QueueRow>, scenarios: &mut [ScenarioInfo]) {
-    let mut sums: Vec<QueueSums> = vec![Vec::new(); scenarios.len()];
-    for r in rows {
-        let Some(k) = scenario_index(scenarios, &r.scenario) else { continue };
-        let list = &mut sums[k];
-        let j = match list.iter().position(|(name, _)| *name == r.service) {
-            Some(j) => j,
-            None => {
-                list.push((r.service.clone(), BTreeMap::new()));
-                list.len() - 1
-            }
-        };
-        let (waiting, waited, n) = list[j].1.entry(r.month).or_default();
-        *waiting += f64::from(r.waiting);
-        *waited += r.mean_days_waited.0;
-        *n += 1;
-    }
+/// Each scenario's waiting lists, month by month, from the sums of [`read_queue_sums`].
+fn add_queues(sums: Vec<QueueSums>, scenarios: &mut [ScenarioInfo]) {
     for (s, list) in scenarios.iter_mut().zip(sums) {
         s.queues = list
             .into_iter()
