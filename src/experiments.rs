@@ -6,7 +6,7 @@
 //! output is byte-identical for any thread count.
 
 use crate::costs::PAYERS;
-use crate::outcomes::{EVENTS, Event, ReplicationResult};
+use crate::outcomes::{EVENTS, Event, ReplicationResult, SurvivalCounts};
 use crate::scenario::Scenario;
 use crate::stats::{Estimate, KaplanMeier, SurvivalByDay, mean_interval};
 use rayon::prelude::*;
@@ -89,14 +89,19 @@ fn indicator(
 
 /// Kaplan–Meier curve of one event in one replication.
 pub fn km(rep: &ReplicationResult, event: Event) -> KaplanMeier {
-    let s = &rep.survival[EVENTS.iter().position(|e| *e == event).unwrap_or(0)];
+    let s = survival_counts(rep, event);
     KaplanMeier::from_counts(&s.events, &s.censored, s.at_risk_start)
 }
 
 /// S(t) of [`km`] day by day, for reading a median or a share by a day without the curve.
 pub fn survival_by_day(rep: &ReplicationResult, event: Event) -> SurvivalByDay<'_> {
-    let s = &rep.survival[EVENTS.iter().position(|e| *e == event).unwrap_or(0)];
+    let s = survival_counts(rep, event);
     SurvivalByDay::new(&s.events, &s.censored, s.at_risk_start)
+}
+
+/// One replication's daily counts for `event`'s curve.
+fn survival_counts(rep: &ReplicationResult, event: Event) -> &SurvivalCounts {
+    &rep.survival[EVENTS.iter().position(|e| *e == event).unwrap_or(0)]
 }
 
 /// Every indicator of one replication, in a fixed order.

@@ -170,14 +170,17 @@ impl WaitSpells {
     /// Kaplan–Meier curve of still waiting: `1 − survival[t]` is the share that has started
     /// within `t` days, had nobody left the list.
     pub fn still_waiting(&self) -> KaplanMeier {
-        let n = u32::try_from(self.spells()).unwrap_or(u32::MAX);
-        KaplanMeier::from_counts(&self.started, &self.censored, n)
+        KaplanMeier::from_counts(&self.started, &self.censored, self.waiting_at_start())
     }
 
     /// S(t) of [`WaitSpells::still_waiting`] day by day, for a median or a share by a day.
     pub fn still_waiting_by_day(&self) -> SurvivalByDay<'_> {
-        let n = u32::try_from(self.spells()).unwrap_or(u32::MAX);
-        SurvivalByDay::new(&self.started, &self.censored, n)
+        SurvivalByDay::new(&self.started, &self.censored, self.waiting_at_start())
+    }
+
+    /// Those at risk on day 0 of the waiting curves: every spell.
+    fn waiting_at_start(&self) -> u32 {
+        u32::try_from(self.spells()).unwrap_or(u32::MAX)
     }
 
     /// Share of the waits that ended without a start (left the list, or still on it at the

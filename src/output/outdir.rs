@@ -185,7 +185,12 @@ pub struct Marker {
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    hex(&Sha256::digest(bytes))
+}
+
+/// A digest as the marker writes it: two lowercase hexadecimal digits a byte.
+fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Reads and checks the marker of `dir`.
@@ -380,14 +385,17 @@ impl<W: Write> Watching<W> {
         seam[self.tail_len..self.tail_len + head.len()].copy_from_slice(head);
         let seam = &seam[..self.tail_len + head.len()];
         self.may_hold_non_finite = may_hold_non_finite(seam) || may_hold_non_finite(bytes);
-        let last = &seam[seam.len().saturating_sub(2)..];
-        let last = if bytes.len() >= 2 { &bytes[bytes.len() - 2..] } else { last };
+        // The seam ends with all of a write shorter than two bytes.
+        let last = match bytes.len() {
+            0 | 1 => &seam[seam.len().saturating_sub(2)..],
+            n => &bytes[n - 2..],
+        };
         self.tail[..last.len()].copy_from_slice(last);
         self.tail_len = last.len();
     }
 
     fn finish(self) -> (W, Written) {
-        let sha256_hex = self.sha.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        let sha256_hex = hex(&self.sha.finalize());
         (self.inner, Written { sha256_hex, may_hold_non_finite: self.may_hold_non_finite })
     }
 }

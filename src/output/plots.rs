@@ -544,6 +544,14 @@ pub fn render(
 
 /// Draws into an RGB pixel buffer and encodes it as PNG in memory (no file, no system library).
 pub fn png_of(
+    size: (u32, u32),
+    draw: impl FnOnce(&DrawingArea<BitMapBackend, Shift>) -> DrawResult,
+) -> Result<Vec<u8>, String> {
+    encode_png(&pixels_of(size, draw)?, size)
+}
+
+/// The RGB pixels `draw` draws on a picture of `size`.
+fn pixels_of(
     (w, h): (u32, u32),
     draw: impl FnOnce(&DrawingArea<BitMapBackend, Shift>) -> DrawResult,
 ) -> Result<Vec<u8>, String> {
@@ -553,12 +561,12 @@ pub fn png_of(
         draw(&root)?;
         root.present().map_err(err)?;
     }
-    encode_png(&pixels, (w, h))
+    Ok(pixels)
 }
 
 /// RGB pixels as PNG bytes. Each row is filtered by Paeth's predictor alone rather than by
 /// the best of the five filters: on these pictures (flat areas, lines, text) that encodes in
-/// half the time for files about 8% larger.
+/// about half the instructions for files about 6% larger.
 fn encode_png(pixels: &[u8], (w, h): (u32, u32)) -> Result<Vec<u8>, String> {
     use image::ImageEncoder;
     use image::codecs::png::{CompressionType, FilterType, PngEncoder};
@@ -1314,12 +1322,7 @@ mod tests {
             Ok(())
         };
         register_font();
-        let mut pixels = vec![0u8; 320 * 200 * 3];
-        {
-            let root = BitMapBackend::with_buffer(&mut pixels, size).into_drawing_area();
-            draw(&root).unwrap();
-            root.present().unwrap();
-        }
+        let pixels = pixels_of(size, draw).unwrap();
         let png = png_of(size, draw).unwrap();
         let decoded = image::load_from_memory(&png).unwrap().into_rgb8();
         assert_eq!(decoded.dimensions(), size);
