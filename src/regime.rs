@@ -217,6 +217,9 @@ impl World<'_> {
 
     /// Needs with no open episode in any service of their domain (bit masks: this runs for
     /// every citizen every day).
+    // Inlined: a few bit operations, asked at every window and candidate day, whose call cost
+    // more than their work (docs/performance.md, fourteenth sitting).
+    #[inline(always)]
     pub(crate) fn unmet_needs(&self, i: usize) -> u8 {
         let c = &self.citizens[i];
         let needs = self_needs(c, &self.sc.hazards) & self.t.domains_served;

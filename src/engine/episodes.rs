@@ -154,6 +154,9 @@ impl World<'_> {
 
     /// What the person's active services do for them, without running a day: the care of
     /// [`World::run_episodes`] on a day on which none of them ends.
+    // Inlined: asked at every visit and window; the call itself cost about 1% of a
+    // replication's instructions (docs/performance.md, fourteenth sitting).
+    #[inline(always)]
     pub(super) fn care_of(&self, i: usize) -> Care {
         // Looked up by the set of active services where the scenario has few: a loop over a
         // person's services, whose number follows no pattern, costs more in mispredicted

@@ -298,6 +298,10 @@ fn grow_and_relax_personal(
 /// while the network moves) `x_K = a + bK − b(1 − ρ)/ρ + (x_0 − a + b(1 − ρ)/ρ)(1 − ρ)^K`.
 /// `contact` is the social target's part for contact with one's children, `societal` the
 /// societal target's bits and their days, in order.
+// Inlined: called at every catch-up (a quarter of a million times in a replication of the
+// shipped run); inlined, the two segments of `societal` and the call's spills fold away, 2% of
+// the replication's instructions (docs/performance.md, fourteenth sitting).
+#[inline(always)]
 fn relax_in_closed_form(
     c: &mut Citizen,
     t: &RecoveryTargets,
