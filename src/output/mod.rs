@@ -1,12 +1,14 @@
 //! Everything users read: the tables and JSON a run writes ([`report`]), the staged, locked
 //! output folder they go into ([`outdir`]), reading a folder back ([`folder`]), the sources of
-//! the defaults ([`provenance`]), the pictures ([`plots`], [`sensitivity_plot`]), a sweep's
+//! the defaults ([`provenance`]), the pictures ([`plots`], [`sensitivity_plot`], their text
+//! [`glyphs`]), a sweep's
 //! pictures and page ([`sweep_report`]), the offline page ([`html`], [`psa_report`]) and the
 //! words in both languages of the users ([`lang`], [`words`], [`lever_words`]); the page
 //! explains its own surprises ([`surprises`]).
 
 pub mod folder;
 pub mod format;
+pub mod glyphs;
 pub mod html;
 pub mod lang;
 pub mod lever_words;

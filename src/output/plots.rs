@@ -12,6 +12,7 @@
 //! forms of colour blindness. The same folder always gives byte-identical files.
 
 use crate::output::folder::{Folder, PAYER_NAMES, ScenarioInfo};
+use crate::output::glyphs::CachedText;
 use crate::output::lang::{Lang, Phrase};
 use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
@@ -480,7 +481,9 @@ pub(crate) fn titled<DB: DrawingBackend>(
     title: &str,
 ) -> Result<DrawingArea<DB, Shift>, String> {
     root.fill(&WHITE).map_err(err)?;
-    root.titled(title, (FONT, 26).into_font().style(FontStyle::Bold)).map_err(err)
+    // Bold from the font's own description: `FontDesc::style` only relabels the regular face,
+    // so the PNG's title was drawn regular while the SVG's said bold.
+    root.titled(title, (FONT, 26, FontStyle::Bold).into_font()).map_err(err)
 }
 
 /// Something drawn the same way on any backend (SVG and bitmap).
@@ -545,19 +548,20 @@ pub fn render(
 /// Draws into an RGB pixel buffer and encodes it as PNG in memory (no file, no system library).
 pub fn png_of(
     size: (u32, u32),
-    draw: impl FnOnce(&DrawingArea<BitMapBackend, Shift>) -> DrawResult,
+    draw: impl FnOnce(&DrawingArea<CachedText, Shift>) -> DrawResult,
 ) -> Result<Vec<u8>, String> {
     encode_png(&pixels_of(size, draw)?, size)
 }
 
-/// The RGB pixels `draw` draws on a picture of `size`.
+/// The RGB pixels `draw` draws on a picture of `size` (its text from rasterised glyphs kept
+/// for reuse, see [`CachedText`]).
 fn pixels_of(
     (w, h): (u32, u32),
-    draw: impl FnOnce(&DrawingArea<BitMapBackend, Shift>) -> DrawResult,
+    draw: impl FnOnce(&DrawingArea<CachedText, Shift>) -> DrawResult,
 ) -> Result<Vec<u8>, String> {
     let mut pixels = vec![0u8; (w as usize) * (h as usize) * 3];
     {
-        let root = BitMapBackend::with_buffer(&mut pixels, (w, h)).into_drawing_area();
+        let root = CachedText::with_buffer(&mut pixels, (w, h)).into_drawing_area();
         draw(&root)?;
         root.present().map_err(err)?;
     }
@@ -1310,7 +1314,7 @@ mod tests {
     #[test]
     fn a_picture_decodes_to_the_pixels_drawn() {
         let size = (320, 200);
-        let draw = |root: &DrawingArea<BitMapBackend, Shift>| -> DrawResult {
+        let draw = |root: &DrawingArea<CachedText, Shift>| -> DrawResult {
             root.fill(&WHITE).map_err(err)?;
             let mut chart = ChartBuilder::on(root)
                 .caption("0,1 €", ("DejaVu Sans", 14))
