@@ -344,6 +344,9 @@ impl World<'_> {
     }
 
     /// The four recovery dimensions move toward what the person's situation supports.
+    // Inlined into the full and candidate days that end with it, for the cost of the call
+    // (docs/performance.md, fourteenth sitting).
+    #[inline(always)]
     pub(crate) fn update_recovery(&mut self, i: usize, d: u16) {
         let rate = self.sc.hazards.recovery_rate_per_day as f32;
         recover_one_day(&mut self.citizens[i], &self.t.recovery_targets, rate, d);
