@@ -51,9 +51,17 @@ static REGISTER_FONT: Once = Once::new();
 pub fn register_font() {
     REGISTER_FONT.call_once(|| {
         // DejaVu is a valid font shipped inside the binary: registering it cannot fail.
-        let _ = plotters::style::register_font(FONT, FontStyle::Normal, dejavu::sans::regular());
-        let _ = plotters::style::register_font(FONT, FontStyle::Bold, dejavu::sans::bold());
+        for style in [FontStyle::Normal, FontStyle::Bold] {
+            let bold = matches!(style, FontStyle::Bold);
+            let _ = plotters::style::register_font(FONT, style, font_bytes(bold));
+        }
     });
+}
+
+/// The embedded font file of [`FONT`], bold or regular: what plotters is given, and what the
+/// PNGs' kept glyphs are rasterised from (`output::glyphs`).
+pub(crate) fn font_bytes(bold: bool) -> &'static [u8] {
+    if bold { dejavu::sans::bold() } else { dejavu::sans::regular() }
 }
 
 /// One picture in both formats.
