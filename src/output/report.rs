@@ -14,7 +14,7 @@ use std::io::{self, Write};
 use crate::output::format::finite;
 use crate::output::rows::{
     CostRow, MonthlyRow, Num, OutcomeRow, ProvenanceRow, QueueRow, ServiceRow, SummaryIndicator,
-    SummaryRow, SummaryScenario, SurvivalRow, WaitingTimeRow, write_rows_in_pieces,
+    SummaryRow, SummaryScenario, SurvivalRow, WaitingTimeRow, write_rows,
 };
 
 /// One scenario's results, as the exporters see them.
@@ -40,39 +40,84 @@ pub fn run_exporters() -> Vec<Box<dyn Exporter>> {
 /// `summary.json`).
 pub fn compare_exporters() -> Vec<Box<dyn Exporter>> {
     vec![
-        table("summary.csv", summary_rows),
-        table("outcomes.csv", outcome_rows),
-        table("survival.csv", survival_rows),
-        table("monthly.csv", monthly_rows),
-        table("queues.csv", queue_rows),
-        table("services.csv", service_rows),
-        table("waiting_times.csv", waiting_time_rows),
-        table("costs_by_payer.csv", cost_rows),
-        table("provenance.csv", provenance_rows),
+        table("summary.csv", whole, |run, _| summary_rows(run)),
+        table("outcomes.csv", by_replication, outcome_rows),
+        table("survival.csv", by_event, survival_rows),
+        table("monthly.csv", by_replication, monthly_rows),
+        table("queues.csv", by_replication, queue_rows),
+        table("services.csv", by_replication, service_rows),
+        table("waiting_times.csv", by_programme, waiting_time_rows),
+        table("costs_by_payer.csv", by_replication, cost_rows),
+        table("provenance.csv", whole, |run, _| provenance_rows(run)),
     ]
 }
 
-/// A table of `R` rows as an [`Exporter`]: the file's name and how a run becomes its rows.
+/// A table of `R` rows as an [`Exporter`]: the file's name, how many parts a run's rows come
+/// in (a replication's, an event's, a programme's) and the rows of part `k`. The parts of all
+/// runs are turned into text in parallel, each on its own with no table of every row kept
+/// (a run's 17,000 queue rows were built one by one on one thread while the other waited),
+/// and written in order: a CSV row's text does not depend on the rows before it.
 struct Table<R> {
     name: &'static str,
-    rows: fn(&RunOutput) -> Vec<R>,
+    parts: fn(&RunOutput) -> usize,
+    rows: fn(&RunOutput, usize) -> Vec<R>,
 }
 
-impl<R: Serialize + Default + Send + Sync> Exporter for Table<R> {
+impl<R: Serialize + Default> Exporter for Table<R> {
     fn file_name(&self) -> &'static str {
         self.name
     }
     fn write(&self, runs: &[RunOutput], out: &mut dyn Write) -> io::Result<()> {
-        let rows: Vec<R> = runs.iter().flat_map(|run| (self.rows)(run)).collect();
-        write_rows_in_pieces(out, &rows)
+        use rayon::prelude::*;
+        let parts: Vec<(&RunOutput, usize)> =
+            runs.iter().flat_map(|run| (0..(self.parts)(run)).map(move |k| (run, k))).collect();
+        let texts: Vec<Vec<u8>> = parts
+            .into_par_iter()
+            .with_max_len(1)
+            .map(|(run, k)| rows_text((self.rows)(run, k)))
+            .collect::<io::Result<_>>()?;
+        // The header alone: a table without rows.
+        write_rows(out, std::iter::empty::<R>())?;
+        texts.iter().try_for_each(|text| out.write_all(text))
     }
 }
 
-fn table<R: Serialize + Default + Send + Sync + 'static>(
+/// Rows as CSV text without the header.
+fn rows_text<R: Serialize>(rows: Vec<R>) -> io::Result<Vec<u8>> {
+    let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+    for row in rows {
+        w.serialize(row).map_err(io::Error::other)?;
+    }
+    w.into_inner().map_err(|e| io::Error::other(e.to_string()))
+}
+
+fn table<R: Serialize + Default + 'static>(
     name: &'static str,
-    rows: fn(&RunOutput) -> Vec<R>,
+    parts: fn(&RunOutput) -> usize,
+    rows: fn(&RunOutput, usize) -> Vec<R>,
 ) -> Box<dyn Exporter> {
-    Box::new(Table { name, rows })
+    Box::new(Table { name, parts, rows })
+}
+
+/// A run's rows in one part.
+fn whole(_: &RunOutput) -> usize {
+    1
+}
+
+/// A part for each replication.
+fn by_replication(run: &RunOutput) -> usize {
+    run.replications.len()
+}
+
+/// A part for each event of the survival curves.
+fn by_event(_: &RunOutput) -> usize {
+    EVENTS.len()
+}
+
+/// A part for each programme (services first, then the case manager and the
+/// Veiligheidshuis).
+fn by_programme(run: &RunOutput) -> usize {
+    programme_names(run.scenario).len()
 }
 
 fn scenario_name(run: &RunOutput) -> String {
@@ -97,23 +142,19 @@ fn summary_rows(run: &RunOutput) -> Vec<SummaryRow> {
     run.summary.rows.iter().map(row).collect()
 }
 
-/// Every indicator in every replication, as the summary kept them.
-fn outcome_rows(run: &RunOutput) -> Vec<OutcomeRow> {
+/// Every indicator of the `r`th replication, as the summary kept them.
+fn outcome_rows(run: &RunOutput, r: usize) -> Vec<OutcomeRow> {
     let indicators = &run.summary.rows;
     debug_assert!(indicators.iter().all(|i| i.per_replication.len() == run.replications.len()));
-    let mut rows = Vec::new();
-    for (r, rep) in run.replications.iter().enumerate() {
-        for ind in indicators {
-            rows.push(OutcomeRow {
-                scenario: scenario_name(run),
-                replication: rep.replication,
-                indicator: ind.name.clone(),
-                unit: ind.unit.into(),
-                value: Num(ind.per_replication[r]),
-            });
-        }
-    }
-    rows
+    let rep = &run.replications[r];
+    let row = |ind: &crate::experiments::SummaryRow| OutcomeRow {
+        scenario: scenario_name(run),
+        replication: rep.replication,
+        indicator: ind.name.clone(),
+        unit: ind.unit.into(),
+        value: Num(ind.per_replication[r]),
+    };
+    indicators.iter().map(row).collect()
 }
 
 /// Mean Kaplan–Meier incidence per day over replications, with its 95% interval.
@@ -128,135 +169,119 @@ pub fn survival_band(run: &RunOutput, event_index: usize) -> Vec<Estimate> {
         .collect()
 }
 
-fn survival_rows(run: &RunOutput) -> Vec<SurvivalRow> {
-    use rayon::prelude::*;
-    // Each event's band is worked out on its own (each reads every replication's curve).
-    let bands: Vec<Vec<Estimate>> =
-        (0..EVENTS.len()).into_par_iter().with_max_len(1).map(|k| survival_band(run, k)).collect();
+/// The daily band of the `k`th event (each reads every replication's curve).
+fn survival_rows(run: &RunOutput, k: usize) -> Vec<SurvivalRow> {
+    let row = |(day, e): (u32, Estimate)| SurvivalRow {
+        scenario: scenario_name(run),
+        event: EVENTS[k].name().into(),
+        day,
+        incidence: Num(e.mean),
+        lo95: Num(e.lo),
+        hi95: Num(e.hi),
+        survival: Num(1.0 - e.mean),
+    };
+    (0..).zip(survival_band(run, k)).map(row).collect()
+}
+
+/// The months of the `r`th replication.
+fn monthly_rows(run: &RunOutput, r: usize) -> Vec<MonthlyRow> {
+    let rep = &run.replications[r];
     let mut rows = Vec::new();
-    for (event, band) in EVENTS.iter().zip(bands) {
-        for (day, e) in (0..).zip(band) {
-            rows.push(SurvivalRow {
-                scenario: scenario_name(run),
-                event: event.name().into(),
-                day,
-                incidence: Num(e.mean),
-                lo95: Num(e.lo),
-                hi95: Num(e.hi),
-                survival: Num(1.0 - e.mean),
-            });
-        }
+    for m in &rep.monthly {
+        let recovery = &m.recovery;
+        rows.push(MonthlyRow {
+            scenario: scenario_name(run),
+            replication: rep.replication,
+            month: m.month,
+            day: m.day,
+            in_detention: m.in_detention,
+            own_home: m.own_home,
+            shelter: m.shelter,
+            supported_housing: m.supported_housing,
+            homeless: m.homeless,
+            active_addiction: m.active_addiction,
+            without_income: m.without_income,
+            on_benefit: m.on_benefit,
+            working: m.working,
+            on_probation: m.on_probation,
+            with_case_manager: m.with_case_manager,
+            ever_reconvicted: m.ever_reconvicted,
+            recovery_personal: Num(recovery.personal),
+            recovery_social: Num(recovery.social),
+            recovery_societal: Num(recovery.societal),
+            recovery_victim: Num(recovery.victim),
+        });
     }
     rows
 }
 
-fn monthly_rows(run: &RunOutput) -> Vec<MonthlyRow> {
+/// The waiting lists at each month end of the `r`th replication.
+fn queue_rows(run: &RunOutput, r: usize) -> Vec<QueueRow> {
+    let names = programme_names(run.scenario);
+    let rep = &run.replications[r];
     let mut rows = Vec::new();
-    for rep in run.replications {
-        for m in &rep.monthly {
-            let r = &m.recovery;
-            rows.push(MonthlyRow {
+    for m in &rep.monthly {
+        for (p, name) in names.iter().enumerate().take(m.queue.len()) {
+            rows.push(QueueRow {
                 scenario: scenario_name(run),
                 replication: rep.replication,
                 month: m.month,
                 day: m.day,
-                in_detention: m.in_detention,
-                own_home: m.own_home,
-                shelter: m.shelter,
-                supported_housing: m.supported_housing,
-                homeless: m.homeless,
-                active_addiction: m.active_addiction,
-                without_income: m.without_income,
-                on_benefit: m.on_benefit,
-                working: m.working,
-                on_probation: m.on_probation,
-                with_case_manager: m.with_case_manager,
-                ever_reconvicted: m.ever_reconvicted,
-                recovery_personal: Num(r.personal),
-                recovery_social: Num(r.social),
-                recovery_societal: Num(r.societal),
-                recovery_victim: Num(r.victim),
+                service: (*name).into(),
+                waiting: m.queue[p],
+                occupied: m.occupied[p],
+                mean_days_waited: Num(m.waited_days.get(p).copied().unwrap_or(0.0)),
             });
         }
     }
     rows
 }
 
-fn queue_rows(run: &RunOutput) -> Vec<QueueRow> {
+/// Each programme's counts in the `r`th replication.
+fn service_rows(run: &RunOutput, r: usize) -> Vec<ServiceRow> {
     let names = programme_names(run.scenario);
+    let rep = &run.replications[r];
     let mut rows = Vec::new();
-    for rep in run.replications {
-        for m in &rep.monthly {
-            for (p, name) in names.iter().enumerate().take(m.queue.len()) {
-                rows.push(QueueRow {
-                    scenario: scenario_name(run),
-                    replication: rep.replication,
-                    month: m.month,
-                    day: m.day,
-                    service: (*name).into(),
-                    waiting: m.queue[p],
-                    occupied: m.occupied[p],
-                    mean_days_waited: Num(m.waited_days.get(p).copied().unwrap_or(0.0)),
-                });
-            }
-        }
+    for (p, (st, waits)) in rep.programmes.iter().zip(&rep.waits).enumerate() {
+        let median = waits.still_waiting_by_day().median().map_or(f64::NAN, f64::from);
+        let wait = if st.starts > 0 { st.wait_days_total as f64 / st.starts as f64 } else { 0.0 };
+        rows.push(ServiceRow {
+            scenario: scenario_name(run),
+            replication: rep.replication,
+            programme: names[p].into(),
+            referrals: st.referrals,
+            starts: st.starts,
+            completions: st.completions,
+            dropouts: st.dropouts,
+            interruptions: st.interruptions,
+            mean_wait_days: Num(wait),
+            median_days_to_start: Num(median),
+            never_started_share: Num(waits.never_started_share()),
+            max_waiting: st.max_queue,
+            place_days: st.place_days,
+        });
     }
     rows
 }
 
-fn service_rows(run: &RunOutput) -> Vec<ServiceRow> {
-    let names = programme_names(run.scenario);
-    let mut rows = Vec::new();
-    for rep in run.replications {
-        for (p, (st, waits)) in rep.programmes.iter().zip(&rep.waits).enumerate() {
-            let median = waits.still_waiting_by_day().median().map_or(f64::NAN, f64::from);
-            let wait =
-                if st.starts > 0 { st.wait_days_total as f64 / st.starts as f64 } else { 0.0 };
-            rows.push(ServiceRow {
-                scenario: scenario_name(run),
-                replication: rep.replication,
-                programme: names[p].into(),
-                referrals: st.referrals,
-                starts: st.starts,
-                completions: st.completions,
-                dropouts: st.dropouts,
-                interruptions: st.interruptions,
-                mean_wait_days: Num(wait),
-                median_days_to_start: Num(median),
-                never_started_share: Num(waits.never_started_share()),
-                max_waiting: st.max_queue,
-                place_days: st.place_days,
-            });
-        }
-    }
-    rows
-}
-
-/// `waiting_times.csv`: per scenario and programme, the Kaplan–Meier curve of time to start,
+/// `waiting_times.csv`, the part of programme `p`: per scenario and programme, the Kaplan–Meier curve of time to start,
 /// pooled over replications, with waits that ended without a start censored. One row per day
 /// on which a wait ended; `share_started` is `1 − S(day)`.
-fn waiting_time_rows(run: &RunOutput) -> Vec<WaitingTimeRow> {
-    let mut rows = Vec::new();
-    for (p, name) in programme_names(run.scenario).iter().enumerate() {
-        let mut pooled = crate::services::WaitSpells::default();
-        run.replications.iter().filter_map(|r| r.waits.get(p)).for_each(|x| pooled.add(x));
-        let km = pooled.still_waiting();
-        for t in 0..km.len() {
-            if km.events[t] + km.censored[t] == 0 {
-                continue;
-            }
-            rows.push(WaitingTimeRow {
-                scenario: scenario_name(run),
-                programme: (*name).into(),
-                days_waited: t,
-                at_risk: km.at_risk[t],
-                started: km.events[t],
-                censored: km.censored[t],
-                share_started: Num(1.0 - km.survival[t]),
-            });
-        }
-    }
-    rows
+fn waiting_time_rows(run: &RunOutput, p: usize) -> Vec<WaitingTimeRow> {
+    let name = programme_names(run.scenario)[p];
+    let mut pooled = crate::services::WaitSpells::default();
+    run.replications.iter().filter_map(|r| r.waits.get(p)).for_each(|x| pooled.add(x));
+    let km = pooled.still_waiting();
+    let row = |t: usize| WaitingTimeRow {
+        scenario: scenario_name(run),
+        programme: name.into(),
+        days_waited: t,
+        at_risk: km.at_risk[t],
+        started: km.events[t],
+        censored: km.censored[t],
+        share_started: Num(1.0 - km.survival[t]),
+    };
+    (0..km.len()).filter(|&t| km.events[t] + km.censored[t] > 0).map(row).collect()
 }
 
 /// Every programme's name, services first, in the order of the per-programme results.
@@ -264,35 +289,34 @@ fn programme_names(sc: &Scenario) -> Vec<&str> {
     sc.services.iter().map(|s| s.name.as_str()).chain(["case_manager", "veiligheidshuis"]).collect()
 }
 
-/// `costs_by_payer.csv`. The transfers (benefit payments, part of the municipality's cost) are
+/// `costs_by_payer.csv`, the `r`th replication's part. The transfers (benefit payments, part of the municipality's cost) are
 /// booked in total and undiscounted; they are written like the column beside them, discounted
 /// and per released citizen, so the two can be compared and subtracted.
-fn cost_rows(run: &RunOutput) -> Vec<CostRow> {
+fn cost_rows(run: &RunOutput, r: usize) -> Vec<CostRow> {
     let rate = run.scenario.costs.discount_rate;
+    let rep = &run.replications[r];
     let mut rows = Vec::new();
-    for rep in run.replications {
-        let l = &rep.ledger;
-        let n = rep.totals.released.max(1) as f64;
-        for payer in PAYERS {
-            for y in 0..l.years {
-                let cost = l.payer_year(payer, y);
-                let factor = crate::stats::discount_factor(rate, y);
-                let transfers = if payer == crate::scenario::Payer::Municipality {
-                    l.transfers_by_year[y]
-                } else {
-                    0.0
-                };
-                rows.push(CostRow {
-                    scenario: scenario_name(run),
-                    replication: rep.replication,
-                    payer: payer.name().into(),
-                    year: y + 1,
-                    cost: Num(cost),
-                    cost_discounted: Num(cost * factor),
-                    cost_discounted_per_citizen: Num(cost * factor / n),
-                    of_which_transfers: Num(transfers * factor / n),
-                });
-            }
+    let l = &rep.ledger;
+    let n = rep.totals.released.max(1) as f64;
+    for payer in PAYERS {
+        for y in 0..l.years {
+            let cost = l.payer_year(payer, y);
+            let factor = crate::stats::discount_factor(rate, y);
+            let transfers = if payer == crate::scenario::Payer::Municipality {
+                l.transfers_by_year[y]
+            } else {
+                0.0
+            };
+            rows.push(CostRow {
+                scenario: scenario_name(run),
+                replication: rep.replication,
+                payer: payer.name().into(),
+                year: y + 1,
+                cost: Num(cost),
+                cost_discounted: Num(cost * factor),
+                cost_discounted_per_citizen: Num(cost * factor / n),
+                of_which_transfers: Num(transfers * factor / n),
+            });
         }
     }
     rows
@@ -359,5 +383,53 @@ impl Exporter for SummaryJson {
         });
         serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
         writeln!(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::rows::{QueueRow, write_rows};
+
+    fn row(k: usize) -> QueueRow {
+        QueueRow {
+            scenario: "a \"quoted\", name".into(),
+            replication: (k / 100) as u32,
+            month: (k % 100) as u32,
+            day: k as u32 * 30,
+            service: format!("service-{}", k % 7),
+            waiting: k as u32 % 13,
+            occupied: k as u32 % 5,
+            mean_days_waited: Num(k as f64 / 7.0),
+        }
+    }
+
+    /// Part `k` of a table of six parts of 0, 1, 2000, 3, 0 and 2500 rows.
+    fn part(_: &RunOutput, k: usize) -> Vec<QueueRow> {
+        let sizes = [0, 1, 2000, 3, 0, 2500];
+        let first: usize = sizes[..k].iter().sum();
+        (first..first + sizes[k]).map(row).collect()
+    }
+
+    #[test]
+    fn a_table_written_in_parts_has_the_bytes_of_one_written_whole() {
+        let sc = Scenario::load(std::path::Path::new("scenarios/fragmented.toml")).unwrap();
+        let summary = crate::experiments::summarise(&sc, &[]);
+        let run = || RunOutput { scenario: &sc, replications: &[], summary: &summary };
+        let runs = [run(), run()];
+        let all: Vec<QueueRow> =
+            (0..2).flat_map(|_| (0..6).flat_map(|k| part(&runs[0], k))).collect();
+        let mut whole = Vec::new();
+        write_rows(&mut whole, all).unwrap();
+        for threads in [1, 3] {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            let mut parts = Vec::new();
+            let table = Table { name: "t.csv", parts: |_| 6, rows: part };
+            pool.install(|| table.write(&runs, &mut parts)).unwrap();
+            assert_eq!(
+                String::from_utf8(parts).unwrap(),
+                String::from_utf8(whole.clone()).unwrap()
+            );
+        }
     }
 }

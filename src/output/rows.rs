@@ -74,37 +74,6 @@ pub fn write_rows<R: Serialize + Default>(
     w.flush()
 }
 
-/// [`write_rows`] for a table long enough to split: its rows are turned into text in pieces
-/// of [`ROWS_A_PIECE`] on the threads there are, and the pieces written in order. The bytes
-/// are those of [`write_rows`]: a CSV row's text does not depend on the rows before it.
-pub fn write_rows_in_pieces<R: Serialize + Default + Sync>(
-    out: &mut dyn Write,
-    rows: &[R],
-) -> io::Result<()> {
-    use rayon::prelude::*;
-    let pieces: Vec<Vec<u8>> = rows
-        .par_chunks(ROWS_A_PIECE)
-        .map(|piece| {
-            let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
-            for row in piece {
-                w.serialize(row).map_err(io::Error::other)?;
-            }
-            w.into_inner().map_err(|e| io::Error::other(e.to_string()))
-        })
-        .collect::<io::Result<_>>()?;
-    // The header alone: a table without rows.
-    write_rows(out, std::iter::empty::<R>())?;
-    for piece in &pieces {
-        out.write_all(piece)?;
-    }
-    Ok(())
-}
-
-/// How many rows [`write_rows_in_pieces`] turns into text as one piece of work: a few
-/// milliseconds' worth, so that a long table does not keep one thread busy while the
-/// others wait.
-const ROWS_A_PIECE: usize = 2048;
-
 /// The header csv's serde writer derives from `R`'s field names.
 pub fn header<R: Serialize + Default>() -> io::Result<csv::StringRecord> {
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -386,30 +355,5 @@ mod tests {
         assert_eq!(fields[0].parse::<f64>().unwrap(), 1e300);
         assert_eq!(fields[1], "-100000000000000000000.000000");
         assert_eq!(fields[2], "0.500000");
-    }
-
-    #[test]
-    fn a_table_written_in_pieces_has_the_bytes_of_one_written_whole() {
-        let row = |k: usize| QueueRow {
-            scenario: "a \"quoted\", name".into(),
-            replication: (k / 100) as u32,
-            month: (k % 100) as u32,
-            day: k as u32 * 30,
-            service: format!("service-{}", k % 7),
-            waiting: k as u32 % 13,
-            occupied: k as u32 % 5,
-            mean_days_waited: Num(k as f64 / 7.0),
-        };
-        for n in [0, 1, ROWS_A_PIECE - 1, ROWS_A_PIECE, ROWS_A_PIECE + 1, 3 * ROWS_A_PIECE + 17] {
-            let rows: Vec<QueueRow> = (0..n).map(row).collect();
-            let (mut whole, mut pieces) = (Vec::new(), Vec::new());
-            write_rows(&mut whole, rows.iter().cloned()).unwrap();
-            write_rows_in_pieces(&mut pieces, &rows).unwrap();
-            assert_eq!(
-                String::from_utf8(pieces).unwrap(),
-                String::from_utf8(whole).unwrap(),
-                "{n} rows"
-            );
-        }
     }
 }
