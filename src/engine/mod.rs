@@ -272,7 +272,7 @@ impl<'s> World<'s> {
             totals,
             monthly: self.observer.into_rows(),
             programmes: self.programmes.iter().map(|p| p.stats).collect(),
-            waits: self.programmes.into_iter().map(|p| p.waits).collect(),
+            waits: self.programmes.into_iter().map(|p| p.waits.trimmed()).collect(),
             ledger: self.ledger,
         }
     }
