@@ -45,16 +45,31 @@ pub fn settings_file(lang: Lang) -> (String, Vec<u8>) {
 /// The files a report consists of, relative to the output folder: `plots/*.svg`,
 /// `plots/*.png`, `report.html` and the language it is in ([`SETTINGS_FILE`]).
 pub fn report_files(f: &Folder, lang: Lang) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let plots = report_plots(f, lang)?;
+    let pictures = plot_files(&plots).into_iter().map(|(name, bytes)| (name, bytes.to_vec()));
+    Ok(pictures.chain(page_files(f, &plots, lang)).collect())
+}
+
+/// The pictures of a report: the folder's charts and, after a PSA, its own.
+pub fn report_plots(f: &Folder, lang: Lang) -> Result<Vec<Plot>, String> {
     let mut plots = render_all(f, lang)?;
     plots.extend(crate::output::psa_report::plots(f, lang)?);
-    let mut files = Vec::new();
-    for p in &plots {
-        files.push((format!("plots/{}.svg", p.stem), p.svg.clone().into_bytes()));
-        files.push((format!("plots/{}.png", p.stem), p.png.clone()));
+    Ok(plots)
+}
+
+/// Each picture's two files, `plots/STEM.svg` and `plots/STEM.png`, borrowed.
+pub fn plot_files(plots: &[Plot]) -> Vec<(String, &[u8])> {
+    let mut files = Vec::with_capacity(2 * plots.len());
+    for p in plots {
+        files.push((format!("plots/{}.svg", p.stem), p.svg.as_bytes()));
+        files.push((format!("plots/{}.png", p.stem), &p.png[..]));
     }
-    files.push(("report.html".into(), report_html(f, &plots, lang).into_bytes()));
-    files.push(settings_file(lang));
-    Ok(files)
+    files
+}
+
+/// `report.html` with `plots`, and the language it is in ([`SETTINGS_FILE`]).
+pub fn page_files(f: &Folder, plots: &[Plot], lang: Lang) -> [(String, Vec<u8>); 2] {
+    [("report.html".into(), report_html(f, plots, lang).into_bytes()), settings_file(lang)]
 }
 
 /// On a narrow screen (a phone) the tables marked `stack` become one card per row, each cell

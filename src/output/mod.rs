@@ -85,9 +85,19 @@ where
 /// as `reentry report` would from the finished folder.
 pub fn write_report(dir: &OutputDir, lang: Lang) -> Result<(), String> {
     let folder = folder::Folder::read(dir.path())?;
-    try_map_in_order(html::report_files(&folder, lang)?, |(name, bytes)| {
-        dir.write_file(&name, |w| w.write_all(&bytes))
-    })
+    let plots = html::report_plots(&folder, lang)?;
+    // The page is put together while the pictures are written (the same files, in the same
+    // order of errors, as `reentry report` writes from `html::report_files`).
+    let (pictures, page) = rayon::join(
+        || {
+            try_map_in_order::<_, _, ()>(html::plot_files(&plots), |(name, bytes)| {
+                dir.write_file(&name, |w| w.write_all(bytes))
+            })
+        },
+        || html::page_files(&folder, &plots, lang),
+    );
+    pictures?;
+    try_map_in_order(page, |(name, bytes)| dir.write_file(&name, |w| w.write_all(&bytes)))
 }
 
 /// Regenerates the pictures and `report.html` of a finished folder in place (`reentry report`);
