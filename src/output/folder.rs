@@ -163,39 +163,39 @@ impl Folder {
         }
         let doc: SummaryDoc = serde_json::from_str(&read_text(dir, "summary.json")?)
             .map_err(|e| format!("{}: {e}", dir.join("summary.json").display()))?;
-        let mut scenarios = Vec::new();
-        for s in doc.scenarios {
-            let toml_name = format!("scenario-{}.toml", sanitize(&s.name));
-            let resolved = read_text(dir, &toml_name)?;
-            let parameters = flatten_toml(&resolved)
-                .map_err(|e| format!("{}: {e}", dir.join(&toml_name).display()))?;
-            scenarios.push(ScenarioInfo {
-                summary: s,
+        let names: Vec<String> = doc.scenarios.iter().map(|s| s.name.clone()).collect();
+        // The tables and the scenarios' parameters are parsed in parallel, `queues.csv` (the
+        // longest) beside all the others, then taken in the fixed order below (so a damaged
+        // folder reports the same file first whatever the thread count).
+        let small_tables = || {
+            let costs_and_provenance = || {
+                rayon::join(
+                    || read_rows(dir, "costs_by_payer.csv"),
+                    || read_rows(dir, "provenance.csv"),
+                )
+            };
+            rayon::join(|| read_rows(dir, "monthly.csv"), costs_and_provenance)
+        };
+        let all_but_queues = || {
+            let tables = || rayon::join(|| read_reconviction(dir), small_tables);
+            rayon::join(|| scenario_parameters(dir, &names), tables)
+        };
+        let (queues, (parameters, (survival, (monthly, (costs, provenance))))) =
+            rayon::join(|| read_queue_sums(dir, &names), all_but_queues);
+        let mut scenarios: Vec<ScenarioInfo> = doc
+            .scenarios
+            .into_iter()
+            .zip(parameters?)
+            .map(|(summary, parameters)| ScenarioInfo {
+                summary,
                 reconviction: Curve::default(),
                 monthly: Vec::new(),
                 costs: vec![Vec::new(); PAYER_NAMES.len()],
                 transfers: Vec::new(),
                 queues: Vec::new(),
                 parameters,
-            });
-        }
-        let names: Vec<String> = scenarios.iter().map(|s| s.name.clone()).collect();
-        // The tables are parsed in parallel, then taken in the fixed order below (so a
-        // damaged folder reports the same file first whatever the thread count).
-        let ((survival, monthly), (costs, (queues, provenance))) = rayon::join(
-            || rayon::join(|| read_reconviction(dir), || read_rows(dir, "monthly.csv")),
-            || {
-                rayon::join(
-                    || read_rows(dir, "costs_by_payer.csv"),
-                    || {
-                        rayon::join(
-                            || read_queue_sums(dir, &names),
-                            || read_rows(dir, "provenance.csv"),
-                        )
-                    },
-                )
-            },
-        );
+            })
+            .collect();
         add_survival(survival?, &mut scenarios);
         add_monthly(monthly?, &mut scenarios);
         add_costs(costs?, &mut scenarios);
@@ -228,6 +228,19 @@ impl ScenarioInfo {
     pub fn indicator(&self, name: &str) -> Option<&IndicatorInfo> {
         self.indicators.iter().find(|i| i.name == name)
     }
+}
+
+/// Each scenario's resolved parameters, flattened, from its `scenario-NAME.toml`.
+fn scenario_parameters(
+    dir: &Path,
+    names: &[String],
+) -> Result<Vec<BTreeMap<String, String>>, String> {
+    let parameters = |name: &String| {
+        let toml_name = format!("scenario-{}.toml", sanitize(name));
+        let resolved = read_text(dir, &toml_name)?;
+        flatten_toml(&resolved).map_err(|e| format!("{}: {e}", dir.join(&toml_name).display()))
+    };
+    names.iter().map(parameters).collect()
 }
 
 fn read_text(dir: &Path, name: &str) -> Result<String, String> {
