@@ -154,7 +154,8 @@ impl WaitSpells {
     /// The same waits without the days after the longest, in memory of their own size. Room
     /// for waits as long as the horizon is kept while a replication runs, so that recording
     /// never reallocates; a finished replication kept it for every programme until the end of
-    /// the run (420 KB a replication of the shipped scenarios, most of the run's page faults).
+    /// the run (420 KB a replication of the shipped scenarios: 1,000 of a run's 4,600 page
+    /// faults).
     pub fn trimmed(self) -> Self {
         let used = |counts: &[u32]| counts.iter().rposition(|&x| x > 0).map_or(0, |t| t + 1);
         let days = used(&self.started).max(used(&self.censored));

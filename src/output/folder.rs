@@ -290,7 +290,7 @@ struct QueueLine<'a> {
 /// order) and month, and the number of rows summed.
 ///
 /// The report waits for this table, the longest it reads (17,000 rows for the shipped
-/// scenarios), so it is parsed in two parts side by side, cut at the line break nearest the
+/// scenarios), so it is parsed in two parts side by side, cut at the first line break after the
 /// middle, and the parts' rows are summed in file order: the same sums to the bit. A table
 /// with a quoted field (a scenario's name with a comma, say) is read in one part, since a
 /// quoted field may hold a line break.
