@@ -318,13 +318,8 @@ fn sum_queue_parts(parts: &[QueuePart], scenarios: usize) -> Vec<QueueSums> {
         for line in &part.lines {
             let list = &mut sums[line.scenario];
             let service = &part.services[line.service];
-            let j = match list.iter().position(|(name, _)| name == service) {
-                Some(j) => j,
-                None => {
-                    list.push((service.clone(), BTreeMap::new()));
-                    list.len() - 1
-                }
-            };
+            let j =
+                place_of(list, |(name, _)| name == service, || (service.clone(), BTreeMap::new()));
             let (waiting, waited, n) = list[j].1.entry(line.month).or_default();
             *waiting += f64::from(line.waiting);
             *waited += line.mean_days_waited;
@@ -332,6 +327,15 @@ fn sum_queue_parts(parts: &[QueuePart], scenarios: usize) -> Vec<QueueSums> {
         }
     }
     sums
+}
+
+/// The place in `list` of the first item `is` accepts, or of `new()` pushed at its end when
+/// none does (a list in the order its items were first met).
+fn place_of<T>(list: &mut Vec<T>, is: impl Fn(&T) -> bool, new: impl FnOnce() -> T) -> usize {
+    list.iter().position(is).unwrap_or_else(|| {
+        list.push(new());
+        list.len() - 1
+    })
 }
 
 /// Where the line after the middle of `bytes` starts, if it starts before the end.
@@ -372,13 +376,7 @@ fn read_queue_part(
         let Some(scenario) = names.iter().position(|name| name == row.scenario) else {
             return Ok(());
         };
-        let service = match part.services.iter().position(|s| s == row.service) {
-            Some(j) => j,
-            None => {
-                part.services.push(row.service.to_string());
-                part.services.len() - 1
-            }
-        };
+        let service = place_of(&mut part.services, |s| s == row.service, || row.service.into());
         let (month, waiting, mean_days_waited) = (row.month, row.waiting, row.mean_days_waited.0);
         part.lines.push(QueueNumbers { scenario, service, month, waiting, mean_days_waited });
         Ok(())
@@ -593,25 +591,31 @@ mod tests {
         assert!((transfers_per_citizen(&row(12_000_000.0)) - 5_400.0).abs() < 1e-9);
     }
 
-    #[test]
-    fn a_damaged_folder_names_its_first_damaged_table_whatever_the_thread_count() {
-        let out = tempfile::tempdir().unwrap();
-        let folder = out.path().join("run");
+    /// The tables of a run of the fragmented scenario (200 citizens, `replications`) written
+    /// to a folder in `out`; the folder and the scenario's name.
+    fn written_run(out: &Path, replications: u32) -> (PathBuf, String) {
         let mut raw = crate::scenario::Scenario::load(Path::new("scenarios/fragmented.toml"))
             .unwrap()
             .resolved;
         raw.population.size = 200;
-        raw.scenario.replications = 2;
+        raw.scenario.replications = replications;
         let sc = crate::scenario::Scenario::from_raw(raw).unwrap();
-        let reps = crate::experiments::run_replications(&sc, 2);
+        let reps = crate::experiments::run_replications(&sc, replications);
         let summary = crate::experiments::summarise(&sc, &reps);
         let runs = [crate::output::report::RunOutput {
             scenario: &sc,
             replications: &reps,
             summary: &summary,
         }];
-        let dir = crate::output::outdir::OutputDir::prepare(&folder, false).unwrap();
+        let dir = crate::output::outdir::OutputDir::prepare(&out.join("run"), false).unwrap();
         let (written, ()) = dir.fill(|dir| crate::output::write_outputs(dir, &runs)).unwrap();
+        (written, sc.meta.name.clone())
+    }
+
+    #[test]
+    fn a_damaged_folder_names_its_first_damaged_table_whatever_the_thread_count() {
+        let out = tempfile::tempdir().unwrap();
+        let (written, _) = written_run(out.path(), 2);
         Folder::read(&written).unwrap();
         // Two tables damaged: the one read first in the fixed order is named.
         fs::write(written.join("monthly.csv"), "scenario,month\nx,not-a-month\n").unwrap();
@@ -628,23 +632,8 @@ mod tests {
     #[test]
     fn queues_read_in_two_parts_sum_as_read_whole_and_errors_name_the_files_line() {
         let out = tempfile::tempdir().unwrap();
-        let folder = out.path().join("run");
-        let mut raw = crate::scenario::Scenario::load(Path::new("scenarios/fragmented.toml"))
-            .unwrap()
-            .resolved;
-        raw.population.size = 200;
-        raw.scenario.replications = 3;
-        let sc = crate::scenario::Scenario::from_raw(raw).unwrap();
-        let reps = crate::experiments::run_replications(&sc, 3);
-        let summary = crate::experiments::summarise(&sc, &reps);
-        let runs = [crate::output::report::RunOutput {
-            scenario: &sc,
-            replications: &reps,
-            summary: &summary,
-        }];
-        let dir = crate::output::outdir::OutputDir::prepare(&folder, false).unwrap();
-        let (written, ()) = dir.fill(|dir| crate::output::write_outputs(dir, &runs)).unwrap();
-        let names = vec![sc.meta.name.clone()];
+        let (written, name) = written_run(out.path(), 3);
+        let names = vec![name];
         let path = written.join("queues.csv");
         let bytes = fs::read(&path).unwrap();
         let cut = line_start_after_middle(&bytes).unwrap();

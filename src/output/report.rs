@@ -14,7 +14,7 @@ use std::io::{self, Write};
 use crate::output::format::finite;
 use crate::output::rows::{
     CostRow, MonthlyRow, Num, OutcomeRow, ProvenanceRow, QueueRow, ServiceRow, SummaryIndicator,
-    SummaryRow, SummaryScenario, SurvivalRow, WaitingTimeRow, write_rows,
+    SummaryRow, SummaryScenario, SurvivalRow, WaitingTimeRow, rows_text, write_rows,
 };
 
 /// One scenario's results, as the exporters see them.
@@ -80,15 +80,6 @@ impl<R: Serialize + Default> Exporter for Table<R> {
         write_rows(out, std::iter::empty::<R>())?;
         texts.iter().try_for_each(|text| out.write_all(text))
     }
-}
-
-/// Rows as CSV text without the header.
-fn rows_text<R: Serialize>(rows: Vec<R>) -> io::Result<Vec<u8>> {
-    let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
-    for row in rows {
-        w.serialize(row).map_err(io::Error::other)?;
-    }
-    w.into_inner().map_err(|e| io::Error::other(e.to_string()))
 }
 
 fn table<R: Serialize + Default + 'static>(

@@ -68,10 +68,23 @@ pub fn write_rows<R: Serialize + Default>(
 ) -> io::Result<()> {
     let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(out);
     w.write_record(&header::<R>()?).map_err(io::Error::other)?;
-    for row in rows {
-        w.serialize(row).map_err(io::Error::other)?;
-    }
+    serialize_rows(&mut w, rows)?;
     w.flush()
+}
+
+/// `rows` as CSV text without the header: a part of a table written in parts, whose text is
+/// that of the same rows in [`write_rows`] (a row's text does not depend on the rows before).
+pub fn rows_text<R: Serialize>(rows: impl IntoIterator<Item = R>) -> io::Result<Vec<u8>> {
+    let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+    serialize_rows(&mut w, rows)?;
+    w.into_inner().map_err(|e| io::Error::other(e.to_string()))
+}
+
+fn serialize_rows<W: Write, R: Serialize>(
+    w: &mut csv::Writer<W>,
+    rows: impl IntoIterator<Item = R>,
+) -> io::Result<()> {
+    rows.into_iter().try_for_each(|row| w.serialize(row).map_err(io::Error::other))
 }
 
 /// The header csv's serde writer derives from `R`'s field names.
