@@ -64,50 +64,29 @@ impl Ledger {
 
     #[inline(always)]
     pub fn add(&mut self, payer: Payer, day: u16, euros: f64) {
-        let y = self.year_of(day);
-        self.by_payer_year[payer.index() * self.years + y] += euros;
+        self.add_in_year(Booking::Consequence, payer, self.year_of(day), euros);
     }
 
     #[inline(always)]
     pub fn add_transfer(&mut self, payer: Payer, day: u16, euros: f64) {
-        self.add(payer, day, euros);
-        let y = self.year_of(day);
-        self.transfers_by_year[y] += euros;
+        self.add_in_year(Booking::Transfer, payer, self.year_of(day), euros);
     }
 
     /// Books a cost of care or support (see `care_by_payer_year`).
     #[inline(always)]
     pub fn add_care(&mut self, payer: Payer, day: u16, euros: f64) {
-        self.add(payer, day, euros);
-        let y = self.year_of(day);
-        self.care_by_payer_year[payer.index() * self.years + y] += euros;
+        self.add_in_year(Booking::Care, payer, self.year_of(day), euros);
     }
 
-    /// Books `euros` a day for days `from..to` (what `add` for each day books, up to
-    /// rounding), each follow-up year's days at once.
-    pub fn add_days(&mut self, payer: Payer, from: u16, to: u16, euros: f64) {
-        self.for_each_year(from, to, |l, d, days| l.add(payer, d, euros * days));
-    }
-
-    /// [`Ledger::add_days`] for a transfer.
-    pub fn add_transfer_days(&mut self, payer: Payer, from: u16, to: u16, euros: f64) {
-        self.for_each_year(from, to, |l, d, days| l.add_transfer(payer, d, euros * days));
-    }
-
-    /// [`Ledger::add_days`] for a cost of care or support.
-    pub fn add_care_days(&mut self, payer: Payer, from: u16, to: u16, euros: f64) {
-        self.for_each_year(from, to, |l, d, days| l.add_care(payer, d, euros * days));
-    }
-
-    /// Splits days `from..to` by follow-up year: `book(ledger, first day, number of days)`.
-    fn for_each_year(&mut self, from: u16, to: u16, mut book: impl FnMut(&mut Self, u16, f64)) {
-        let mut d = from as usize;
-        while d < to as usize {
-            let y = self.year_of(d as u16);
-            let end =
-                if y + 1 < self.years { ((y + 1) * 365).min(to as usize) } else { to as usize };
-            book(self, d as u16, (end - d) as f64);
-            d = end;
+    /// Books `euros` as `booking` for `payer` in follow-up year `year`.
+    #[inline(always)]
+    fn add_in_year(&mut self, booking: Booking, payer: Payer, year: usize, euros: f64) {
+        let at = payer.index() * self.years + year;
+        self.by_payer_year[at] += euros;
+        match booking {
+            Booking::Consequence => {}
+            Booking::Care => self.care_by_payer_year[at] += euros,
+            Booking::Transfer => self.transfers_by_year[year] += euros,
         }
     }
 
@@ -138,6 +117,93 @@ impl Ledger {
     }
 }
 
+/// What a cost counts as in the [`Ledger`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Booking {
+    /// A consequence of the person's course (detention, probation, police and courts).
+    Consequence,
+    /// Care or support (see [`Ledger::care_by_payer_year`]).
+    Care,
+    /// A benefit payment (see [`Ledger::transfers_by_year`]).
+    Transfer,
+}
+
+/// A cost booked by the day at a fixed rate: who pays it, how much a day, what it counts as.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DayRate {
+    pub payer: Payer,
+    pub euros: f64,
+    pub booking: Booking,
+}
+
+/// Days at fixed daily rates, counted by rate and follow-up year and priced once, when the
+/// replication ends ([`DayCounts::settle_into`]). The event engine books a quiet citizen's
+/// skipped days here: an integer addition rather than a sum in euros for each rate, and a
+/// stretch split in two (at a month end, say) books the same euros as the stretch whole.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DayCounts {
+    rates: Vec<DayRate>,
+    years: usize,
+    /// `[rate * years + year]`.
+    days: Vec<u64>,
+}
+
+impl DayCounts {
+    /// No days yet, at `rates`, over the follow-up years of a horizon of `horizon_days`.
+    pub fn new(rates: Vec<DayRate>, horizon_days: u32) -> Self {
+        let years = Ledger::new(horizon_days).years;
+        Self { days: vec![0; rates.len() * years], rates, years }
+    }
+
+    /// Rate number `rate`.
+    #[inline(always)]
+    pub fn rate(&self, rate: usize) -> DayRate {
+        self.rates[rate]
+    }
+
+    /// Counts days `from..to` at rate number `rate`, each in its follow-up year.
+    #[inline(always)]
+    pub fn add(&mut self, rate: usize, from: u16, to: u16) {
+        debug_assert!(from < to, "{from}..{to}");
+        let (first, last) = (self.year_of(from), self.year_of(to - 1));
+        if first == last {
+            self.days[rate * self.years + first] += (to - from) as u64;
+        } else {
+            self.add_across_years(rate, from, to);
+        }
+    }
+
+    /// [`DayCounts::add`] for a stretch over a year's end: each year's days apart.
+    fn add_across_years(&mut self, rate: usize, from: u16, to: u16) {
+        let mut d = from as usize;
+        while d < to as usize {
+            let y = self.year_of(d as u16);
+            let end =
+                if y + 1 < self.years { ((y + 1) * 365).min(to as usize) } else { to as usize };
+            self.days[rate * self.years + y] += (end - d) as u64;
+            d = end;
+        }
+    }
+
+    #[inline(always)]
+    fn year_of(&self, day: u16) -> usize {
+        (day as usize / 365).min(self.years - 1)
+    }
+
+    /// Books the days counted into `ledger`, in euros, and starts counting afresh.
+    pub fn settle_into(&mut self, ledger: &mut Ledger) {
+        debug_assert_eq!(ledger.years, self.years);
+        for (r, rate) in self.rates.iter().enumerate() {
+            for year in 0..self.years {
+                let days = std::mem::take(&mut self.days[r * self.years + year]);
+                if days > 0 {
+                    ledger.add_in_year(rate.booking, rate.payer, year, rate.euros * days as f64);
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,19 +228,51 @@ mod tests {
     }
 
     #[test]
-    fn booking_a_stretch_of_days_books_each_day_in_its_year() {
-        let (mut by_day, mut at_once) = (Ledger::new(800), Ledger::new(800));
-        for (from, to) in [(0u16, 1u16), (300, 800), (364, 366), (729, 760), (5, 5)] {
+    fn days_counted_by_the_stretch_book_each_day_in_its_year_however_they_are_split() {
+        let rates = vec![
+            DayRate { payer: Payer::Health, euros: 2.5, booking: Booking::Consequence },
+            DayRate { payer: Payer::Municipality, euros: 1.25, booking: Booking::Transfer },
+            DayRate { payer: Payer::Justice, euros: 0.1, booking: Booking::Care },
+        ];
+        let stretches = [(0u16, 1u16), (300, 800), (364, 366), (729, 760), (6, 7)];
+        let (mut by_day, mut at_once, mut split) = (Ledger::new(800), Ledger::new(800), None);
+        let mut counts = DayCounts::new(rates.clone(), 800);
+        let mut halves = DayCounts::new(rates.clone(), 800);
+        for (from, to) in stretches {
             for d in from..to {
                 by_day.add(Payer::Health, d, 2.5);
                 by_day.add_transfer(Payer::Municipality, d, 1.25);
-                by_day.add_care(Payer::Justice, d, 0.5);
+                by_day.add_care(Payer::Justice, d, 0.1);
             }
-            at_once.add_days(Payer::Health, from, to, 2.5);
-            at_once.add_transfer_days(Payer::Municipality, from, to, 1.25);
-            at_once.add_care_days(Payer::Justice, from, to, 0.5);
+            let middle = from + (to - from) / 2;
+            for r in 0..rates.len() {
+                counts.add(r, from, to);
+                for (a, b) in [(from, middle), (middle, to)].into_iter().filter(|(a, b)| a < b) {
+                    halves.add(r, a, b);
+                }
+            }
         }
-        assert_eq!(by_day, at_once, "sums of halves and quarters are exact either way");
+        counts.settle_into(&mut at_once);
+        // Year 2 (days 365..730): all of it from 300..800, day 365 and day 729.
+        assert_eq!(at_once.payer_year(Payer::Health, 1), 2.5 * 367.0);
+        // The last year: days 730..800 and 730..760.
+        assert_eq!(at_once.transfers_by_year[2], 1.25 * 100.0);
+        let close = |a: &Ledger, b: &Ledger| {
+            let pairs = [
+                (&a.by_payer_year, &b.by_payer_year),
+                (&a.care_by_payer_year, &b.care_by_payer_year),
+                (&a.transfers_by_year, &b.transfers_by_year),
+            ];
+            pairs.iter().all(|(x, y)| x.iter().zip(y.iter()).all(|(x, y)| (x - y).abs() < 1e-9))
+        };
+        assert!(close(&by_day, &at_once), "{by_day:?}\n{at_once:?}");
+        // A stretch split in two books the same euros to the bit, 0.1 a day included.
+        let mut halves_ledger = Ledger::new(800);
+        halves.settle_into(&mut halves_ledger);
+        assert_eq!(halves_ledger, at_once);
+        // Settled days are not booked twice.
+        counts.settle_into(split.insert(at_once.clone()));
+        assert_eq!(split, Some(at_once));
     }
 
     #[test]

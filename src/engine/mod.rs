@@ -56,7 +56,7 @@ pub use tables::{
     recovery_term,
 };
 
-use crate::costs::Ledger;
+use crate::costs::{DayCounts, Ledger};
 use crate::memory::{collect_on_huge_pages, filled_on_huge_pages};
 use crate::outcomes::{ReplicationResult, summarise_cohort};
 use crate::population::Citizen;
@@ -125,6 +125,8 @@ pub struct World<'s> {
     pub episodes: Vec<Episode>,
     pub programmes: Vec<Programme>,
     pub ledger: Ledger,
+    /// Skipped days at fixed daily rates, booked into `ledger` when the replication ends.
+    pub(crate) day_counts: DayCounts,
     /// The monthly rows, fed at each month end (see [`observer`]).
     pub observer: MonthObserver,
     pub day: u16,
@@ -174,8 +176,10 @@ impl<'s> World<'s> {
             n,
             horizon,
         ));
+        let day_counts = DayCounts::new(quiet::day_rates(sc, &t), horizon);
         let mut world = Self {
             sc,
+            day_counts,
             episodes: filled_on_huge_pages(n * t.programmes, Episode::default()),
             t,
             replication,
@@ -263,6 +267,7 @@ impl<'s> World<'s> {
     pub fn finish(mut self) -> ReplicationResult {
         self.settle_open_cases();
         self.censor_waits_at_horizon();
+        self.day_counts.settle_into(&mut self.ledger);
         let (survival, mut totals) = summarise_cohort(&self.citizens, self.sc.meta.horizon_days);
         totals.victims = totals.offences as f64 * self.sc.hazards.victims_per_offence;
         ReplicationResult {

@@ -1,7 +1,8 @@
 //! A quiet citizen's skipped days in one go (the event engine, see [`super::events`]): over a
 //! window nothing happens by chance and no episode, probation, coordination or restorative
 //! process ends, so every day books the same costs and place-days, which are booked at once
-//! per follow-up year, and moves the same counters. What drifts from day to day (debt, the
+//! (the costs as days counted at each daily rate, see [`crate::costs::DayCounts`]), and moves
+//! the same counters. What drifts from day to day (debt, the
 //! network, competence trained by support for LVB or settling in a facility's climate, the
 //! recovery dimensions) is advanced in closed form; only someone trained *and* living in a
 //! facility (whose competence is both raised and pulled toward the climate) is stepped with
@@ -14,9 +15,11 @@ use super::day::{
 };
 use super::episodes::train;
 use super::fastmath::ceil_positive;
+use super::tables::Tables;
 use super::{Care, NO_FACILITY, World, programmes_in};
+use crate::costs::{Booking, DayRate};
 use crate::population::{Addiction, Citizen, Housing, Income, NEVER, Place};
-use crate::scenario::{Climate, Payer};
+use crate::scenario::{Climate, Payer, Scenario};
 use crate::select::when_f32;
 use crate::services::Status;
 
@@ -124,13 +127,11 @@ impl World<'_> {
     /// dimensions relaxing in closed form ([`relax_in_closed_form`]).
     fn pass_days_inside(&mut self, i: usize, from: u16, to: u16) {
         let n = (to - from) as u32;
-        let costs = &self.sc.costs;
-        let (prison, contact_day) = (costs.prison_day, costs.child_contact_day);
         let c = &self.citizens[i];
         let contact = c.child_contact & c.traits.has_children();
-        self.charge_days(i, Payer::Justice, from, to, prison, false);
+        self.count_days(i, self.fixed_rate(FixedRate::Prison), from, to);
         if contact {
-            self.charge_care_days(i, Payer::Justice, from, to, contact_day);
+            self.count_days(i, self.fixed_rate(FixedRate::ChildContact), from, to);
         }
         let h = &self.sc.hazards;
         let t = &self.t.recovery_targets;
@@ -157,15 +158,11 @@ impl World<'_> {
         let mut care = Care::default();
         let mut trainers = 0;
         for p in programmes_in(self.citizens[i].active_episodes) {
-            if self.episode(i, p).status != Status::Active {
-                continue;
-            }
+            // The mask holds the active episodes (an invariant): their records are not read.
+            debug_assert_eq!(self.episode(i, p).status, Status::Active);
             self.programmes[p].stats.place_days += days;
-            let (payer, cost) = match self.t.coordination(p) {
-                Some(k) => (Payer::Municipality, k.cost_per_day(&self.sc.costs)),
-                None => (self.sc.services[p].payer, self.sc.services[p].cost_per_day),
-            };
-            self.charge_care_days(i, payer, from, to, cost);
+            // A programme's daily cost is rate number `p` (see [`day_rates`]).
+            self.count_days(i, p, from, to);
             if self.t.coordination(p).is_some() {
                 continue;
             }
@@ -178,36 +175,72 @@ impl World<'_> {
 
     /// Books the community's own costs of days `from..to`: benefit payments and probation.
     fn book_community_days(&mut self, i: usize, from: u16, to: u16) {
-        let costs = &self.sc.costs;
         let c = &self.citizens[i];
-        let (benefit, probation) = (costs.benefit_day, costs.probation_day);
         let (on_benefit, supervised) = (c.income == Income::Benefit, c.probation_until > from);
         if on_benefit {
-            self.ledger.add_transfer_days(Payer::Municipality, from, to, benefit);
-            if self.traced == i as u32 {
-                self.traced_transfers += benefit * (to - from) as f64;
-            }
+            self.count_days(i, self.fixed_rate(FixedRate::Benefit), from, to);
         }
         if supervised {
-            self.charge_days(i, Payer::Justice, from, to, probation, false);
+            self.count_days(i, self.fixed_rate(FixedRate::Probation), from, to);
         }
     }
 
-    /// Books a cost of care or support for each of the days `from..to`.
-    fn charge_care_days(&mut self, i: usize, payer: Payer, from: u16, to: u16, euros: f64) {
-        self.charge_days(i, payer, from, to, euros, true);
-    }
-
-    fn charge_days(&mut self, i: usize, payer: Payer, from: u16, to: u16, euros: f64, care: bool) {
-        if care {
-            self.ledger.add_care_days(payer, from, to, euros);
-        } else {
-            self.ledger.add_days(payer, from, to, euros);
-        }
+    /// Books days `from..to` of citizen `i` at rate number `rate` (see [`day_rates`]), in the
+    /// world's day counts; the traced citizen's euros at once.
+    #[inline(always)]
+    fn count_days(&mut self, i: usize, rate: usize, from: u16, to: u16) {
+        self.day_counts.add(rate, from, to);
         if self.traced == i as u32 {
-            self.traced_cost[payer.index()] += euros * (to - from) as f64;
+            let DayRate { payer, euros, booking } = self.day_counts.rate(rate);
+            let euros = euros * (to - from) as f64;
+            match booking {
+                Booking::Transfer => self.traced_transfers += euros,
+                _ => self.traced_cost[payer.index()] += euros,
+            }
         }
     }
+
+    /// The number of a daily rate that is not a programme's (see [`day_rates`]).
+    #[inline(always)]
+    fn fixed_rate(&self, rate: FixedRate) -> usize {
+        self.t.programmes + rate as usize
+    }
+}
+
+/// The daily rates that are not a programme's, numbered after the programmes' in
+/// [`day_rates`].
+#[derive(Debug, Clone, Copy)]
+enum FixedRate {
+    Prison,
+    ChildContact,
+    Probation,
+    Benefit,
+}
+
+/// The daily rates a quiet citizen's skipped days are counted at ([`crate::costs::DayCounts`]): each
+/// programme's, in programme order (a service's own payer and cost, a coordinator's paid by
+/// the municipality; all of it care), then those of [`FixedRate`] in its order.
+pub(super) fn day_rates(sc: &Scenario, t: &Tables) -> Vec<DayRate> {
+    let costs = &sc.costs;
+    let programme = |p: usize| {
+        let (payer, euros) = match t.coordination(p) {
+            Some(k) => (Payer::Municipality, k.cost_per_day(costs)),
+            None => (sc.services[p].payer, sc.services[p].cost_per_day),
+        };
+        DayRate { payer, euros, booking: Booking::Care }
+    };
+    let fixed = |rate: FixedRate| {
+        let (payer, euros, booking) = match rate {
+            FixedRate::Prison => (Payer::Justice, costs.prison_day, Booking::Consequence),
+            FixedRate::ChildContact => (Payer::Justice, costs.child_contact_day, Booking::Care),
+            FixedRate::Probation => (Payer::Justice, costs.probation_day, Booking::Consequence),
+            FixedRate::Benefit => (Payer::Municipality, costs.benefit_day, Booking::Transfer),
+        };
+        DayRate { payer, euros, booking }
+    };
+    let fixed_rates =
+        [FixedRate::Prison, FixedRate::ChildContact, FixedRate::Probation, FixedRate::Benefit];
+    (0..t.programmes).map(programme).chain(fixed_rates.map(fixed)).collect()
 }
 
 /// The network's course over skipped days: `step` a day (negative: falling) until it reaches
@@ -498,6 +531,8 @@ mod tests {
             // Long enough for networks to reach their baseline and people to become
             // offence-free within the stretch.
             let (mut daily, mut skipping) = twin_worlds(&sc, 380);
+            // Neither has counted a skipped day yet: the daily steps book in euros.
+            assert_eq!(daily.day_counts, skipping.day_counts);
             let (from, days) = (daily.day, 120u16);
             let mut checked = [0usize; 4];
             for i in 0..daily.citizens.len() {
@@ -532,6 +567,7 @@ mod tests {
                 checked[3] += inside as usize;
             }
             assert!(checked.iter().all(|&n| n > 0), "{name}: too few cases {checked:?}");
+            skipping.day_counts.settle_into(&mut skipping.ledger);
             for (a, b) in daily.ledger.by_payer_year.iter().zip(&skipping.ledger.by_payer_year) {
                 assert!((a - b).abs() <= 1e-9 * a.abs().max(1.0), "{name}: cost {a} vs {b}");
             }
