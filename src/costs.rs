@@ -78,6 +78,12 @@ impl Ledger {
         self.add_in_year(Booking::Care, payer, self.year_of(day), euros);
     }
 
+    /// Books `euros` as `booking` for `payer` on `day`.
+    #[inline(always)]
+    pub fn add_booked(&mut self, booking: Booking, payer: Payer, day: u16, euros: f64) {
+        self.add_in_year(booking, payer, self.year_of(day), euros);
+    }
+
     /// Books `euros` as `booking` for `payer` in follow-up year `year`.
     #[inline(always)]
     fn add_in_year(&mut self, booking: Booking, payer: Payer, year: usize, euros: f64) {

@@ -6,10 +6,11 @@
 
 use super::draws::{Daily, DrawSource};
 use super::fastmath::{PREFETCH_AHEAD, prefetch_lines};
+use super::tables::FixedRate;
 use super::{Care, Coordination, NO_FACILITY, World, programmes_in, recovery_term};
 use crate::population::{Addiction, Housing, Income, NEVER, Place, Restorative};
 use crate::rng::{DayDraws, Purpose, chance};
-use crate::scenario::{Domain, HousingKind, Payer};
+use crate::scenario::{Domain, HousingKind};
 use crate::select::{pick, pick_f32, when, when_f32};
 use crate::services::Status;
 
@@ -95,8 +96,7 @@ impl World<'_> {
 
     /// A day inside, its chances answered by `draws` (see [`super::draws`]).
     pub(super) fn detention_day<D: DrawSource>(&mut self, i: usize, d: u16, draws: &mut D) {
-        let costs = &self.sc.costs;
-        self.charge(i, Payer::Justice, d, costs.prison_day);
+        self.charge_fixed_day(i, FixedRate::Prison, d, true);
         let h = &self.sc.hazards;
         let key = self.keys[i];
         let c = &mut self.citizens[i];
@@ -106,7 +106,7 @@ impl World<'_> {
         let contact = c.child_contact & c.traits.has_children();
         let decayed = (c.network - h.network_decay_in_detention_per_day as f32).max(0.0);
         c.network = pick_f32(contact, c.network, decayed);
-        self.charge_care(i, Payer::Justice, d, when(contact, costs.child_contact_day));
+        self.charge_fixed_day(i, FixedRate::ChildContact, d, contact);
         let care = self.run_episodes(i, d, draws);
         let c = &mut self.citizens[i];
         let p = remission_inside(c, h, &care);
@@ -244,13 +244,11 @@ impl World<'_> {
     }
 
     pub(super) fn accrue_community_costs(&mut self, i: usize, d: u16) {
-        let costs = &self.sc.costs;
         let c = &self.citizens[i];
         let (on_benefit, supervised) = (c.income == Income::Benefit, c.probation_until > d);
-        // Booked as 0 when they do not apply, which leaves every sum as it was, rather than
-        // branching on them (see `when`).
-        self.charge_transfer(i, Payer::Municipality, d, when(on_benefit, costs.benefit_day));
-        self.charge(i, Payer::Justice, d, when(supervised, costs.probation_day));
+        // Booked as 0 when they do not apply, rather than branched on (see `charge_fixed_day`).
+        self.charge_fixed_day(i, FixedRate::Benefit, d, on_benefit);
+        self.charge_fixed_day(i, FixedRate::Probation, d, supervised);
     }
 
     /// Today's reoffending hazard of citizen `i` as `(dh, x)`: the cumulative hazard `dh · e^x`,

@@ -7,11 +7,11 @@
 use super::draws::DrawSource;
 use super::events::Decision;
 use super::fastmath::prefetch_lines;
-use super::tables::{Coordination, housing_priority};
+use super::tables::{Coordination, housing_priority, service_day_rate};
 use super::{World, domain_bit, programmes_in};
 use crate::population::{Addiction, Citizen, Housing, Income, Place};
 use crate::rng::{Purpose, chance, generator};
-use crate::scenario::{Domain, Duration, Effect, HousingKind, Payer, RawHazards};
+use crate::scenario::{Domain, Duration, Effect, HousingKind, RawHazards};
 use crate::select::{pick, pick_f32};
 use crate::services::{Episode, Standing, Status, Ticket};
 
@@ -116,8 +116,7 @@ impl World<'_> {
                 self.run_coordination(i, p, k, d);
                 continue;
             }
-            let s = &self.sc.services[p];
-            self.charge_care(i, s.payer, d, s.cost_per_day);
+            self.charge_day(i, service_day_rate(&self.sc.services[p]), d);
             self.programmes[p].stats.place_days += 1;
             if d >= self.episode(i, p).until {
                 self.end_episode(i, p, d, Status::Finished);
@@ -143,8 +142,7 @@ impl World<'_> {
     }
 
     fn run_coordination(&mut self, i: usize, p: usize, k: Coordination, d: u16) {
-        let cost = k.cost_per_day(&self.sc.costs);
-        self.charge_care(i, Payer::Municipality, d, cost);
+        self.charge_day(i, k.day_rate(&self.sc.costs), d);
         self.programmes[p].stats.place_days += 1;
         let c = &self.citizens[i];
         if c.place == Place::Community && d >= self.episode(i, p).until {

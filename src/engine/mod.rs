@@ -56,7 +56,7 @@ pub use tables::{
     recovery_term,
 };
 
-use crate::costs::{DayCounts, Ledger};
+use crate::costs::{Booking, DayCounts, DayRate, Ledger};
 use crate::memory::{collect_on_huge_pages, filled_on_huge_pages};
 use crate::outcomes::{ReplicationResult, summarise_cohort};
 use crate::population::Citizen;
@@ -64,6 +64,7 @@ use crate::rng::{DayDraws, citizen_key};
 use crate::scenario::raw::Engine;
 use crate::scenario::{Domain, Payer, Scenario};
 use crate::services::{Episode, Programme};
+use tables::FixedRate;
 
 /// Domains in bit order, for need masks.
 pub const DOMAINS: [Domain; 8] = [
@@ -176,7 +177,7 @@ impl<'s> World<'s> {
             n,
             horizon,
         ));
-        let day_counts = DayCounts::new(quiet::day_rates(sc, &t), horizon);
+        let day_counts = DayCounts::new(t.day_rates(sc), horizon);
         let mut world = Self {
             sc,
             day_counts,
@@ -291,21 +292,42 @@ impl<'s> World<'s> {
         }
     }
 
+    /// Books a day of citizen `i` at `rate` on day `d` (see [`Tables::day_rates`]).
+    // Inlined: where the rate is named at the call site, who pays and what it counts as are
+    // known when compiling, and the booking is the same few additions as a named one.
+    #[inline(always)]
+    pub(crate) fn charge_day(&mut self, i: usize, rate: DayRate, d: u16) {
+        let DayRate { payer, euros, booking } = rate;
+        self.ledger.add_booked(booking, payer, d, euros);
+        if self.traced == i as u32 {
+            match booking {
+                Booking::Transfer => self.traced_transfers += euros,
+                _ => self.traced_cost[payer.index()] += euros,
+            }
+        }
+    }
+
+    /// Books a day of citizen `i` at the fixed `rate` on day `d`, or 0 euros unless it
+    /// `applies` (selected, not branched on: booking 0 leaves every sum as it was).
+    #[inline(always)]
+    pub(crate) fn charge_fixed_day(&mut self, i: usize, rate: FixedRate, d: u16, applies: bool) {
+        let rate = rate.day_rate(&self.sc.costs);
+        let euros = crate::select::when(applies, rate.euros);
+        self.charge_day(i, DayRate { euros, ..rate }, d);
+    }
+
+    /// The number of a daily rate that is not a programme's (see [`Tables::day_rates`]).
+    #[inline(always)]
+    pub(crate) fn fixed_rate(&self, rate: FixedRate) -> usize {
+        self.t.programmes + rate as usize
+    }
+
     /// Books a cost of care or support for citizen `i` (kept apart for benefit-cost analysis).
     #[inline(always)]
     fn charge_care(&mut self, i: usize, payer: Payer, d: u16, euros: f64) {
         self.ledger.add_care(payer, d, euros);
         if self.traced == i as u32 {
             self.traced_cost[payer.index()] += euros;
-        }
-    }
-
-    /// Books a transfer (a benefit payment) caused by citizen `i`.
-    #[inline(always)]
-    fn charge_transfer(&mut self, i: usize, payer: Payer, d: u16, euros: f64) {
-        self.ledger.add_transfer(payer, d, euros);
-        if self.traced == i as u32 {
-            self.traced_transfers += euros;
         }
     }
 

@@ -15,11 +15,11 @@ use super::day::{
 };
 use super::episodes::train;
 use super::fastmath::ceil_positive;
-use super::tables::Tables;
+use super::tables::FixedRate;
 use super::{Care, NO_FACILITY, World, programmes_in};
 use crate::costs::{Booking, DayRate};
 use crate::population::{Addiction, Citizen, Housing, Income, NEVER, Place};
-use crate::scenario::{Climate, Payer, Scenario};
+use crate::scenario::Climate;
 use crate::select::when_f32;
 use crate::services::Status;
 
@@ -161,7 +161,7 @@ impl World<'_> {
             // The mask holds the active episodes (an invariant): their records are not read.
             debug_assert_eq!(self.episode(i, p).status, Status::Active);
             self.programmes[p].stats.place_days += days;
-            // A programme's daily cost is rate number `p` (see [`day_rates`]).
+            // A programme's daily cost is rate number `p` (see [`Tables::day_rates`]).
             self.count_days(i, p, from, to);
             if self.t.coordination(p).is_some() {
                 continue;
@@ -185,8 +185,8 @@ impl World<'_> {
         }
     }
 
-    /// Books days `from..to` of citizen `i` at rate number `rate` (see [`day_rates`]), in the
-    /// world's day counts; the traced citizen's euros at once.
+    /// Books days `from..to` of citizen `i` at rate number `rate` (see [`Tables::day_rates`]),
+    /// in the world's day counts; the traced citizen's euros at once.
     #[inline(always)]
     fn count_days(&mut self, i: usize, rate: usize, from: u16, to: u16) {
         self.day_counts.add(rate, from, to);
@@ -199,48 +199,6 @@ impl World<'_> {
             }
         }
     }
-
-    /// The number of a daily rate that is not a programme's (see [`day_rates`]).
-    #[inline(always)]
-    fn fixed_rate(&self, rate: FixedRate) -> usize {
-        self.t.programmes + rate as usize
-    }
-}
-
-/// The daily rates that are not a programme's, numbered after the programmes' in
-/// [`day_rates`].
-#[derive(Debug, Clone, Copy)]
-enum FixedRate {
-    Prison,
-    ChildContact,
-    Probation,
-    Benefit,
-}
-
-/// The daily rates a quiet citizen's skipped days are counted at ([`crate::costs::DayCounts`]): each
-/// programme's, in programme order (a service's own payer and cost, a coordinator's paid by
-/// the municipality; all of it care), then those of [`FixedRate`] in its order.
-pub(super) fn day_rates(sc: &Scenario, t: &Tables) -> Vec<DayRate> {
-    let costs = &sc.costs;
-    let programme = |p: usize| {
-        let (payer, euros) = match t.coordination(p) {
-            Some(k) => (Payer::Municipality, k.cost_per_day(costs)),
-            None => (sc.services[p].payer, sc.services[p].cost_per_day),
-        };
-        DayRate { payer, euros, booking: Booking::Care }
-    };
-    let fixed = |rate: FixedRate| {
-        let (payer, euros, booking) = match rate {
-            FixedRate::Prison => (Payer::Justice, costs.prison_day, Booking::Consequence),
-            FixedRate::ChildContact => (Payer::Justice, costs.child_contact_day, Booking::Care),
-            FixedRate::Probation => (Payer::Justice, costs.probation_day, Booking::Consequence),
-            FixedRate::Benefit => (Payer::Municipality, costs.benefit_day, Booking::Transfer),
-        };
-        DayRate { payer, euros, booking }
-    };
-    let fixed_rates =
-        [FixedRate::Prison, FixedRate::ChildContact, FixedRate::Probation, FixedRate::Benefit];
-    (0..t.programmes).map(programme).chain(fixed_rates.map(fixed)).collect()
 }
 
 /// The network's course over skipped days: `step` a day (negative: falling) until it reaches

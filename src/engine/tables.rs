@@ -4,6 +4,7 @@
 //! programme does, and what each programme index stands for ([`ProgrammeKind`]).
 
 use super::{DOMAINS, domain_bit, domain_index, month_of};
+use crate::costs::{Booking, DayRate};
 use crate::population::Citizen;
 use crate::scenario::raw::{RawCosts, RawRegime};
 use crate::scenario::{Domain, Effect, HousingKind, Payer, Scenario};
@@ -46,6 +47,16 @@ impl Coordination {
         }
     }
 
+    /// Its daily rate: care, paid by the municipality.
+    #[inline(always)]
+    pub(crate) fn day_rate(self, costs: &RawCosts) -> DayRate {
+        DayRate {
+            payer: Payer::Municipality,
+            euros: self.cost_per_day(costs),
+            booking: Booking::Care,
+        }
+    }
+
     /// The citizen's "involved until" day for it, which the hazard's factors read.
     pub fn until_mut(self, c: &mut Citizen) -> &mut u16 {
         match self {
@@ -57,6 +68,40 @@ impl Coordination {
 
 /// The row of housing services in [`Tables::by_domain`].
 pub const HOUSING: usize = domain_index(Domain::Housing);
+
+/// The daily rates that are not a programme's, numbered after the programmes' (see
+/// [`Tables::day_rates`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FixedRate {
+    Prison,
+    ChildContact,
+    Probation,
+    Benefit,
+}
+
+impl FixedRate {
+    const ALL: [FixedRate; 4] =
+        [FixedRate::Prison, FixedRate::ChildContact, FixedRate::Probation, FixedRate::Benefit];
+
+    /// Who pays it, how much a day and what it counts as. (Inlined: at a call site that
+    /// names the rate, who pays and what it counts as are known when compiling.)
+    #[inline(always)]
+    pub(crate) fn day_rate(self, costs: &RawCosts) -> DayRate {
+        let (payer, euros, booking) = match self {
+            FixedRate::Prison => (Payer::Justice, costs.prison_day, Booking::Consequence),
+            FixedRate::ChildContact => (Payer::Justice, costs.child_contact_day, Booking::Care),
+            FixedRate::Probation => (Payer::Justice, costs.probation_day, Booking::Consequence),
+            FixedRate::Benefit => (Payer::Municipality, costs.benefit_day, Booking::Transfer),
+        };
+        DayRate { payer, euros, booking }
+    }
+}
+
+/// A service's daily rate: care, paid by the service's payer.
+#[inline(always)]
+pub(crate) fn service_day_rate(service: &crate::scenario::Service) -> DayRate {
+    DayRate { payer: service.payer, euros: service.cost_per_day, booking: Booking::Care }
+}
 
 /// Values derived once from the scenario so the loop only multiplies and compares.
 pub struct Tables {
@@ -306,6 +351,20 @@ impl Tables {
     #[inline(always)]
     pub fn is_coordination(&self, p: usize) -> bool {
         p >= self.services
+    }
+
+    /// Every cost booked by the day at a fixed rate, numbered: programme `p`'s is number `p` (a
+    /// service's own payer and cost, a coordinator's paid by the municipality; all of it care),
+    /// then those of [`FixedRate`] in its order. The daily steps book a day at them and the
+    /// event engine counts skipped days at them ([`crate::costs::DayCounts`]): one definition
+    /// of who pays what a day.
+    pub(crate) fn day_rates(&self, sc: &Scenario) -> Vec<DayRate> {
+        let programme = |p: usize| match self.coordination(p) {
+            Some(k) => k.day_rate(&sc.costs),
+            None => service_day_rate(&sc.services[p]),
+        };
+        let fixed = FixedRate::ALL.map(|rate| rate.day_rate(&sc.costs));
+        (0..self.programmes).map(programme).chain(fixed).collect()
     }
 
     /// The coordination slot programme `p` stands for, if it is one.
@@ -586,5 +645,39 @@ mod tests {
         assert_eq!(housing.len(), count);
         assert_eq!(sc.services[housing[0] as usize].housing_kind(), Some(HousingKind::Shelter));
         assert_eq!(t.services_for(Domain::Housing), housing);
+    }
+
+    #[test]
+    fn each_daily_rate_has_its_number_a_programmes_its_own_and_the_others_after_them() {
+        use super::FixedRate;
+        use crate::costs::{Booking, DayRate};
+        use crate::scenario::Payer;
+        let sc = Scenario::load(std::path::Path::new("scenarios/through-care.toml")).unwrap();
+        let t = Tables::new(&sc);
+        let rates = t.day_rates(&sc);
+        assert_eq!(rates.len(), t.programmes + FixedRate::ALL.len());
+        for (p, service) in sc.services.iter().enumerate() {
+            let own = DayRate {
+                payer: service.payer,
+                euros: service.cost_per_day,
+                booking: Booking::Care,
+            };
+            assert_eq!(rates[p], own, "service {p}");
+        }
+        for k in [Coordination::CaseManager, Coordination::Veiligheidshuis] {
+            let rate = rates[t.programme_of(k)];
+            assert_eq!((rate.payer, rate.euros), (Payer::Municipality, k.cost_per_day(&sc.costs)));
+        }
+        let c = &sc.costs;
+        let fixed = [
+            (FixedRate::Prison, c.prison_day, Booking::Consequence),
+            (FixedRate::ChildContact, c.child_contact_day, Booking::Care),
+            (FixedRate::Probation, c.probation_day, Booking::Consequence),
+            (FixedRate::Benefit, c.benefit_day, Booking::Transfer),
+        ];
+        for (rate, euros, booking) in fixed {
+            let numbered = rates[t.programmes + rate as usize];
+            assert_eq!((numbered.euros, numbered.booking), (euros, booking), "{rate:?}");
+        }
     }
 }
