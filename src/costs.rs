@@ -46,9 +46,24 @@ pub struct Ledger {
     pub care_by_payer_year: Vec<f64>,
 }
 
+/// The days of a follow-up year.
+const YEAR_DAYS: usize = 365;
+
+/// The follow-up years of a horizon of `horizon_days`: whole years, the last one perhaps
+/// shorter, at least one.
+fn follow_up_years(horizon_days: u32) -> usize {
+    (horizon_days as usize).div_ceil(YEAR_DAYS).max(1)
+}
+
+/// The follow-up year of `day` of `years`; days past the last year count in it.
+#[inline(always)]
+fn follow_up_year(day: u16, years: usize) -> usize {
+    (day as usize / YEAR_DAYS).min(years - 1)
+}
+
 impl Ledger {
     pub fn new(horizon_days: u32) -> Self {
-        let years = (horizon_days as usize).div_ceil(365).max(1);
+        let years = follow_up_years(horizon_days);
         Self {
             years,
             by_payer_year: vec![0.0; PAYERS.len() * years],
@@ -59,7 +74,7 @@ impl Ledger {
 
     #[inline(always)]
     pub fn year_of(&self, day: u16) -> usize {
-        (day as usize / 365).min(self.years - 1)
+        follow_up_year(day, self.years)
     }
 
     #[inline(always)]
@@ -157,7 +172,7 @@ pub struct DayCounts {
 impl DayCounts {
     /// No days yet, at `rates`, over the follow-up years of a horizon of `horizon_days`.
     pub fn new(rates: Vec<DayRate>, horizon_days: u32) -> Self {
-        let years = Ledger::new(horizon_days).years;
+        let years = follow_up_years(horizon_days);
         Self { days: vec![0; rates.len() * years], rates, years }
     }
 
@@ -184,8 +199,11 @@ impl DayCounts {
         let mut d = from as usize;
         while d < to as usize {
             let y = self.year_of(d as u16);
-            let end =
-                if y + 1 < self.years { ((y + 1) * 365).min(to as usize) } else { to as usize };
+            let end = if y + 1 < self.years {
+                ((y + 1) * YEAR_DAYS).min(to as usize)
+            } else {
+                to as usize
+            };
             self.days[rate * self.years + y] += (end - d) as u64;
             d = end;
         }
@@ -193,7 +211,7 @@ impl DayCounts {
 
     #[inline(always)]
     fn year_of(&self, day: u16) -> usize {
-        (day as usize / 365).min(self.years - 1)
+        follow_up_year(day, self.years)
     }
 
     /// Books the days counted into `ledger`, in euros, and starts counting afresh.
