@@ -214,6 +214,11 @@ impl DayCounts {
         follow_up_year(day, self.years)
     }
 
+    /// The days counted at rate number `rate`, all years together.
+    pub fn days_at(&self, rate: usize) -> u64 {
+        self.days[rate * self.years..(rate + 1) * self.years].iter().sum()
+    }
+
     /// Books the days counted into `ledger`, in euros, and starts counting afresh.
     pub fn settle_into(&mut self, ledger: &mut Ledger) {
         debug_assert_eq!(ledger.years, self.years);

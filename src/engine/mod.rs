@@ -268,7 +268,7 @@ impl<'s> World<'s> {
     pub fn finish(mut self) -> ReplicationResult {
         self.settle_open_cases();
         self.censor_waits_at_horizon();
-        self.day_counts.settle_into(&mut self.ledger);
+        self.settle_day_counts();
         let (survival, mut totals) = summarise_cohort(&self.citizens, self.sc.meta.horizon_days);
         totals.victims = totals.offences as f64 * self.sc.hazards.victims_per_offence;
         ReplicationResult {

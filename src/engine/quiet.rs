@@ -150,18 +150,17 @@ impl World<'_> {
         relax_in_closed_form(c, t, rx, n, network, contact, &[(bits, n)]);
     }
 
-    /// Books the days `from..to` of citizen `i`'s active episodes (costs, place-days) and
-    /// returns what they do for the person: the day's [`Care`] and the services whose support
-    /// for LVB trains competence (a mask, in episode order).
+    /// Books the days `from..to` of citizen `i`'s active episodes (their costs, and with them
+    /// their place-days, see [`World::settle_day_counts`]) and returns what they do for the
+    /// person: the day's [`Care`] and the services whose support for LVB trains competence (a
+    /// mask, in episode order).
     fn book_care_days(&mut self, i: usize, from: u16, to: u16) -> (Care, u32) {
-        let days = (to - from) as u64;
         let mut care = Care::default();
         let mut trainers = 0;
         for p in programmes_in(self.citizens[i].active_episodes) {
             // The mask holds the active episodes (an invariant): their records are not read.
             debug_assert_eq!(self.episode(i, p).status, Status::Active);
-            self.programmes[p].stats.place_days += days;
-            // A programme's daily cost is rate number `p` (see [`Tables::day_rates`]).
+            // A programme's daily cost is rate number `p` (see `Tables::day_rates`).
             self.count_days(i, p, from, to);
             if self.t.coordination(p).is_some() {
                 continue;
@@ -185,8 +184,19 @@ impl World<'_> {
         }
     }
 
-    /// Books days `from..to` of citizen `i` at rate number `rate` (see [`Tables::day_rates`]),
-    /// in the world's day counts; the traced citizen's euros at once.
+    /// Books the days counted at the daily rates: their euros into the ledger, and a
+    /// programme's days (counted at its own rate) into its place-days. At the end of the
+    /// replication, or before these are read.
+    pub(crate) fn settle_day_counts(&mut self) {
+        for (p, programme) in self.programmes.iter_mut().enumerate() {
+            programme.stats.place_days += self.day_counts.days_at(p);
+        }
+        self.day_counts.settle_into(&mut self.ledger);
+    }
+
+    /// Books days `from..to` of citizen `i` at rate number `rate` (see
+    /// [`super::tables::Tables::day_rates`]), in the world's day counts; the traced citizen's
+    /// euros at once.
     #[inline(always)]
     fn count_days(&mut self, i: usize, rate: usize, from: u16, to: u16) {
         self.day_counts.add(rate, from, to);
@@ -525,7 +535,7 @@ mod tests {
                 checked[3] += inside as usize;
             }
             assert!(checked.iter().all(|&n| n > 0), "{name}: too few cases {checked:?}");
-            skipping.day_counts.settle_into(&mut skipping.ledger);
+            skipping.settle_day_counts();
             for (a, b) in daily.ledger.by_payer_year.iter().zip(&skipping.ledger.by_payer_year) {
                 assert!((a - b).abs() <= 1e-9 * a.abs().max(1.0), "{name}: cost {a} vs {b}");
             }
