@@ -79,18 +79,18 @@ impl Ledger {
 
     #[inline(always)]
     pub fn add(&mut self, payer: Payer, day: u16, euros: f64) {
-        self.add_in_year(Booking::Consequence, payer, self.year_of(day), euros);
+        self.add_booked(Booking::Consequence, payer, day, euros);
     }
 
     #[inline(always)]
     pub fn add_transfer(&mut self, payer: Payer, day: u16, euros: f64) {
-        self.add_in_year(Booking::Transfer, payer, self.year_of(day), euros);
+        self.add_booked(Booking::Transfer, payer, day, euros);
     }
 
     /// Books a cost of care or support (see `care_by_payer_year`).
     #[inline(always)]
     pub fn add_care(&mut self, payer: Payer, day: u16, euros: f64) {
-        self.add_in_year(Booking::Care, payer, self.year_of(day), euros);
+        self.add_booked(Booking::Care, payer, day, euros);
     }
 
     /// Books `euros` as `booking` for `payer` on `day`.

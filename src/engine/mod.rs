@@ -297,12 +297,18 @@ impl<'s> World<'s> {
     // known when compiling, and the booking is the same few additions as a named one.
     #[inline(always)]
     pub(crate) fn charge_day(&mut self, i: usize, rate: DayRate, d: u16) {
-        let DayRate { payer, euros, booking } = rate;
-        self.ledger.add_booked(booking, payer, d, euros);
+        self.ledger.add_booked(rate.booking, rate.payer, d, rate.euros);
+        self.trace_at_rate(i, rate, 1);
+    }
+
+    /// Adds `days` at `rate` to the traced citizen's costs (or benefits), if `i` is traced.
+    #[inline(always)]
+    pub(crate) fn trace_at_rate(&mut self, i: usize, rate: DayRate, days: u16) {
         if self.traced == i as u32 {
-            match booking {
+            let euros = rate.euros * days as f64;
+            match rate.booking {
                 Booking::Transfer => self.traced_transfers += euros,
-                _ => self.traced_cost[payer.index()] += euros,
+                _ => self.traced_cost[rate.payer.index()] += euros,
             }
         }
     }

@@ -17,7 +17,6 @@ use super::episodes::train;
 use super::fastmath::ceil_positive;
 use super::tables::FixedRate;
 use super::{Care, NO_FACILITY, World, programmes_in};
-use crate::costs::{Booking, DayRate};
 use crate::population::{Addiction, Citizen, Housing, Income, NEVER, Place};
 use crate::scenario::Climate;
 use crate::select::when_f32;
@@ -200,14 +199,7 @@ impl World<'_> {
     #[inline(always)]
     fn count_days(&mut self, i: usize, rate: usize, from: u16, to: u16) {
         self.day_counts.add(rate, from, to);
-        if self.traced == i as u32 {
-            let DayRate { payer, euros, booking } = self.day_counts.rate(rate);
-            let euros = euros * (to - from) as f64;
-            match booking {
-                Booking::Transfer => self.traced_transfers += euros,
-                _ => self.traced_cost[payer.index()] += euros,
-            }
-        }
+        self.trace_at_rate(i, self.day_counts.rate(rate), to - from);
     }
 }
 
